@@ -1,0 +1,3 @@
+//! The socket engine.
+pub mod provenance;
+pub mod sys;

@@ -1,0 +1,50 @@
+//! The backend's error type.
+//!
+//! HTTP-level failures (a refused WebSocket upgrade) become responses through
+//! [`IntoResponse`]; errors inside a lab session never leave it as `Err`: they become error
+//! events on the socket so the session keeps running.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// Everything that can fail in the backend outside a session's own sockets.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A page from another site tried to open /ws (cross-site WebSocket hijacking).
+    #[error(
+        "WebSocket from origin {origin:?} refused: only the lab's own page may connect. \
+         Start socklab with --allow-origin {origin} to allow it"
+    )]
+    ForeignOrigin { origin: String },
+
+    /// Too many sessions are open.
+    #[error(
+        "too many lab sessions are open ({max}); close a tab or start socklab with a larger --max-sessions"
+    )]
+    TooManySessions { max: usize },
+
+    /// The web server could not bind its address.
+    #[error(
+        "cannot listen on {addr}: {source}. Is another socklab running? Try --listen 127.0.0.1:0"
+    )]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+
+    /// Serving failed.
+    #[error("web server failed: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            Error::ForeignOrigin { .. } => StatusCode::FORBIDDEN,
+            Error::TooManySessions { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Bind { .. } | Error::Serve(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        tracing::warn!(%status, "{self}");
+        (status, self.to_string()).into_response()
+    }
+}

@@ -1,0 +1,21 @@
+//! socklab's backend: serves the lab page and, per WebSocket connection, runs a lab session
+//! that opens REAL TCP and UDP sockets on request and reports what the kernel did.
+//!
+//! # Layout
+//! - [`config`]: command-line options and the safety limits derived from them.
+//! - [`error`]: the crate's error type; HTTP-facing errors turn into responses.
+//! - [`app`]: `app(state) -> Router`, testable without binding a port.
+//! - [`ws`]: the `/ws` endpoint: the upgrade (origin check, connection limit) and the session
+//!   loop, which is generic over any `Stream`/`Sink` so tests drive it without a network.
+//! - [`server`]: binding the HTTP listener and graceful shutdown, used by `main.rs`.
+
+pub mod app;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod server;
+pub mod ws;
+
+pub use app::{AppState, app};
+pub use config::Config;
+pub use error::Error;

@@ -1,0 +1,75 @@
+//! The `/ws` endpoint.
+//!
+//! - [`origin`]: which pages may open a lab session (cross-site WebSocket hijacking defence).
+//! - [`session`]: the session loop, generic over a stream of [`Incoming`] frames and a sink of
+//!   outgoing text, so it is unit-tested with channels.
+//! - This file: the axum upgrade handler and the adapter from axum's WebSocket to the loop.
+
+pub mod origin;
+pub mod session;
+
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+
+use crate::app::AppState;
+use crate::error::Error;
+pub use session::{Incoming, run_session};
+
+/// Checks the origin and the session limit, then upgrades to a lab session.
+pub async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Err(origin) = origin::check(
+        header("origin"),
+        header("host"),
+        &state.config.allowed_origins,
+    ) {
+        return Error::ForeignOrigin { origin }.into_response();
+    }
+    let Ok(permit) = state.sessions.clone().try_acquire_owned() else {
+        return Error::TooManySessions {
+            max: state.config.max_sessions,
+        }
+        .into_response();
+    };
+    // The hard cap sits above the soft limit the session enforces, so a message that is a
+    // little too large gets a friendly error event instead of a dropped connection.
+    let hard_cap = state
+        .config
+        .max_message_bytes
+        .saturating_mul(2)
+        .max(64 * 1024);
+    ws.max_message_size(hard_cap)
+        .on_upgrade(move |socket| async move {
+            serve_socket(socket, state).await;
+            drop(permit);
+        })
+}
+
+/// Adapts axum's WebSocket to the transport-agnostic session loop.
+async fn serve_socket(socket: WebSocket, state: AppState) {
+    let (sink, stream) = socket.split();
+    let incoming = stream.map(|frame| match frame {
+        Ok(Message::Text(text)) => Incoming::Text(text.to_string()),
+        Ok(Message::Binary(bytes)) => Incoming::Binary(bytes.len()),
+        Ok(Message::Ping(_) | Message::Pong(_)) => Incoming::Control,
+        Ok(Message::Close(_)) => Incoming::Close,
+        Err(e) => Incoming::Broken(e.to_string()),
+    });
+    let outgoing = sink.with(|text: String| {
+        futures_util::future::ready(Ok::<_, axum::Error>(Message::Text(text.into())))
+    });
+    run_session(
+        incoming,
+        outgoing,
+        &state.config,
+        state.shutdown.subscribe(),
+    )
+    .await;
+}

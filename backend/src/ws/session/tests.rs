@@ -1,0 +1,140 @@
+//! The session loop driven through channels: no network, no axum.
+
+use futures_channel::mpsc;
+use futures_util::{SinkExt, StreamExt};
+use socklab_shared::protocol::{Envelope, ErrorCode, Event, PROTOCOL_VERSION};
+use tokio::sync::watch;
+
+use super::{Incoming, run_session};
+use crate::config::Config;
+
+/// Starts a session and returns its input and output ends.
+fn start() -> (
+    mpsc::UnboundedSender<Incoming>,
+    mpsc::UnboundedReceiver<String>,
+    watch::Sender<bool>,
+) {
+    let (in_tx, in_rx) = mpsc::unbounded();
+    let (out_tx, out_rx) = mpsc::unbounded::<String>();
+    let stop = watch::Sender::new(false);
+    let rx = stop.subscribe();
+    tokio::spawn(async move {
+        let config = Config::defaults();
+        run_session(in_rx, out_tx.sink_map_err(|_| ()), &config, rx).await;
+    });
+    (in_tx, out_rx, stop)
+}
+
+async fn next(out: &mut mpsc::UnboundedReceiver<String>) -> Envelope {
+    let text = out.next().await.expect("session ended early");
+    Envelope::parse(&text).expect("server sent invalid JSON")
+}
+
+#[tokio::test]
+async fn hello_comes_first_with_the_protocol_version() {
+    let (_tx, mut out, _stop) = start();
+    let hello = next(&mut out).await;
+    assert_eq!(hello.seq, 1);
+    match hello.event {
+        Event::Hello {
+            protocol_version,
+            limits,
+            ..
+        } => {
+            assert_eq!(protocol_version, PROTOCOL_VERSION);
+            assert!(limits.loopback_only);
+        }
+        other => panic!("expected hello, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn malformed_message_gets_an_error_and_the_session_goes_on() {
+    let (tx, mut out, _stop) = start();
+    next(&mut out).await;
+    tx.unbounded_send(Incoming::Text("{not json".into()))
+        .unwrap();
+    let err = next(&mut out).await;
+    assert!(
+        matches!(
+            err.event,
+            Event::Error {
+                code: ErrorCode::BadMessage,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    tx.unbounded_send(Incoming::Binary(3)).unwrap();
+    let err = next(&mut out).await;
+    assert!(matches!(
+        err.event,
+        Event::Error {
+            code: ErrorCode::BinaryNotSupported,
+            ..
+        }
+    ));
+    tx.unbounded_send(Incoming::Text(r#"{"req":5,"cmd":"ping"}"#.into()))
+        .unwrap();
+    let pong = next(&mut out).await;
+    assert_eq!((pong.seq, pong.req, pong.event), (4, Some(5), Event::Pong));
+}
+
+#[tokio::test]
+async fn oversized_message_is_refused_politely() {
+    let (tx, mut out, _stop) = start();
+    next(&mut out).await;
+    let huge = format!(
+        "{{\"cmd\":\"ping\",\"pad\":\"{}\"}}",
+        "x".repeat(Config::defaults().max_message_bytes)
+    );
+    tx.unbounded_send(Incoming::Text(huge)).unwrap();
+    let err = next(&mut out).await;
+    assert!(matches!(
+        err.event,
+        Event::Error {
+            code: ErrorCode::MessageTooLarge,
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn timestamps_never_go_backwards() {
+    let (tx, mut out, _stop) = start();
+    let mut last = next(&mut out).await.t_us;
+    for _ in 0..20 {
+        tx.unbounded_send(Incoming::Text(r#"{"cmd":"ping"}"#.into()))
+            .unwrap();
+        let t = next(&mut out).await.t_us;
+        assert!(t >= last);
+        last = t;
+    }
+}
+
+#[tokio::test]
+async fn shutdown_ends_the_session_with_a_notice() {
+    let (_tx, mut out, stop) = start();
+    next(&mut out).await;
+    stop.send_replace(true);
+    let bye = next(&mut out).await;
+    assert!(matches!(
+        bye.event,
+        Event::Error {
+            code: ErrorCode::ShuttingDown,
+            ..
+        }
+    ));
+    assert!(
+        out.next().await.is_none(),
+        "session should end after shutdown"
+    );
+}
+
+#[tokio::test]
+async fn client_close_ends_the_session() {
+    let (tx, mut out, _stop) = start();
+    next(&mut out).await;
+    tx.unbounded_send(Incoming::Close).unwrap();
+    assert!(out.next().await.is_none());
+}

@@ -1,0 +1,145 @@
+//! Headless Chromium driven through chromedriver (WebDriver), for tests of the real page.
+//!
+//! The page under test is the one trunk built (`SOCKLAB_DIST`, set by scripts/test), served by
+//! a real socklab on an ephemeral port. Chromium runs with the flags this sandbox needs
+//! (no background networking: only loopback is reachable).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// How long to wait for something to appear on the page before failing.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The built page; panics with instructions when it's missing.
+pub fn dist() -> PathBuf {
+    let dist = std::env::var_os("SOCKLAB_DIST")
+        .map(PathBuf::from)
+        .expect("SOCKLAB_DIST is not set: run the browser tests through scripts/test, which builds the page first");
+    assert!(
+        dist.join("index.html").is_file(),
+        "no built page in {}: run scripts/test (it builds the page with trunk)",
+        dist.display()
+    );
+    dist
+}
+
+/// A chromedriver process and a browser session; both end on drop / [`Browser::close`].
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: super::support::TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Self {
+        let port = free_port();
+        let mut driver = Command::new(chromedriver())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("cannot start chromedriver: install chromium-driver (scripts/test does)");
+        // chromedriver says when it is ready; wait for that line instead of guessing a delay.
+        let stdout = driver.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        tokio::time::timeout(UI_TIMEOUT, async {
+            while let Some(line) = lines.next_line().await.unwrap() {
+                if line.contains("started successfully") {
+                    return;
+                }
+            }
+            panic!("chromedriver exited before it was ready");
+        })
+        .await
+        .expect("chromedriver did not start in time");
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+
+        let profile = super::support::TempDir::new();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chromium(),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic", "--no-first-run",
+                    "--window-size=1280,720",
+                    format!("--user-data-dir={}", profile.0.display()),
+                ]
+            }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("cannot open a Chromium session through chromedriver");
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    /// Waits until an element with `data-testid` = `id` shows exactly `text`.
+    pub async fn wait_for_text(&self, id: &str, text: &str) {
+        let xpath = format!("//*[@data-testid='{id}' and normalize-space(.)='{text}']");
+        if let Err(e) = self
+            .client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+        {
+            let now = self.text_of(id).await;
+            panic!("[data-testid={id}] never showed {text:?} (it shows {now:?}): {e}");
+        }
+    }
+
+    /// The text of the element with `data-testid` = `id`, or `None` if there is none.
+    pub async fn text_of(&self, id: &str) -> Option<String> {
+        let el = self
+            .client
+            .find(Locator::Css(&format!("[data-testid='{id}']")))
+            .await
+            .ok()?;
+        el.text().await.ok()
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+fn chromium() -> String {
+    std::env::var("SOCKLAB_CHROMIUM").unwrap_or_else(|_| {
+        [
+            "/usr/bin/chromium",
+            "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome",
+        ]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or("chromium")
+        .to_owned()
+    })
+}
+
+fn chromedriver() -> String {
+    std::env::var("SOCKLAB_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned())
+}

@@ -1,0 +1,172 @@
+//! Test support: a real socklab server on an ephemeral loopback port and a WebSocket client.
+//!
+//! Each test gets its own server (its own port, its own temp page folder), so tests run in
+//! parallel without sharing state.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use socklab::server::BoundServer;
+use socklab::{AppState, Config};
+use socklab_shared::protocol::{Envelope, Request};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// How long a test waits for an event before failing with a clear message (instead of hanging).
+pub const EVENT_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct LabServer {
+    pub addr: SocketAddr,
+    _dist: TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    serving: Option<tokio::task::JoinHandle<Result<(), socklab::Error>>>,
+}
+
+impl LabServer {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a server after `adjust` has changed the default configuration.
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dist = TempDir::new();
+        std::fs::write(
+            dist.0.join("index.html"),
+            "<!doctype html><html><body>lab</body></html>",
+        )
+        .unwrap();
+        let mut config = Config::defaults();
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        config.dist = dist.0.clone();
+        adjust(&mut config);
+        let server = BoundServer::bind(AppState::new(config)).await.unwrap();
+        let addr = server.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serving = tokio::spawn(server.serve(async move {
+            let _ = stopped.await;
+        }));
+        LabServer {
+            addr,
+            _dist: dist,
+            stop: Some(stop),
+            serving: Some(serving),
+        }
+    }
+
+    /// Shuts the server down and waits until it has let go of its port.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(serving) = self.serving.take() {
+            serving.await.unwrap().unwrap();
+        }
+    }
+
+    /// A plain HTTP GET over a raw socket (keeps the test free of an HTTP client crate).
+    pub async fn get(&self, path: &str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut s = TcpStream::connect(self.addr).await.unwrap();
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).await.unwrap();
+        let text = String::from_utf8_lossy(&out).into_owned();
+        text.split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or(text)
+    }
+}
+
+impl Drop for LabServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub struct WsClient {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl WsClient {
+    pub async fn connect(server: &LabServer) -> Self {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr))
+            .await
+            .expect("WebSocket upgrade failed");
+        WsClient { ws }
+    }
+
+    /// Connects with an `Origin` header as a browser page would; `Err` carries the refusal.
+    pub async fn try_connect_with_origin(server: &LabServer, origin: &str) -> Result<Self, String> {
+        let mut request = format!("ws://{}/ws", server.addr)
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((ws, _)) => Ok(WsClient { ws }),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.ws.send(Message::Text(text.into())).await.unwrap();
+    }
+
+    pub async fn send(&mut self, request: &Request) {
+        self.send_text(&request.to_json()).await;
+    }
+
+    /// The next event, failing the test if none comes within [`EVENT_TIMEOUT`].
+    pub async fn next_event(&mut self) -> Envelope {
+        loop {
+            let frame = tokio::time::timeout(EVENT_TIMEOUT, self.ws.next())
+                .await
+                .expect("no event from the server in time")
+                .expect("server closed the WebSocket")
+                .expect("WebSocket error");
+            if let Message::Text(text) = frame {
+                return Envelope::parse(&text).expect("server sent invalid JSON");
+            }
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+    }
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "socklab-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,58 @@
+//! The top-level component: header, connection badge, and the lab area.
+
+use leptos::prelude::*;
+
+use crate::connection::{Lab, connect};
+use crate::link::LinkStatus;
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let lab = Lab::new();
+    provide_context(lab);
+    connect(lab);
+    view! {
+        <header class="topbar">
+            <h1 class="brand">"socklab"</h1>
+            <span class="tagline">"real sockets, made visible"</span>
+            <ConnectionBadge/>
+        </header>
+        <main class="workbench" data-testid="workbench">
+            <p class="hint">
+                "The lab is connected to a real socket engine on this machine. "
+                "Every byte you will see here went through the kernel."
+            </p>
+        </main>
+    }
+}
+
+/// "connected" / "disconnected" and the server's protocol version.
+#[component]
+pub fn ConnectionBadge() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let status = move || lab.status.get();
+    let class = move || format!("badge badge-{}", status().label());
+    let version = move || {
+        lab.server
+            .get()
+            .map(|s| {
+                format!(
+                    "protocol v{} · server {}",
+                    s.protocol_version, s.server_version
+                )
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="link">
+            <span class=class data-testid="connection-status" aria-live="polite">
+                {move || status().label()}
+            </span>
+            <span class="version" data-testid="protocol-version">{version}</span>
+            <Show when=move || status() == LinkStatus::Disconnected>
+                <span class="retrying">"reconnecting…"</span>
+            </Show>
+            {move || lab.last_error.get().map(|m| view! { <span class="error" data-testid="last-error">{m}</span> })}
+        </div>
+    }
+}

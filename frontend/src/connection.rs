@@ -1,0 +1,144 @@
+//! The browser's WebSocket to the backend.
+//!
+//! [`Lab`] is a bundle of signals (cheap to copy into components). [`connect`] opens the
+//! socket and keeps it open: when it closes, a timer schedules the next attempt with
+//! [`reconnect_delay`]. The JavaScript callbacks of the current socket are kept alive in a
+//! thread-local slot and dropped only when the next attempt replaces them, never from inside a
+//! callback (dropping a running wasm-bindgen closure is an error).
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use socklab_shared::protocol::{Envelope, Event, Request};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use crate::link::{LinkStatus, ServerInfo, reconnect_delay, ws_url};
+
+/// The page's view of the backend, as signals.
+#[derive(Clone, Copy)]
+pub struct Lab {
+    pub status: RwSignal<LinkStatus>,
+    pub server: RwSignal<Option<ServerInfo>>,
+    /// The most recent error event's message, for the status bar.
+    pub last_error: RwSignal<Option<String>>,
+}
+
+impl Lab {
+    pub fn new() -> Self {
+        Lab {
+            status: RwSignal::new(LinkStatus::Connecting),
+            server: RwSignal::new(None),
+            last_error: RwSignal::new(None),
+        }
+    }
+
+    /// Sends a command; returns false when the link is down.
+    pub fn send(&self, request: &Request) -> bool {
+        CURRENT.with(|slot| match slot.borrow().as_ref() {
+            Some(conn) if conn.socket.ready_state() == WebSocket::OPEN => {
+                conn.socket.send_with_str(&request.to_json()).is_ok()
+            }
+            _ => false,
+        })
+    }
+
+    fn apply(&self, envelope: Envelope) {
+        match envelope.event {
+            Event::Hello {
+                protocol_version,
+                server_version,
+                ..
+            } => self.server.set(Some(ServerInfo {
+                protocol_version,
+                server_version,
+            })),
+            Event::Error { message, .. } => self.last_error.set(Some(message)),
+            _ => {}
+        }
+    }
+}
+
+impl Default for Lab {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A live socket and the callbacks the browser calls on it.
+struct Conn {
+    socket: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Conn>> = const { RefCell::new(None) };
+}
+
+/// Opens the link and keeps reopening it whenever it drops.
+pub fn connect(lab: Lab) {
+    open(lab, 0);
+}
+
+fn open(lab: Lab, attempt: u32) {
+    lab.status.set(LinkStatus::Connecting);
+    let location = window().location();
+    let url = ws_url(
+        &location.protocol().unwrap_or_default(),
+        &location.host().unwrap_or_default(),
+    );
+    let socket = match WebSocket::new(&url) {
+        Ok(s) => s,
+        Err(_) => {
+            retry_later(lab, attempt);
+            return;
+        }
+    };
+    let on_open = Closure::<dyn FnMut()>::new(move || {
+        lab.status.set(LinkStatus::Connected);
+        lab.last_error.set(None);
+    });
+    let opened_at_least_once = lab.status;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        if let Some(text) = e.data().as_string() {
+            match Envelope::parse(&text) {
+                Ok(env) => lab.apply(env),
+                Err(err) => lab.last_error.set(Some(format!(
+                    "the server sent something this page can't read: {err}"
+                ))),
+            }
+        }
+    });
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_e: CloseEvent| {
+        // A link that was up starts the back-off from the beginning.
+        let next = if opened_at_least_once.get_untracked() == LinkStatus::Connected {
+            0
+        } else {
+            attempt + 1
+        };
+        lab.status.set(LinkStatus::Disconnected);
+        retry_later(lab, next);
+    });
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    let old = CURRENT.with(|slot| {
+        slot.borrow_mut().replace(Conn {
+            socket,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
+    });
+    if let Some(old) = old {
+        old.socket.set_onclose(None);
+        let _ = old.socket.close();
+    }
+}
+
+fn retry_later(lab: Lab, attempt: u32) {
+    set_timeout(move || open(lab, attempt), reconnect_delay(attempt));
+}

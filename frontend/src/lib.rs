@@ -1,0 +1,15 @@
+//! socklab's lab page (Leptos, client-side rendered).
+//!
+//! # Layout
+//! - [`link`]: pure connection logic (status, reconnect back-off, the `/ws` URL), unit-tested
+//!   natively.
+//! - [`connection`]: the browser WebSocket to the backend, reconnecting by itself; feeds
+//!   signals the components read.
+//! - [`app`]: the top-level component and the connection badge.
+//!
+//! Domain logic lives in plain Rust modules outside `view!` so `cargo test` checks it without a
+//! browser; components only render what those modules compute.
+
+pub mod app;
+pub mod connection;
+pub mod link;

@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# Shared setup steps for scripts/run and scripts/test. Every step checks first and installs only
+# what is missing, saying what it does, so a second run costs seconds.
+#
+# What gets installed, at most (first run on a fresh Debian machine, 2 cores):
+#   - the wasm32 target: `rustup target add` (seconds) when rustup can fetch it; otherwise
+#     Debian's rustc-web toolchain, which builds std for wasm32 from source (apt, ~1 min)
+#   - wasm-bindgen-cli at exactly the version in Cargo.lock (cargo install, ~2 min)
+#   - trunk 0.21.14 (cargo install --locked, ~5.5 min)
+#   - for tests only: Debian's chromium and chromium-driver (apt, ~1 min)
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUNK_VERSION="0.21.14"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m[socklab]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[socklab] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null; then sudo "$@"
+    else die "need root to run: $* (install sudo or run this as root)"; fi
+}
+
+APT_UPDATED=0
+apt_install() {
+    command -v apt-get >/dev/null || die "missing packages $*, and this is not a Debian/Ubuntu machine: install them with your package manager"
+    if [ "$APT_UPDATED" = 0 ]; then
+        say "apt-get update (once)"
+        as_root apt-get update -qq
+        APT_UPDATED=1
+    fi
+    say "apt-get install $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+dpkg_has() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+# The wasm-bindgen version Cargo.lock pins (trunk refuses a CLI of another version).
+lock_version() {
+    awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+# Decides how to compile Rust for wasm32 and fills WASM_ENV with the environment trunk needs.
+#   rustup path: the wasm32 std from rustup (what users with internet have).
+#   debian path: Debian's rustc-web 1.96 + std sources, std compiled by build-std, linked by
+#                wasm-ld from lld-22 (for machines where rustup cannot download the target).
+# SOCKLAB_WASM_TOOLCHAIN=rustup|debian forces a path.
+WASM_ENV=()
+ensure_wasm_toolchain() {
+    local choice="${SOCKLAB_WASM_TOOLCHAIN:-auto}" marker="$ROOT/target/.wasm-toolchain"
+    if [ "$choice" = auto ] && [ -f "$marker" ] && [ "$(cat "$marker")" = debian ]; then
+        choice=debian   # an earlier run found that rustup cannot fetch the target here
+    fi
+    if [ "$choice" != debian ] && command -v rustup >/dev/null; then
+        if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+            say "wasm32 toolchain: rustup's wasm32-unknown-unknown target (installed)"
+            WASM_ENV=(); return
+        fi
+        say "trying: rustup target add wasm32-unknown-unknown (gives up after 90 s)"
+        if timeout 90 rustup target add wasm32-unknown-unknown >&2 &&
+            rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+            say "wasm32 toolchain: rustup's wasm32-unknown-unknown target (just installed)"
+            WASM_ENV=(); return
+        fi
+        [ "$choice" = rustup ] && die "rustup could not install the wasm32 target"
+        say "rustup cannot fetch the wasm32 target here; falling back to Debian's rustc-web"
+        mkdir -p "$ROOT/target" && echo debian > "$marker"
+    fi
+    local pkg missing=()
+    for pkg in rustc-web cargo-web rust-web-src lld-22; do dpkg_has "$pkg" || missing+=("$pkg"); done
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+    [ -x /usr/lib/llvm-22/bin/wasm-ld ] || die "wasm-ld not found at /usr/lib/llvm-22/bin/wasm-ld after installing lld-22"
+    say "wasm32 toolchain: Debian rustc-web ($(/usr/bin/rustc --version)), std built from source"
+    WASM_ENV=(
+        "PATH=/usr/bin:$PATH"
+        RUSTC_BOOTSTRAP=1
+        CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld
+    )
+}
+
+ensure_wasm_bindgen() {
+    local want have
+    want="$(lock_version wasm-bindgen)"
+    [ -n "$want" ] || die "cannot read the wasm-bindgen version from Cargo.lock"
+    have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+    if [ "$have" = "$want" ]; then say "wasm-bindgen-cli $want: installed"; return; fi
+    say "installing wasm-bindgen-cli $want (matches Cargo.lock; about 2 minutes)"
+    # Not --locked: its lock file names a dependency version the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$want" >&2
+}
+
+ensure_trunk() {
+    if [ "$(trunk --version 2>/dev/null | awk '{print $2}' || true)" = "$TRUNK_VERSION" ]; then
+        say "trunk $TRUNK_VERSION: installed"; return
+    fi
+    say "installing trunk $TRUNK_VERSION (about 5 minutes on 2 cores)"
+    # --locked: without it a newer cssparser breaks lightningcss; newer trunks need rustc 1.96.1.
+    cargo install trunk --version "$TRUNK_VERSION" --locked >&2
+}
+
+# Builds the page into frontend/dist (release, offline: trunk must not try to download tools).
+build_frontend() {
+    ensure_wasm_toolchain
+    ensure_wasm_bindgen
+    ensure_trunk
+    say "building the page (trunk build --release --offline)"
+    (cd "$ROOT" && env "${WASM_ENV[@]}" trunk build --release --offline)
+}
+
+ensure_chromium() {
+    local missing=()
+    command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
+    command -v chromedriver >/dev/null || missing+=(chromium-driver)
+    if [ ${#missing[@]} -eq 0 ]; then say "chromium + chromedriver: installed"; return; fi
+    apt_install "${missing[@]}"
+}

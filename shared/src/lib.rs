@@ -1,0 +1,20 @@
+//! socklab-shared: the pieces the backend and the page must agree on.
+//!
+//! # Layout
+//! - [`protocol`]: the versioned WebSocket protocol. Client→server [`protocol::Command`]s wrapped
+//!   in a [`protocol::Request`], server→client [`protocol::Event`]s wrapped in an
+//!   [`protocol::Envelope`] that carries a per-connection sequence number and a timestamp.
+//!   All of it travels as JSON text frames.
+//! - [`payload`]: [`payload::Payload`], byte strings that survive JSON (base64).
+//! - [`framing`]: the message framings a course teaches (raw, length-prefixed, JSON header,
+//!   lines) as pure, incremental codecs.
+//!
+//! This crate does no I/O and knows no runtime: everything here is plain data and pure
+//! functions, so it compiles to WASM for the page and is tested natively with byte literals.
+
+pub mod framing;
+pub mod payload;
+pub mod protocol;
+
+pub use payload::Payload;
+pub use protocol::{Command, Envelope, Event, PROTOCOL_VERSION, Request};

@@ -1,0 +1,214 @@
+//! Events: what the server reports.
+//!
+//! Every socket event describes one system call and its real result, or a change the kernel
+//! made (a connection arriving, bytes arriving). After each step the server also sends a
+//! [`Event::Buffers`] snapshot read from the kernel, so the page can draw the buffers as they
+//! were at that moment and step back through history.
+
+use serde::{Deserialize, Serialize};
+
+use super::command::{AutoBehaviour, SockOption};
+use super::types::{Errno, SocketId, SocketKind, TcpState};
+use crate::Payload;
+
+/// An event. On the wire: `{"event": "<name>", ...fields}` inside an [`super::Envelope`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// First event of every connection.
+    Hello {
+        protocol_version: u32,
+        server_version: String,
+        limits: Limits,
+    },
+    /// Answer to [`super::Command::Ping`].
+    Pong,
+    /// Something went wrong. The connection stays open.
+    Error {
+        code: ErrorCode,
+        /// What happened, in plain words.
+        message: String,
+        /// What to do about it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hint: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        socket: Option<SocketId>,
+        /// The OS error, for errors that come from a system call.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        errno: Option<Errno>,
+    },
+
+    /// A new lab socket exists (listener, connected client, accepted connection, UDP socket).
+    SocketOpened {
+        socket: SocketId,
+        kind: SocketKind,
+        /// `getsockname()`: the real bound address, e.g. "127.0.0.1:9000".
+        local: String,
+        /// `getpeername()` for connected TCP sockets.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peer: Option<String>,
+        /// For an accepted connection, the listener it came from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        listener: Option<SocketId>,
+    },
+    /// A `send`/`sendall` call finished.
+    Sent {
+        socket: SocketId,
+        /// This send's number within the connection (#1, #2, ...), used for colouring.
+        send_no: u32,
+        /// Bytes handed to the call (after framing).
+        requested: u64,
+        /// Bytes the kernel accepted (fewer than requested = a partial send).
+        accepted: u64,
+        /// Leading bytes that are a frame header rather than message body.
+        header_len: u32,
+        /// Trailing bytes that are a delimiter (line framing).
+        trailer_len: u32,
+        /// Offset of the first byte in this direction's stream.
+        stream_offset: u64,
+        /// Whether this was `sendall`.
+        all: bool,
+    },
+    /// A `recv` call returned. `data` is exactly what it returned; empty means the peer
+    /// closed (EOF). `spans` say which send each byte range came from.
+    Received {
+        socket: SocketId,
+        data: Payload,
+        bufsize: u32,
+        eof: bool,
+        spans: Vec<SendSpan>,
+        /// Offset of the first byte in this direction's stream.
+        stream_offset: u64,
+    },
+    /// A `sendto` finished.
+    SentTo {
+        socket: SocketId,
+        to: String,
+        bytes: u64,
+    },
+    /// A `recvfrom` returned one datagram.
+    ReceivedFrom {
+        socket: SocketId,
+        from: String,
+        data: Payload,
+        bufsize: u32,
+        /// The datagram was longer than `bufsize`; the rest is gone.
+        truncated: bool,
+        /// The datagram's real length (MSG_TRUNC).
+        real_len: u64,
+    },
+    /// `shutdown()` succeeded.
+    ShutDown {
+        socket: SocketId,
+        how: super::ShutdownHow,
+    },
+    /// The socket is closed and gone from the session.
+    Closed { socket: SocketId },
+    /// `setsockopt` succeeded; `effective` is what the kernel reports back.
+    OptionSet {
+        socket: SocketId,
+        option: SockOption,
+        effective: SockOption,
+    },
+    /// Auto behaviours changed.
+    AutoSet {
+        socket: SocketId,
+        auto: AutoBehaviour,
+    },
+    /// The kernel's view of every socket, read right after the step before it.
+    Buffers { sockets: Vec<BufferSnapshot> },
+}
+
+/// One socket's kernel state, as read from the kernel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BufferSnapshot {
+    pub socket: SocketId,
+    pub kind: SocketKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_state: Option<TcpState>,
+    /// Bytes waiting in the receive buffer (FIONREAD / SIOCINQ).
+    pub recv_queued: u64,
+    /// The first of those bytes (MSG_PEEK, up to the server's limit).
+    pub recv_peek: Payload,
+    /// Where the peeked bytes came from.
+    pub recv_spans: Vec<SendSpan>,
+    /// Stream offset of the first peeked byte.
+    pub recv_offset: u64,
+    /// Bytes in the send queue not yet acknowledged by the peer (SIOCOUTQ).
+    pub send_queued: u64,
+    /// For UDP: the size of the next datagram, if one is waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_datagram: Option<u64>,
+    /// For listeners: connections waiting to be accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_queue: Option<u32>,
+}
+
+/// A run of bytes that came from one send call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendSpan {
+    /// Offset within the bytes this span annotates (the recv result or the peek).
+    pub start: u64,
+    pub len: u64,
+    /// The lab socket that sent them; `None` for an external peer (a Python script, nc).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<SocketId>,
+    /// The send number on that socket; `None` for external bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_no: Option<u32>,
+    /// Offset of this span's first byte within that send's bytes.
+    pub offset_in_send: u64,
+    /// That send's total length (to say "2 of 5 bytes").
+    pub send_len: u64,
+    /// How many leading bytes of this span are frame header.
+    pub header_bytes: u64,
+    /// How many trailing bytes of this span are a frame trailer (delimiter).
+    #[serde(default)]
+    pub trailer_bytes: u64,
+}
+
+impl SendSpan {
+    /// True when these bytes came from outside the lab.
+    pub fn is_external(&self) -> bool {
+        self.send_no.is_none()
+    }
+}
+
+/// The limits in force, announced in [`Event::Hello`] so the page can respect them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    pub max_sockets: u32,
+    pub max_send_bytes: u64,
+    pub max_message_bytes: u64,
+    pub peek_bytes: u64,
+    /// Whether lab sockets may bind or connect outside loopback.
+    pub loopback_only: bool,
+}
+
+/// A machine-readable class of error; the message says the details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The text frame was not a valid command.
+    BadMessage,
+    /// A binary frame arrived; the protocol is JSON text.
+    BinaryNotSupported,
+    /// The message was larger than allowed.
+    MessageTooLarge,
+    /// No socket with that id in this session.
+    UnknownSocket,
+    /// The command doesn't apply to this kind of socket or its state.
+    WrongSocket,
+    /// A system call failed; `errno` says how.
+    Os,
+    /// The call would block (EAGAIN) and no timeout was given.
+    WouldBlock,
+    /// The call waited for its timeout.
+    TimedOut,
+    /// A safety limit or policy refused the command.
+    Refused,
+    /// Framing could not encode or decode.
+    Framing,
+    /// The server is shutting down.
+    ShuttingDown,
+}

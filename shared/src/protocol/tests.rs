@@ -1,0 +1,118 @@
+//! Wire-format tests: the JSON shapes are a public contract (docs/protocol.md), so they are
+//! pinned here with literals.
+
+use super::*;
+use crate::Payload;
+
+#[test]
+fn ping_with_request_number_parses() {
+    let r = Request::parse(r#"{"req": 7, "cmd": "ping"}"#).unwrap();
+    assert_eq!(r.req, Some(7));
+    assert_eq!(r.command, Command::Ping);
+}
+
+#[test]
+fn defaults_fill_in_like_the_course_code() {
+    let r = Request::parse(r#"{"cmd": "tcp_listen", "port": 9000}"#).unwrap();
+    assert_eq!(
+        r.command,
+        Command::TcpListen {
+            host: "127.0.0.1".into(),
+            port: 9000,
+            backlog: 5,
+            reuse_addr: false
+        }
+    );
+    let r = Request::parse(r#"{"cmd": "recv", "socket": 2}"#).unwrap();
+    assert!(matches!(r.command, Command::Recv { bufsize: 1024, .. }));
+}
+
+#[test]
+fn send_carries_base64_data_and_framing() {
+    let text = r#"{"cmd":"send","socket":3,"data":"aGVsbG8=","framing":{"kind":"length_prefixed","prefix":{"width":4,"endian":"little","signed":true},"max_len":1048576}}"#;
+    let r = Request::parse(text).unwrap();
+    match r.command {
+        Command::Send { socket, data, .. } => {
+            assert_eq!(socket, SocketId(3));
+            assert_eq!(data, Payload::from("hello"));
+        }
+        other => panic!("parsed as {other:?}"),
+    }
+}
+
+#[test]
+fn malformed_messages_say_what_was_wrong() {
+    for bad in [
+        "not json",
+        "{}",
+        r#"{"cmd":"fly"}"#,
+        r#"{"cmd":"recv"}"#,
+        r#"{"cmd":"recv","socket":"x"}"#,
+        r#"{"cmd":"send","socket":1,"data":"%%%"}"#,
+        r#"[1,2]"#,
+    ] {
+        let err = Request::parse(bad).unwrap_err();
+        assert!(err.contains("could not understand"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn unknown_fields_are_rejected_so_typos_are_caught() {
+    let err = Request::parse(r#"{"cmd":"recv","socket":1,"bufsiz":12}"#).unwrap_err();
+    assert!(err.contains("bufsiz"), "{err}");
+}
+
+#[test]
+fn sequencer_numbers_from_one_without_gaps() {
+    let mut s = Sequencer::default();
+    let a = s.stamp(10, None, Event::Pong);
+    let b = s.stamp(25, Some(4), Event::Pong);
+    assert_eq!((a.seq, b.seq), (1, 2));
+    assert_eq!(b.to_json(), r#"{"seq":2,"t_us":25,"req":4,"event":"pong"}"#);
+}
+
+#[test]
+fn envelope_round_trips() {
+    let env = Envelope {
+        seq: 3,
+        t_us: 99,
+        req: None,
+        event: Event::Hello {
+            protocol_version: PROTOCOL_VERSION,
+            server_version: "0.1.0".into(),
+            limits: Limits {
+                max_sockets: 32,
+                max_send_bytes: 1 << 20,
+                max_message_bytes: 64 << 10,
+                peek_bytes: 4096,
+                loopback_only: true,
+            },
+        },
+    };
+    let text = env.to_json();
+    assert!(text.contains(r#""event":"hello""#), "{text}");
+    assert_eq!(Envelope::parse(&text).unwrap(), env);
+}
+
+#[test]
+fn error_event_shape() {
+    let env = Sequencer::default().stamp(
+        1,
+        Some(9),
+        Event::Error {
+            code: ErrorCode::Os,
+            message: "connection refused".into(),
+            hint: Some("start the server first".into()),
+            socket: None,
+            errno: Some(Errno {
+                name: "ECONNREFUSED".into(),
+                number: 111,
+            }),
+        },
+    );
+    let v: serde_json::Value = serde_json::from_str(&env.to_json()).unwrap();
+    assert_eq!(v["event"], "error");
+    assert_eq!(v["code"], "os");
+    assert_eq!(v["errno"]["name"], "ECONNREFUSED");
+    assert_eq!(v["errno"]["number"], 111);
+}
