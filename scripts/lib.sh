@@ -108,7 +108,12 @@ build_frontend() {
     ensure_wasm_toolchain
     ensure_wasm_bindgen
     ensure_trunk
-    say "building the page (trunk build --release --offline)"
+    # Compile first with plain cargo (online): on the Debian path build-std needs the standard
+    # library's own dependencies from crates.io, which trunk's --offline cargo call can't fetch.
+    say "compiling the page for wasm32 (cargo build --profile wasm-release)"
+    (cd "$ROOT" && env "${WASM_ENV[@]}" cargo build --target wasm32-unknown-unknown \
+        --manifest-path frontend/Cargo.toml --bin socklab-frontend --profile wasm-release)
+    say "packaging the page (trunk build --release --offline)"
     (cd "$ROOT" && env "${WASM_ENV[@]}" trunk build --release --offline)
 }
 

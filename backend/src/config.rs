@@ -52,6 +52,14 @@ pub struct Config {
     #[arg(long, default_value_t = 2 << 20)]
     pub max_message_bytes: usize,
 
+    /// Most bytes one send_bulk command may generate (large transfers, benchmarks).
+    #[arg(long, default_value_t = 1 << 30)]
+    pub max_bulk_bytes: u64,
+
+    /// Longest a single call (accept, connect, recv with a timeout) may wait, in milliseconds.
+    #[arg(long, default_value_t = 30_000)]
+    pub max_wait_ms: u64,
+
     /// How many bytes of a receive buffer a snapshot shows (MSG_PEEK).
     #[arg(long, default_value_t = 4096)]
     pub peek_bytes: u64,

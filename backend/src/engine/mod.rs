@@ -1,3 +1,236 @@
-//! The socket engine.
+//! The socket engine: one per lab session, owning that session's real sockets.
+//!
+//! Each [`Command`] becomes one real system call (or the short sequence one line of Python makes),
+//! and its real result becomes an [`Event`]. After every step the engine reads every socket's
+//! kernel state ([`snapshot`]) so the page can draw the buffers as they are.
+//!
+//! # Layout
+//! - [`policy`]: what lab sockets may do (loopback only by default, sizes, waits).
+//! - [`lab_socket`]: a kernel socket plus the lab's [`lab_socket::Book`] of what it sent.
+//! - [`provenance`]: which send wrote which received byte (stream offsets).
+//! - [`sys`]: the kernel questions (FIONREAD, SIOCOUTQ, TCP_INFO, MSG_PEEK, MSG_TRUNC, errno).
+//! - [`wait`]: one call, waiting for readiness first when the step allows it.
+//! - [`tcp`], [`stream_io`], [`udp`], [`options`]: the commands.
+//! - [`auto`]: auto-accept, auto-recv and echo, as background tasks.
+//! - [`snapshot`]: the kernel's view of every socket after a step.
+//! - [`step_error`]: failures as error events (errno name, number, explanation).
+
+pub mod auto;
+pub mod lab_socket;
+pub mod options;
+pub mod policy;
 pub mod provenance;
+pub mod snapshot;
+pub mod step_error;
+pub mod stream_io;
 pub mod sys;
+pub mod tcp;
+pub mod udp;
+pub mod wait;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+use socklab_shared::protocol::{Command, Event, SocketId, SocketKind};
+use tokio::sync::mpsc;
+
+use lab_socket::{LabSocket, WaitMode};
+use policy::Policy;
+use step_error::{StepError, StepResult};
+
+/// A session's sockets.
+pub struct Engine {
+    sockets: BTreeMap<SocketId, LabSocket>,
+    next_id: u32,
+    policy: Policy,
+    /// Where auto tasks report what they did; the session forwards these to the page.
+    auto_tx: mpsc::UnboundedSender<auto::AutoMsg>,
+}
+
+impl Engine {
+    pub fn new(policy: Policy, auto_tx: mpsc::UnboundedSender<auto::AutoMsg>) -> Self {
+        Engine {
+            sockets: BTreeMap::new(),
+            next_id: 0,
+            policy,
+            auto_tx,
+        }
+    }
+
+    /// Performs one command. Returns its events: the result (or an error event) and, for
+    /// commands that touched sockets, a fresh [`Event::Buffers`] snapshot.
+    pub async fn step(&mut self, command: Command) -> Vec<Event> {
+        let touches_sockets = !matches!(command, Command::Ping);
+        let mut events = match self.perform(command).await {
+            Ok(events) => events,
+            Err(e) => vec![e.into_event()],
+        };
+        if touches_sockets {
+            events.push(self.snapshot());
+        }
+        events
+    }
+
+    async fn perform(&mut self, command: Command) -> StepResult<Vec<Event>> {
+        use Command::*;
+        match command {
+            Ping => Ok(vec![Event::Pong]),
+            Snapshot => Ok(vec![]),
+            TcpListen {
+                host,
+                port,
+                backlog,
+                reuse_addr,
+            } => self
+                .tcp_listen(&host, port, backlog, reuse_addr)
+                .map(|e| vec![e]),
+            Accept { socket, timeout_ms } => self.accept(socket, timeout_ms).await.map(|e| vec![e]),
+            Connect {
+                host,
+                port,
+                timeout_ms,
+            } => self.connect(&host, port, timeout_ms).await.map(|e| vec![e]),
+            Send {
+                socket,
+                data,
+                framing,
+                header,
+            } => {
+                self.send(socket, data.0, &framing, header, false, None)
+                    .await
+            }
+            SendAll {
+                socket,
+                data,
+                framing,
+                header,
+                timeout_ms,
+            } => {
+                self.send(socket, data.0, &framing, header, true, timeout_ms)
+                    .await
+            }
+            SendBulk {
+                socket,
+                bytes,
+                timeout_ms,
+            } => self.send_bulk(socket, bytes, timeout_ms).await,
+            Recv {
+                socket,
+                bufsize,
+                timeout_ms,
+            } => self
+                .recv(socket, bufsize, timeout_ms)
+                .await
+                .map(|e| vec![e]),
+            Shutdown { socket, how } => self.shutdown(socket, how).map(|e| vec![e]),
+            Close { socket } => self.close(socket).await.map(|e| vec![e]),
+            SetOption { socket, option } => self.set_option(socket, option).map(|e| vec![e]),
+            UdpBind { host, port } => self.udp_bind(&host, port).map(|e| vec![e]),
+            SendTo {
+                socket,
+                data,
+                host,
+                port,
+            } => self.send_to(socket, data.0, &host, port).map(|e| vec![e]),
+            RecvFrom {
+                socket,
+                bufsize,
+                timeout_ms,
+            } => self
+                .recv_from(socket, bufsize, timeout_ms)
+                .await
+                .map(|e| vec![e]),
+            SetAuto { socket, auto } => self.set_auto(socket, auto).await,
+        }
+    }
+
+    /// Closes every socket (the WebSocket went away or the server is stopping).
+    pub async fn close_all(&mut self) {
+        let ids: Vec<SocketId> = self.sockets.keys().copied().collect();
+        for id in ids {
+            let _ = self.close(id).await;
+        }
+    }
+
+    /// Number of open lab sockets.
+    pub fn len(&self) -> usize {
+        self.sockets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sockets.is_empty()
+    }
+
+    // ---- helpers shared by the command modules ----
+
+    fn get(&self, id: SocketId) -> StepResult<&LabSocket> {
+        self.sockets.get(&id).ok_or_else(|| StepError::unknown(id))
+    }
+
+    fn get_mut(&mut self, id: SocketId) -> StepResult<&mut LabSocket> {
+        self.sockets
+            .get_mut(&id)
+            .ok_or_else(|| StepError::unknown(id))
+    }
+
+    /// The socket, checked to be of `kind`; `call` names the refused call in the message.
+    fn expect_kind(&self, id: SocketId, kind: SocketKind, call: &str) -> StepResult<&LabSocket> {
+        let s = self.get(id)?;
+        if s.kind != kind {
+            return Err(StepError::wrong(
+                id,
+                format!(
+                    "{call} needs a {} but socket {id} is a {}",
+                    kind_name(kind),
+                    kind_name(s.kind)
+                ),
+            ));
+        }
+        Ok(s)
+    }
+
+    /// Refuses a new socket when the session is at its cap.
+    fn check_capacity(&self) -> StepResult<()> {
+        if self.sockets.len() >= self.policy.max_sockets {
+            return Err(StepError::refused(
+                format!(
+                    "this session already has {} sockets, the most allowed",
+                    self.sockets.len()
+                ),
+                "close sockets you no longer need, or start socklab with a larger --max-sockets",
+            ));
+        }
+        Ok(())
+    }
+
+    fn allocate_id(&mut self) -> SocketId {
+        self.next_id += 1;
+        SocketId(self.next_id)
+    }
+
+    /// How long a call on `socket` may wait: the command's timeout, else the socket's mode.
+    fn wait_for(&self, socket: &LabSocket, asked: Option<u64>) -> Option<u64> {
+        let ms = asked.or(match socket.wait {
+            WaitMode::Step => None,
+            WaitMode::Timeout(ms) => Some(ms),
+            WaitMode::Blocking => Some(self.policy.max_wait_ms),
+        });
+        self.policy.wait_ms(ms)
+    }
+
+    /// The lab socket bound to `addr` of the given kind, if any (to recognise lab peers).
+    fn find_by_local(&self, addr: SocketAddr, kind: SocketKind) -> Option<&LabSocket> {
+        self.sockets
+            .values()
+            .find(|s| s.kind == kind && s.local == addr)
+    }
+}
+
+/// How the page and messages name a kind of socket.
+pub fn kind_name(kind: SocketKind) -> &'static str {
+    match kind {
+        SocketKind::TcpListener => "TCP listening socket",
+        SocketKind::TcpStream => "connected TCP socket",
+        SocketKind::Udp => "UDP socket",
+    }
+}

@@ -11,10 +11,13 @@
 use std::time::Instant;
 
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use socklab_shared::protocol::{Command, ErrorCode, Event, PROTOCOL_VERSION, Request, Sequencer};
+use socklab_shared::protocol::{ErrorCode, Event, PROTOCOL_VERSION, Request, Sequencer};
 use tokio::sync::watch;
 
 use crate::config::Config;
+use crate::engine::Engine;
+use crate::engine::auto::AutoMsg;
+use crate::engine::policy::Policy;
 
 /// A frame from the client, reduced to what the session cares about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,9 +89,17 @@ pub async fn run_session<I, O>(
     if out.send(None, hello).await.is_err() {
         return;
     }
+    let (auto_tx, mut auto_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut engine = Engine::new(Policy::from_config(config), auto_tx);
     loop {
         let frame = tokio::select! {
             frame = incoming.next() => frame,
+            Some(first) = auto_rx.recv() => {
+                if forward_auto(&mut out, &mut engine, first, &mut auto_rx).await.is_err() {
+                    break;
+                }
+                continue;
+            }
             () = stopped(&mut shutdown) => {
                 let bye = error_event(ErrorCode::ShuttingDown, "the lab server is shutting down", Some("the page reconnects when the server is back"));
                 let _ = out.send(None, bye).await;
@@ -114,13 +125,42 @@ pub async fn run_session<I, O>(
                 );
                 out.send(None, e).await
             }
-            Some(Incoming::Text(text)) => handle_text(&mut out, config, &text).await,
+            Some(Incoming::Text(text)) => handle_text(&mut out, &mut engine, config, &text).await,
         };
         if result.is_err() {
             break;
         }
     }
-    tracing::info!("lab session closed");
+    let sockets = engine.len();
+    engine.close_all().await;
+    tracing::info!(sockets, "lab session closed; its sockets are closed");
+}
+
+/// Forwards what auto tasks did (this message and any others already waiting), then one
+/// fresh snapshot for all of them.
+async fn forward_auto<O: Sink<String> + Unpin>(
+    out: &mut Outbox<O>,
+    engine: &mut Engine,
+    first: AutoMsg,
+    more: &mut tokio::sync::mpsc::UnboundedReceiver<AutoMsg>,
+) -> Result<(), ()> {
+    let mut next = Some(first);
+    let mut handled = 0;
+    while let Some(msg) = next.take() {
+        match msg {
+            AutoMsg::Event(event) => out.send(None, event).await?,
+            AutoMsg::AcceptReady(id) => {
+                for event in engine.auto_accept(id) {
+                    out.send(None, event).await?;
+                }
+            }
+        }
+        handled += 1;
+        if handled < 256 {
+            next = more.try_recv().ok();
+        }
+    }
+    out.send(None, engine.snapshot()).await
 }
 
 /// Completes once the server starts shutting down.
@@ -135,6 +175,7 @@ async fn stopped(shutdown: &mut watch::Receiver<bool>) {
 /// Parses and performs one text frame.
 async fn handle_text<O: Sink<String> + Unpin>(
     out: &mut Outbox<O>,
+    engine: &mut Engine,
     config: &Config,
     text: &str,
 ) -> Result<(), ()> {
@@ -159,17 +200,10 @@ async fn handle_text<O: Sink<String> + Unpin>(
         }
     };
     let req = request.req;
-    match request.command {
-        Command::Ping => out.send(req, Event::Pong).await,
-        other => {
-            let e = error_event(
-                ErrorCode::Refused,
-                format!("command {other:?} is not available in this build"),
-                None,
-            );
-            out.send(req, e).await
-        }
+    for event in engine.step(request.command).await {
+        out.send(req, event).await?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

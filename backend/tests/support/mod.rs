@@ -12,7 +12,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use socklab::server::BoundServer;
 use socklab::{AppState, Config};
-use socklab_shared::protocol::{Envelope, Request};
+use socklab_shared::protocol::{Envelope, ErrorCode, Event, Request, SocketId};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -97,6 +97,9 @@ impl Drop for LabServer {
 
 pub struct WsClient {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    next_req: u64,
+    /// Events that arrived without a request number (auto behaviours) while waiting for a step.
+    pub unsolicited: Vec<Event>,
 }
 
 impl WsClient {
@@ -104,7 +107,11 @@ impl WsClient {
         let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr))
             .await
             .expect("WebSocket upgrade failed");
-        WsClient { ws }
+        WsClient {
+            ws,
+            next_req: 1000,
+            unsolicited: Vec::new(),
+        }
     }
 
     /// Connects with an `Origin` header as a browser page would; `Err` carries the refusal.
@@ -116,7 +123,11 @@ impl WsClient {
             .headers_mut()
             .insert("origin", origin.parse().unwrap());
         match tokio_tungstenite::connect_async(request).await {
-            Ok((ws, _)) => Ok(WsClient { ws }),
+            Ok((ws, _)) => Ok(WsClient {
+                ws,
+                next_req: 1000,
+                unsolicited: Vec::new(),
+            }),
             Err(e) => Err(e.to_string()),
         }
     }
@@ -143,8 +154,85 @@ impl WsClient {
         }
     }
 
+    /// Performs one command given as JSON (`{"cmd": ...}`) and returns its events, up to and
+    /// including the snapshot that ends every socket command. Skips the hello if not yet read.
+    pub async fn step(&mut self, command: serde_json::Value) -> Vec<Event> {
+        self.next_req += 1;
+        let req = self.next_req;
+        let mut command = command;
+        command["req"] = serde_json::json!(req);
+        self.send_text(&command.to_string()).await;
+        let mut events = Vec::new();
+        loop {
+            let env = self.next_event().await;
+            if env.req != Some(req) {
+                if !matches!(env.event, Event::Hello { .. }) {
+                    self.unsolicited.push(env.event);
+                }
+                continue;
+            }
+            let last = matches!(env.event, Event::Buffers { .. } | Event::Pong);
+            events.push(env.event);
+            if last {
+                return events;
+            }
+        }
+    }
+
+    /// Like [`WsClient::step`], returning the first event, which must not be an error.
+    pub async fn ok(&mut self, command: serde_json::Value) -> Event {
+        let events = self.step(command.clone()).await;
+        match events.into_iter().next() {
+            Some(Event::Error { message, .. }) => panic!("{command} failed: {message}"),
+            Some(e) => e,
+            None => panic!("{command}: no event"),
+        }
+    }
+
+    /// Like [`WsClient::step`], expecting an error event first; returns (code, message, errno name).
+    pub async fn err(&mut self, command: serde_json::Value) -> (ErrorCode, String, Option<String>) {
+        match self.step(command.clone()).await.into_iter().next() {
+            Some(Event::Error {
+                code,
+                message,
+                errno,
+                ..
+            }) => (code, message, errno.map(|e| e.name)),
+            other => panic!("{command}: expected an error, got {other:?}"),
+        }
+    }
+
+    /// Waits for an unsolicited event (auto behaviour) matching `pred`.
+    pub async fn wait_unsolicited(&mut self, pred: impl Fn(&Event) -> bool) -> Event {
+        if let Some(i) = self.unsolicited.iter().position(&pred) {
+            return self.unsolicited.remove(i);
+        }
+        loop {
+            let env = self.next_event().await;
+            if pred(&env.event) {
+                return env.event;
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
+    }
+
+    /// Closes the WebSocket and waits until the server has dropped the connection, which it
+    /// does only after the session has closed all of its sockets.
+    pub async fn close_and_wait_until_gone(mut self) {
+        use tokio::io::AsyncReadExt;
+        let _ = self.ws.close(None).await;
+        while let Some(Ok(_)) = self.ws.next().await {}
+        let MaybeTlsStream::Plain(mut tcp) = self.ws.into_inner() else {
+            panic!("tests use plain ws://")
+        };
+        let mut rest = Vec::new();
+        tokio::time::timeout(EVENT_TIMEOUT, tcp.read_to_end(&mut rest))
+            .await
+            .expect("server kept the connection open")
+            .ok();
     }
 }
 
@@ -168,5 +256,33 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The socket id in a `socket_opened` event.
+pub fn opened(event: &Event) -> SocketId {
+    match event {
+        Event::SocketOpened { socket, .. } => *socket,
+        other => panic!("expected socket_opened, got {other:?}"),
+    }
+}
+
+/// The port of a `socket_opened` event's local address.
+pub fn port_of(event: &Event) -> u16 {
+    match event {
+        Event::SocketOpened { local, .. } => local.rsplit(':').next().unwrap().parse().unwrap(),
+        other => panic!("expected socket_opened, got {other:?}"),
+    }
+}
+
+/// The snapshot of `socket` in the last event of a step (a `buffers` event).
+pub fn snapshot_of(events: &[Event], socket: SocketId) -> socklab_shared::protocol::BufferSnapshot {
+    match events.last() {
+        Some(Event::Buffers { sockets }) => sockets
+            .iter()
+            .find(|s| s.socket == socket)
+            .cloned()
+            .unwrap_or_else(|| panic!("no snapshot of {socket}")),
+        other => panic!("expected a buffers snapshot, got {other:?}"),
     }
 }

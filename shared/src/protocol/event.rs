@@ -79,10 +79,29 @@ pub enum Event {
         spans: Vec<SendSpan>,
         /// Offset of the first byte in this direction's stream.
         stream_offset: u64,
+        /// "2 sends → 1 recv", "partial: 2 of 5 bytes of send #3", "from an external peer".
+        summary: String,
+        /// Made by auto-recv rather than a command.
+        #[serde(default)]
+        auto: bool,
+    },
+    /// Auto-recv moved bytes faster than the page can show one by one: a summary of the
+    /// recvs since the last event for this socket.
+    AutoSummary {
+        socket: SocketId,
+        recvs: u64,
+        bytes: u64,
+        /// Stream offset after the last of those recvs.
+        stream_offset: u64,
+        /// Bytes sent back by echo in the same period.
+        echoed: u64,
+        /// The peer closed (recv returned b'').
+        eof: bool,
     },
     /// A `sendto` finished.
     SentTo {
         socket: SocketId,
+        send_no: u32,
         to: String,
         bytes: u64,
     },
@@ -96,6 +115,12 @@ pub enum Event {
         truncated: bool,
         /// The datagram's real length (MSG_TRUNC).
         real_len: u64,
+        /// The lab socket that sent it, when it was one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from_socket: Option<SocketId>,
+        /// That socket's send number for this datagram.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        send_no: Option<u32>,
     },
     /// `shutdown()` succeeded.
     ShutDown {

@@ -1,0 +1,411 @@
+//! Auto behaviours: a socket that accepts, receives and echoes by itself, so a student's own
+//! Python client can talk to a lab server without anyone clicking.
+//!
+//! Each behaviour runs as a tokio task that waits for the socket to become readable (epoll,
+//! edge-triggered: the task clears readiness only after the kernel said EAGAIN, so no data is
+//! ever left unnoticed). Receiving happens in the task itself, not in the session, so a long
+//! `sendall` the session is busy with can never deadlock against its own receiver.
+//!
+//! Accepting is different: a new connection must become a lab socket in the session's table,
+//! so the accept task only tells the session "connections are waiting" and the session
+//! accepts them.
+//!
+//! A fast transfer would make thousands of recvs a second; the [`Reporter`] sends each one
+//! as its own event while the rate is low (a token bucket: 30 a second), and otherwise sums
+//! them up in [`Event::AutoSummary`] events, at most ten a second.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use socket2::Socket;
+use socklab_shared::Payload;
+use socklab_shared::protocol::{AutoBehaviour, EchoMode, Event, SocketId, SocketKind};
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::Engine;
+use super::lab_socket::{SharedBook, lock};
+use super::step_error::{StepError, StepResult};
+use super::stream_io::{MessageShape, received_event, recv_once, send_once, trace};
+use super::sys;
+use super::wait::with_wait;
+
+/// What auto tasks tell the session.
+#[derive(Debug)]
+pub enum AutoMsg {
+    /// An event to forward to the page.
+    Event(Event),
+    /// A listener with auto-accept has connections waiting.
+    AcceptReady(SocketId),
+}
+
+/// Default bufsize of automatic recvs, as in the course's `recv(1024)`.
+pub const DEFAULT_AUTO_BUFSIZE: u32 = 1024;
+
+impl Engine {
+    /// Switches a socket's auto behaviours; accepts what is already waiting if auto-accept
+    /// was switched on.
+    pub(super) async fn set_auto(
+        &mut self,
+        id: SocketId,
+        auto: AutoBehaviour,
+    ) -> StepResult<Vec<Event>> {
+        let max_wait = self.policy.max_wait_ms;
+        let max_bufsize = self.policy.max_send_bytes.min(u64::from(u32::MAX)) as u32;
+        let tx = self.auto_tx.clone();
+        let s = self.get_mut(id)?;
+        let (wants_accept, wants_recv) = (auto.accept, auto.recv || auto.echo != EchoMode::Off);
+        match s.kind {
+            SocketKind::TcpListener if wants_recv => {
+                return Err(StepError::wrong(
+                    id,
+                    "a listening socket can't receive data; only auto-accept applies",
+                ));
+            }
+            SocketKind::TcpStream | SocketKind::Udp if wants_accept => {
+                return Err(StepError::wrong(
+                    id,
+                    "only a listening socket can accept; auto-accept doesn't apply here",
+                ));
+            }
+            _ => {}
+        }
+        s.stop_auto().await;
+        let auto = AutoBehaviour {
+            recv: wants_recv,
+            bufsize: match auto.bufsize {
+                0 => DEFAULT_AUTO_BUFSIZE,
+                n => n.min(max_bufsize),
+            },
+            ..auto
+        };
+        s.auto = auto;
+        let fd = s.fd.clone();
+        s.auto_task = if wants_accept {
+            Some(tokio::spawn(accept_watch(id, fd, tx)))
+        } else if wants_recv {
+            let task = RecvTask {
+                id,
+                fd,
+                book: s.book.clone(),
+                bufsize: auto.bufsize as usize,
+                echo: auto.echo,
+                max_wait,
+                reporter: Reporter::new(id, tx),
+            };
+            Some(match s.kind {
+                SocketKind::Udp => tokio::spawn(task.run_udp()),
+                _ => tokio::spawn(task.run_tcp()),
+            })
+        } else {
+            None
+        };
+        let mut events = vec![Event::AutoSet { socket: id, auto }];
+        if wants_accept {
+            events.extend(self.accept_pending(id));
+        }
+        Ok(events)
+    }
+
+    /// The session calls this when an accept task says connections are waiting.
+    pub fn auto_accept(&mut self, id: SocketId) -> Vec<Event> {
+        self.accept_pending(id)
+    }
+}
+
+async fn accept_watch(id: SocketId, fd: Arc<AsyncFd<Socket>>, tx: mpsc::UnboundedSender<AutoMsg>) {
+    loop {
+        let Ok(mut guard) = fd.readable().await else {
+            return;
+        };
+        if tx.send(AutoMsg::AcceptReady(id)).is_err() {
+            return;
+        }
+        // Safe to clear now: if another connection arrives after this point, epoll reports a
+        // new edge; if one arrived since `readable()` returned, tokio keeps the readiness.
+        guard.clear_ready();
+    }
+}
+
+struct RecvTask {
+    id: SocketId,
+    fd: Arc<AsyncFd<Socket>>,
+    book: SharedBook,
+    bufsize: usize,
+    echo: EchoMode,
+    max_wait: u64,
+    reporter: Reporter,
+}
+
+impl RecvTask {
+    async fn run_tcp(mut self) {
+        let fd = self.fd.clone();
+        loop {
+            let Some(mut guard) = readable(&fd, &mut self.reporter).await else {
+                return;
+            };
+            loop {
+                match recv_once(self.fd.get_ref(), &self.book, self.bufsize) {
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        guard.clear_ready();
+                        break;
+                    }
+                    Err(e) => {
+                        return self.fail(StepError::os(&format!("recv({})", self.bufsize), &e));
+                    }
+                    Ok((data, offset)) => {
+                        let len = data.len() as u64;
+                        let eof = len == 0;
+                        let spans = trace(&self.book, offset, len, Some(offset + len));
+                        let echoed = if eof {
+                            None
+                        } else {
+                            self.echo_tcp(&data).await
+                        };
+                        let event =
+                            received_event(self.id, data, self.bufsize as u32, offset, spans, true);
+                        self.reporter.recv(event, len, offset + len, echoed, eof);
+                        if eof {
+                            self.reporter.flush();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn run_udp(mut self) {
+        let fd = self.fd.clone();
+        loop {
+            let Some(mut guard) = readable(&fd, &mut self.reporter).await else {
+                return;
+            };
+            loop {
+                match sys::recv_datagram(self.fd.get_ref(), self.bufsize) {
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        guard.clear_ready();
+                        break;
+                    }
+                    Err(e) => {
+                        return self.fail(StepError::os(&format!("recvfrom({})", self.bufsize), &e));
+                    }
+                    Ok((data, real_len, from)) => {
+                        let len = data.len() as u64;
+                        let echoed = self.echo_udp(&data, from);
+                        let event = Event::ReceivedFrom {
+                            socket: self.id,
+                            from: from.to_string(),
+                            truncated: real_len > data.len(),
+                            real_len: real_len as u64,
+                            data: Payload(data),
+                            bufsize: self.bufsize as u32,
+                            from_socket: None,
+                            send_no: None,
+                        };
+                        self.reporter.recv(event, len, 0, echoed, false);
+                    }
+                }
+            }
+        }
+    }
+
+    fn fail(&mut self, e: StepError) {
+        self.reporter.flush();
+        self.reporter.send(e.on(self.id).into_event());
+    }
+
+    /// Sends `data` back (sendall), recorded as a send of this socket. Returns the Sent event.
+    async fn echo_tcp(&mut self, data: &[u8]) -> Option<Event> {
+        let bytes = match self.echo {
+            EchoMode::Off => return None,
+            EchoMode::Same => data.to_vec(),
+            EchoMode::Upper => data.to_ascii_uppercase(),
+        };
+        let shape = MessageShape {
+            send_no: lock(&self.book).next_send_no(),
+            total: bytes.len() as u64,
+            header: 0,
+            trailer: 0,
+        };
+        let (mut sent, mut first) = (0usize, None);
+        while sent < bytes.len() {
+            let rest = &bytes[sent..];
+            let (id, book) = (self.id, &self.book);
+            match with_wait(
+                &self.fd,
+                Interest::WRITABLE,
+                Some(self.max_wait),
+                "sendall()",
+                |s| send_once(s, book, id, shape, sent as u64, rest),
+            )
+            .await
+            {
+                Ok((n, offset)) => {
+                    first.get_or_insert(offset);
+                    sent += n;
+                }
+                Err(e) => {
+                    self.reporter.send(e.on(self.id).into_event());
+                    break;
+                }
+            }
+        }
+        Some(Event::Sent {
+            socket: self.id,
+            send_no: shape.send_no,
+            requested: shape.total,
+            accepted: sent as u64,
+            header_len: 0,
+            trailer_len: 0,
+            stream_offset: first.unwrap_or(0),
+            all: true,
+        })
+    }
+
+    fn echo_udp(&mut self, data: &[u8], to: std::net::SocketAddr) -> Option<Event> {
+        let bytes = match self.echo {
+            EchoMode::Off => return None,
+            EchoMode::Same => data.to_vec(),
+            EchoMode::Upper => data.to_ascii_uppercase(),
+        };
+        let mut book = lock(&self.book);
+        match self.fd.get_ref().send_to(&bytes, &to.into()) {
+            Ok(n) => Some(Event::SentTo {
+                socket: self.id,
+                send_no: book.next_send_no(),
+                to: to.to_string(),
+                bytes: n as u64,
+            }),
+            Err(e) => {
+                drop(book);
+                self.reporter
+                    .send(StepError::os("sendto()", &e).on(self.id).into_event());
+                None
+            }
+        }
+    }
+}
+
+/// Waits for readability; with a summary pending, wakes up in time to send it.
+async fn readable<'a>(
+    fd: &'a AsyncFd<Socket>,
+    reporter: &mut Reporter,
+) -> Option<tokio::io::unix::AsyncFdReadyGuard<'a, Socket>> {
+    loop {
+        if !reporter.has_pending() {
+            return fd.readable().await.ok();
+        }
+        match tokio::time::timeout(SUMMARY_EVERY, fd.readable()).await {
+            Ok(ready) => return ready.ok(),
+            Err(_) => reporter.flush(),
+        }
+    }
+}
+
+/// How often a pending summary goes out.
+const SUMMARY_EVERY: Duration = Duration::from_millis(100);
+/// Detailed events allowed per second, and in one burst.
+const DETAILED_PER_SECOND: f64 = 30.0;
+
+/// Decides between one event per recv and summaries (see the module doc).
+struct Reporter {
+    id: SocketId,
+    tx: mpsc::UnboundedSender<AutoMsg>,
+    tokens: f64,
+    refilled: Instant,
+    pending: Option<Pending>,
+    last_flush: Instant,
+}
+
+#[derive(Default)]
+struct Pending {
+    recvs: u64,
+    bytes: u64,
+    stream_offset: u64,
+    echoed: u64,
+    eof: bool,
+}
+
+impl Reporter {
+    fn new(id: SocketId, tx: mpsc::UnboundedSender<AutoMsg>) -> Self {
+        let now = Instant::now();
+        Reporter {
+            id,
+            tx,
+            tokens: DETAILED_PER_SECOND,
+            refilled: now,
+            pending: None,
+            last_flush: now,
+        }
+    }
+
+    fn has_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    fn send(&self, event: Event) {
+        let _ = self.tx.send(AutoMsg::Event(event));
+    }
+
+    fn take_token(&mut self) -> bool {
+        let now = Instant::now();
+        let earned = now.duration_since(self.refilled).as_secs_f64() * DETAILED_PER_SECOND;
+        self.tokens = (self.tokens + earned).min(DETAILED_PER_SECOND);
+        self.refilled = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// One recv happened: report it in detail or add it to the summary.
+    fn recv(
+        &mut self,
+        event: Event,
+        bytes: u64,
+        stream_offset: u64,
+        echo: Option<Event>,
+        eof: bool,
+    ) {
+        if self.pending.is_none() && self.take_token() {
+            self.send(event);
+            if let Some(echo) = echo {
+                self.send(echo);
+            }
+            return;
+        }
+        let echoed = match &echo {
+            Some(Event::Sent { accepted, .. }) => *accepted,
+            Some(Event::SentTo { bytes, .. }) => *bytes,
+            _ => 0,
+        };
+        let p = self.pending.get_or_insert_with(Pending::default);
+        p.recvs += 1;
+        p.bytes += bytes;
+        p.stream_offset = stream_offset;
+        p.echoed += echoed;
+        p.eof |= eof;
+        if self.last_flush.elapsed() >= SUMMARY_EVERY {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        self.last_flush = Instant::now();
+        if let Some(p) = self.pending.take() {
+            self.send(Event::AutoSummary {
+                socket: self.id,
+                recvs: p.recvs,
+                bytes: p.bytes,
+                stream_offset: p.stream_offset,
+                echoed: p.echoed,
+                eof: p.eof,
+            });
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! One lab socket: a real kernel socket plus what the lab remembers about it.
+//!
+//! The kernel socket lives in a tokio [`AsyncFd`] so a call can wait for readiness with a
+//! timeout without blocking the server; every call on it is still one non-blocking system
+//! call. What the kernel cannot tell us — which send wrote which bytes — lives in a [`Book`],
+//! shared (behind a mutex) with the socket's auto-recv task and with the lab socket at the other
+//! end of the connection, which reads it to trace its received bytes back to our sends.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use socket2::Socket;
+use socklab_shared::protocol::{AutoBehaviour, SocketId, SocketKind};
+use tokio::io::unix::AsyncFd;
+use tokio::task::JoinHandle;
+
+use super::provenance::SendLog;
+
+/// How long calls on a socket wait when the command gives no timeout (Python's
+/// `setblocking` / `settimeout`, adapted to stepping).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WaitMode {
+    /// The lab's default: never wait, answer "would block" at once, so each click is one step.
+    #[default]
+    Step,
+    /// `settimeout(t)`: wait up to `t` ms, then time out.
+    Timeout(u64),
+    /// `setblocking(True)`: wait as long as the lab allows (`--max-wait-ms`).
+    Blocking,
+}
+
+/// A datagram a lab UDP socket sent, remembered until a lab socket receives it.
+#[derive(Debug, Clone, Copy)]
+pub struct SentDatagram {
+    pub to: SocketAddr,
+    pub send_no: u32,
+}
+
+/// What the lab records about one socket's traffic.
+///
+/// Invariants: `out.end_offset()` is the number of bytes the kernel accepted from this socket's
+/// sends; `in_offset` is the number of bytes its recvs have returned; send numbers count from 1.
+#[derive(Debug, Default)]
+pub struct Book {
+    /// Where each sent byte sits in the outgoing stream (TCP).
+    pub out: SendLog,
+    /// The last send number handed out.
+    pub sends: u32,
+    /// Bytes received so far: the stream offset of the next byte a recv returns (TCP).
+    pub in_offset: u64,
+    /// Datagrams sent and not yet matched to a lab receiver (UDP), oldest first.
+    pub datagrams: VecDeque<SentDatagram>,
+    /// The book of the lab socket at the other end of the connection, when it is one: our
+    /// received bytes are traced back through its send log. Set when the connection is
+    /// accepted; kept here (not in [`LabSocket`]) so an auto task already running sees it.
+    pub peer: Option<SharedBook>,
+}
+
+/// Most sent datagrams remembered per socket; older ones are assumed lost or external.
+pub const MAX_REMEMBERED_DATAGRAMS: usize = 1024;
+
+impl Book {
+    /// The next send number.
+    pub fn next_send_no(&mut self) -> u32 {
+        self.sends += 1;
+        self.sends
+    }
+}
+
+/// A shared, lockable book.
+pub type SharedBook = Arc<Mutex<Book>>;
+
+/// Locks a book. A panic while holding the lock can't leave a `Book` half-updated in a way
+/// that matters more than losing the lab, so a poisoned lock is simply taken over.
+pub fn lock(book: &SharedBook) -> MutexGuard<'_, Book> {
+    book.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Registers a socket with tokio's reactor so calls can wait for readiness.
+pub fn register(socket: Socket) -> std::io::Result<AsyncFd<Socket>> {
+    // SAFETY: a `socket2::Socket` owns its file descriptor: it stays open, and `as_raw_fd`
+    // returns that same descriptor, until the `Socket` is dropped, which can only happen when
+    // the `AsyncFd` that now owns it is dropped or unwrapped with `into_inner`.
+    Ok(unsafe { AsyncFd::register(socket)? })
+}
+
+/// A lab socket.
+pub struct LabSocket {
+    pub id: SocketId,
+    pub kind: SocketKind,
+    pub fd: Arc<AsyncFd<Socket>>,
+    /// `getsockname()` when the socket was set up.
+    pub local: SocketAddr,
+    /// `getpeername()` for connected TCP sockets.
+    pub peer: Option<SocketAddr>,
+    pub book: SharedBook,
+    /// The lab socket at the other end, if the peer is one.
+    pub peer_id: Option<SocketId>,
+    pub wait: WaitMode,
+    pub auto: AutoBehaviour,
+    /// The running auto task, if any behaviour is on.
+    pub auto_task: Option<JoinHandle<()>>,
+    /// `shutdown(SHUT_WR)` or a received EOF: a stream that can't carry more in that direction.
+    pub write_shut: bool,
+}
+
+impl LabSocket {
+    pub fn new(
+        id: SocketId,
+        kind: SocketKind,
+        socket: Socket,
+        local: SocketAddr,
+    ) -> std::io::Result<Self> {
+        socket.set_nonblocking(true)?;
+        Ok(LabSocket {
+            id,
+            kind,
+            fd: Arc::new(register(socket)?),
+            local,
+            peer: None,
+            book: SharedBook::default(),
+            peer_id: None,
+            wait: WaitMode::Step,
+            auto: AutoBehaviour::default(),
+            auto_task: None,
+            write_shut: false,
+        })
+    }
+
+    pub fn socket(&self) -> &Socket {
+        self.fd.get_ref()
+    }
+
+    /// Stops the auto task and waits until it has let go of the socket, so closing the
+    /// socket really closes the kernel socket (and frees its port) right away.
+    pub async fn stop_auto(&mut self) {
+        if let Some(task) = self.auto_task.take() {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}

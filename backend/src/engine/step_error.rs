@@ -1,0 +1,106 @@
+//! A failed step, turned into the error event the page shows where it happened.
+//!
+//! Socket errors keep the kernel's errno (name and number, as Python prints them) and add a
+//! plain-words explanation, so "ConnectionRefusedError: [Errno 111]" on screen comes with "nothing
+//! is listening on that port".
+
+use std::io;
+
+use socklab_shared::protocol::{ErrorCode, Event, SocketId};
+
+use super::sys;
+
+/// Why a command did not do what it was asked.
+#[derive(Debug)]
+pub struct StepError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub hint: Option<String>,
+    pub socket: Option<SocketId>,
+    pub errno: Option<socklab_shared::protocol::Errno>,
+}
+
+impl StepError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        StepError {
+            code,
+            message: message.into(),
+            hint: None,
+            socket: None,
+            errno: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn on(mut self, socket: SocketId) -> Self {
+        self.socket = Some(socket);
+        self
+    }
+
+    /// A failed system call: `call` is what the student's code would have called.
+    pub fn os(call: &str, e: &io::Error) -> Self {
+        let errno = sys::errno_of(e);
+        let (code, explanation) = match &errno {
+            Some(n) if n.name == "EAGAIN" => (ErrorCode::WouldBlock, sys::explain_errno(&n.name)),
+            Some(n) => (ErrorCode::Os, sys::explain_errno(&n.name)),
+            None if e.kind() == io::ErrorKind::TimedOut => (ErrorCode::TimedOut, ""),
+            None => (ErrorCode::Os, ""),
+        };
+        let message = match &errno {
+            Some(n) => format!("{call} failed: [Errno {}] {} ({e})", n.number, n.name),
+            None => format!("{call} failed: {e}"),
+        };
+        StepError {
+            code,
+            message,
+            hint: (!explanation.is_empty()).then(|| explanation.to_owned()),
+            socket: None,
+            errno,
+        }
+    }
+
+    /// The call waited as long as it was allowed to.
+    pub fn timed_out(call: &str, waited_ms: u64) -> Self {
+        StepError::new(
+            ErrorCode::TimedOut,
+            format!("{call} timed out after {waited_ms} ms (Python raises socket.timeout / TimeoutError)"),
+        )
+        .hint("nothing arrived in time: send something from the other side first, or wait longer")
+    }
+
+    /// No socket with that id.
+    pub fn unknown(socket: SocketId) -> Self {
+        StepError::new(
+            ErrorCode::UnknownSocket,
+            format!("there is no socket {socket} in this session"),
+        )
+        .hint("it may have been closed; the workbench lists the sockets that exist")
+        .on(socket)
+    }
+
+    /// The socket exists but the command doesn't fit it.
+    pub fn wrong(socket: SocketId, message: impl Into<String>) -> Self {
+        StepError::new(ErrorCode::WrongSocket, message).on(socket)
+    }
+
+    /// A safety policy refused the command.
+    pub fn refused(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        StepError::new(ErrorCode::Refused, message).hint(hint)
+    }
+
+    pub fn into_event(self) -> Event {
+        Event::Error {
+            code: self.code,
+            message: self.message,
+            hint: self.hint,
+            socket: self.socket,
+            errno: self.errno,
+        }
+    }
+}
+
+pub type StepResult<T> = Result<T, StepError>;

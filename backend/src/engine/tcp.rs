@@ -1,0 +1,258 @@
+//! TCP set-up and tear-down: listen, accept, connect, shutdown, close.
+//!
+//! The three-way handshake is the kernel's business: `connect()` returns once it's done, and
+//! `accept()` only takes an already-established connection off the listener's accept queue.
+//! That is why a second client's connect succeeds while a single-threaded server is busy with
+//! the first one (experiment 3): the kernel queued it.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use socklab_shared::protocol::{Event, ShutdownHow, SocketId, SocketKind};
+use tokio::io::Interest;
+
+use super::Engine;
+use super::lab_socket::{LabSocket, lock, register};
+use super::step_error::{StepError, StepResult};
+use super::sys;
+use super::wait::with_wait;
+
+/// How long `connect()` waits for the handshake when the command gives no timeout.
+pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 3_000;
+
+/// `socket.getsockname()` as a std address (lab sockets are always IP sockets).
+pub fn local_addr(s: &Socket) -> std::io::Result<SocketAddr> {
+    s.local_addr()?
+        .as_socket()
+        .ok_or_else(|| std::io::Error::other("not an IP socket"))
+}
+
+fn peer_addr(s: &Socket) -> std::io::Result<SocketAddr> {
+    s.peer_addr()?
+        .as_socket()
+        .ok_or_else(|| std::io::Error::other("not an IP socket"))
+}
+
+fn new_socket(addr: SocketAddr, ty: Type, protocol: Protocol) -> StepResult<Socket> {
+    Socket::new(Domain::for_address(addr), ty, Some(protocol))
+        .map_err(|e| StepError::os("socket()", &e))
+}
+
+impl Engine {
+    /// `socket(); [setsockopt(SO_REUSEADDR)]; bind(); listen(backlog)`.
+    pub(super) fn tcp_listen(
+        &mut self,
+        host: &str,
+        port: u16,
+        backlog: u32,
+        reuse_addr: bool,
+    ) -> StepResult<Event> {
+        self.check_capacity()?;
+        let addr = self.policy.address(host, port)?;
+        let s = new_socket(addr, Type::STREAM, Protocol::TCP)?;
+        if reuse_addr {
+            s.set_reuse_address(true)
+                .map_err(|e| StepError::os("setsockopt(SO_REUSEADDR)", &e))?;
+        }
+        s.bind(&addr.into())
+            .map_err(|e| StepError::os(&format!("bind(('{}', {port}))", addr.ip()), &e))?;
+        let backlog = i32::try_from(backlog.min(4096)).unwrap_or(4096);
+        s.listen(backlog)
+            .map_err(|e| StepError::os(&format!("listen({backlog})"), &e))?;
+        let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
+        let id = self.allocate_id();
+        let lab = LabSocket::new(id, SocketKind::TcpListener, s, local)
+            .map_err(|e| StepError::os("socket setup", &e))?;
+        self.sockets.insert(id, lab);
+        tracing::debug!(%id, %local, "listening");
+        Ok(Event::SocketOpened {
+            socket: id,
+            kind: SocketKind::TcpListener,
+            local: local.to_string(),
+            peer: None,
+            listener: None,
+        })
+    }
+
+    /// One `accept()` on a listener.
+    pub(super) async fn accept(
+        &mut self,
+        id: SocketId,
+        timeout_ms: Option<u64>,
+    ) -> StepResult<Event> {
+        let listener = self.expect_kind(id, SocketKind::TcpListener, "accept()")?;
+        if listener.auto.accept {
+            return Err(StepError::wrong(
+                id,
+                format!("socket {id} accepts by itself (auto-accept is on)"),
+            )
+            .hint("switch auto-accept off to call accept() step by step"));
+        }
+        self.check_capacity()?;
+        let wait = self.wait_for(listener, timeout_ms);
+        let fd = listener.fd.clone();
+        let (conn, _) = with_wait(&fd, Interest::READABLE, wait, "accept()", |s| s.accept())
+            .await
+            .map_err(|e| e.on(id))?;
+        self.adopt_accepted(id, conn)
+    }
+
+    /// Accepts every connection waiting on a listener (auto-accept). Returns the events.
+    pub(super) fn accept_pending(&mut self, id: SocketId) -> Vec<Event> {
+        let mut events = Vec::new();
+        while let Ok(listener) = self.get(id) {
+            if !listener.auto.accept {
+                break;
+            }
+            if let Err(e) = self.check_capacity() {
+                events.push(e.on(id).into_event());
+                break;
+            }
+            match listener.socket().accept() {
+                Ok((conn, _)) => match self.adopt_accepted(id, conn) {
+                    Ok(ev) => events.push(ev),
+                    Err(e) => events.push(e.into_event()),
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => {
+                    events.push(StepError::os("accept()", &e).on(id).into_event());
+                    break;
+                }
+            }
+        }
+        events
+    }
+
+    /// Makes an accepted connection a lab socket and links it to its lab peer, if any.
+    fn adopt_accepted(&mut self, listener: SocketId, conn: Socket) -> StepResult<Event> {
+        let local = local_addr(&conn).map_err(|e| StepError::os("getsockname()", &e))?;
+        let peer = peer_addr(&conn).map_err(|e| StepError::os("getpeername()", &e))?;
+        let id = self.allocate_id();
+        let mut lab = LabSocket::new(id, SocketKind::TcpStream, conn, local)
+            .map_err(|e| StepError::os("socket setup", &e))?;
+        lab.peer = Some(peer);
+        // A lab client at the other end? Its local address is our peer and vice versa.
+        if let Some(client) = self
+            .sockets
+            .values_mut()
+            .find(|c| c.kind == SocketKind::TcpStream && c.local == peer && c.peer == Some(local))
+        {
+            lock(&lab.book).peer = Some(client.book.clone());
+            lab.peer_id = Some(client.id);
+            lock(&client.book).peer = Some(lab.book.clone());
+            client.peer_id = Some(id);
+        }
+        self.sockets.insert(id, lab);
+        tracing::debug!(%id, %listener, %peer, "accepted");
+        Ok(Event::SocketOpened {
+            socket: id,
+            kind: SocketKind::TcpStream,
+            local: local.to_string(),
+            peer: Some(peer.to_string()),
+            listener: Some(listener),
+        })
+    }
+
+    /// `socket(); connect((host, port))`, waiting for the handshake up to a timeout.
+    pub(super) async fn connect(
+        &mut self,
+        host: &str,
+        port: u16,
+        timeout_ms: Option<u64>,
+    ) -> StepResult<Event> {
+        self.check_capacity()?;
+        let addr = self.policy.address(host, port)?;
+        let call = format!("connect(('{}', {port}))", addr.ip());
+        let s = new_socket(addr, Type::STREAM, Protocol::TCP)?;
+        s.set_nonblocking(true)
+            .map_err(|e| StepError::os("setblocking(False)", &e))?;
+        let in_progress = match s.connect(&SockAddr::from(addr)) {
+            Ok(()) => false,
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => true,
+            Err(e) => return Err(StepError::os(&call, &e)),
+        };
+        let fd = register(s).map_err(|e| StepError::os("socket setup", &e))?;
+        if in_progress {
+            let ms = self
+                .policy
+                .wait_ms(Some(timeout_ms.unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS)))
+                .unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS);
+            match tokio::time::timeout(Duration::from_millis(ms), fd.writable()).await {
+                Err(_) => return Err(self.connect_timed_out(&call, addr, ms)),
+                Ok(Err(e)) => return Err(StepError::os(&call, &e)),
+                Ok(Ok(_guard)) => {}
+            }
+            if let Some(e) = fd
+                .get_ref()
+                .take_error()
+                .map_err(|e| StepError::os(&call, &e))?
+            {
+                return Err(StepError::os(&call, &e));
+            }
+        }
+        let s = fd.into_inner();
+        let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
+        let peer = peer_addr(&s).map_err(|e| StepError::os("getpeername()", &e))?;
+        let id = self.allocate_id();
+        let mut lab = LabSocket::new(id, SocketKind::TcpStream, s, local)
+            .map_err(|e| StepError::os("socket setup", &e))?;
+        lab.peer = Some(peer);
+        self.sockets.insert(id, lab);
+        tracing::debug!(%id, %local, %peer, "connected");
+        Ok(Event::SocketOpened {
+            socket: id,
+            kind: SocketKind::TcpStream,
+            local: local.to_string(),
+            peer: Some(peer.to_string()),
+            listener: None,
+        })
+    }
+
+    /// A connect that never completed, explained: a full accept queue is the classic cause.
+    fn connect_timed_out(&self, call: &str, addr: SocketAddr, ms: u64) -> StepError {
+        let full_lab_listener = self
+            .find_by_local(addr, SocketKind::TcpListener)
+            .and_then(|l| sys::accept_queue(l.socket()).ok())
+            .filter(|(queued, backlog)| queued > backlog || (queued == backlog && *backlog > 0));
+        let e = StepError::timed_out(call, ms);
+        match full_lab_listener {
+            Some((queued, backlog)) => e.hint(format!(
+                "the listener's accept queue is full ({queued} waiting, backlog {backlog}): Linux drops \
+                 the SYN and the client keeps retrying, so connect hangs instead of failing. Accept \
+                 a connection on the server to make room"
+            )),
+            None => e.hint("no answer to the SYN: is the address right, and is the server's accept queue full?"),
+        }
+    }
+
+    /// `shutdown(how)`.
+    pub(super) fn shutdown(&mut self, id: SocketId, how: ShutdownHow) -> StepResult<Event> {
+        let s = self.expect_kind(id, SocketKind::TcpStream, "shutdown()")?;
+        let std_how = match how {
+            ShutdownHow::Read => std::net::Shutdown::Read,
+            ShutdownHow::Write => std::net::Shutdown::Write,
+            ShutdownHow::Both => std::net::Shutdown::Both,
+        };
+        s.socket()
+            .shutdown(std_how)
+            .map_err(|e| StepError::os("shutdown()", &e).on(id))?;
+        if how != ShutdownHow::Read {
+            self.get_mut(id)?.write_shut = true;
+        }
+        Ok(Event::ShutDown { socket: id, how })
+    }
+
+    /// `close()`: the kernel socket is closed before this returns (its port is free again,
+    /// or in TIME_WAIT for the side that closed first).
+    pub(super) async fn close(&mut self, id: SocketId) -> StepResult<Event> {
+        let mut s = self
+            .sockets
+            .remove(&id)
+            .ok_or_else(|| StepError::unknown(id))?;
+        s.stop_auto().await;
+        drop(s);
+        tracing::debug!(%id, "closed");
+        Ok(Event::Closed { socket: id })
+    }
+}

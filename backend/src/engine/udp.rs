@@ -1,0 +1,125 @@
+//! UDP: bind, sendto, recvfrom. Each datagram is a message of its own: the kernel keeps the
+//! boundaries, never merges two datagrams, and a recvfrom with too small a buffer loses the
+//! rest of the datagram (MSG_TRUNC tells us how long it really was).
+
+use socket2::{Protocol, Type};
+use socklab_shared::Payload;
+use socklab_shared::protocol::{Event, SocketId, SocketKind};
+use tokio::io::Interest;
+
+use super::Engine;
+use super::lab_socket::{LabSocket, MAX_REMEMBERED_DATAGRAMS, SentDatagram, lock};
+use super::step_error::{StepError, StepResult};
+use super::sys;
+use super::tcp::local_addr;
+use super::wait::with_wait;
+
+impl Engine {
+    /// `socket(AF_INET, SOCK_DGRAM); bind((host, port))`.
+    pub(super) fn udp_bind(&mut self, host: &str, port: u16) -> StepResult<Event> {
+        self.check_capacity()?;
+        let addr = self.policy.address(host, port)?;
+        let s = socket2::Socket::new(
+            socket2::Domain::for_address(addr),
+            Type::DGRAM,
+            Some(Protocol::UDP),
+        )
+        .map_err(|e| StepError::os("socket()", &e))?;
+        s.bind(&addr.into())
+            .map_err(|e| StepError::os(&format!("bind(('{}', {port}))", addr.ip()), &e))?;
+        let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
+        let id = self.allocate_id();
+        let lab = LabSocket::new(id, SocketKind::Udp, s, local)
+            .map_err(|e| StepError::os("socket setup", &e))?;
+        self.sockets.insert(id, lab);
+        Ok(Event::SocketOpened {
+            socket: id,
+            kind: SocketKind::Udp,
+            local: local.to_string(),
+            peer: None,
+            listener: None,
+        })
+    }
+
+    /// One `sendto(data, (host, port))`.
+    pub(super) fn send_to(
+        &mut self,
+        id: SocketId,
+        data: Vec<u8>,
+        host: &str,
+        port: u16,
+    ) -> StepResult<Event> {
+        let to = self.policy.address(host, port)?;
+        let s = self.expect_kind(id, SocketKind::Udp, "sendto()")?;
+        if data.len() as u64 > self.policy.max_send_bytes {
+            return Err(StepError::refused(
+                format!("{} bytes is more than one send may carry here", data.len()),
+                "a UDP datagram holds at most 65507 bytes anyway",
+            )
+            .on(id));
+        }
+        let call = format!("sendto(..., ('{}', {port}))", to.ip());
+        let mut book = lock(&s.book);
+        let n = s
+            .socket()
+            .send_to(&data, &to.into())
+            .map_err(|e| StepError::os(&call, &e).on(id))?;
+        let send_no = book.next_send_no();
+        if book.datagrams.len() >= MAX_REMEMBERED_DATAGRAMS {
+            book.datagrams.pop_front();
+        }
+        book.datagrams.push_back(SentDatagram { to, send_no });
+        Ok(Event::SentTo {
+            socket: id,
+            send_no,
+            to: to.to_string(),
+            bytes: n as u64,
+        })
+    }
+
+    /// One `recvfrom(bufsize)`: one datagram, maybe truncated.
+    pub(super) async fn recv_from(
+        &mut self,
+        id: SocketId,
+        bufsize: u32,
+        timeout_ms: Option<u64>,
+    ) -> StepResult<Event> {
+        let s = self.expect_kind(id, SocketKind::Udp, "recvfrom()")?;
+        if s.auto.recv {
+            return Err(StepError::wrong(
+                id,
+                format!("socket {id} receives by itself (auto-recv is on)"),
+            )
+            .hint("switch auto-recv off to call recvfrom() step by step"));
+        }
+        let wait = self.wait_for(s, timeout_ms);
+        let call = format!("recvfrom({bufsize})");
+        let (data, real_len, from) = with_wait(&s.fd, Interest::READABLE, wait, &call, |sock| {
+            sys::recv_datagram(sock, bufsize as usize)
+        })
+        .await
+        .map_err(|e| e.on(id))?;
+        let local = s.local;
+        let origin = self
+            .find_by_local(from, SocketKind::Udp)
+            .and_then(|sender| {
+                let mut book = lock(&sender.book);
+                let at = book
+                    .datagrams
+                    .iter()
+                    .position(|d| d.to.port() == local.port())?;
+                let d = book.datagrams.remove(at)?;
+                Some((sender.id, d.send_no))
+            });
+        Ok(Event::ReceivedFrom {
+            socket: id,
+            from: from.to_string(),
+            truncated: real_len > data.len(),
+            real_len: real_len as u64,
+            data: Payload(data),
+            bufsize,
+            from_socket: origin.map(|o| o.0),
+            send_no: origin.map(|o| o.1),
+        })
+    }
+}
