@@ -78,6 +78,8 @@ impl Config {
             max_send_bytes: self.max_send_bytes,
             max_message_bytes: self.max_message_bytes as u64,
             peek_bytes: self.peek_bytes,
+            max_bulk_bytes: self.max_bulk_bytes,
+            max_wait_ms: self.max_wait_ms,
             loopback_only: !self.allow_non_loopback,
         }
     }

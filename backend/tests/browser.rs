@@ -64,3 +64,65 @@ async fn page_reconnects_by_itself_after_a_server_restart() {
         .await;
     browser.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn sticky_demo_through_the_ui() {
+    let server = LabServer::start_with(|c| c.dist = dist()).await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&format!("http://{}/", server.addr))
+        .await
+        .unwrap();
+    b.wait_for_text("connection-status", "connected").await;
+
+    b.wait_css("[data-testid='new-tcp-server']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_css(&Browser::card("listener")).await;
+    b.wait_css("[data-testid='new-tcp-client']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let client = Browser::card("client");
+    b.wait_css(&client).await;
+    b.click_in(&Browser::card("listener"), "accept").await;
+    let server_card = Browser::card("accepted");
+    b.wait_css(&server_card).await;
+
+    for (n, word) in ["hello", "world"].into_iter().enumerate() {
+        b.type_in(&client, "send-text", word).await;
+        b.click_in(&client, "send").await;
+        b.wait_text_in(
+            &format!("{client} [data-testid='send-result']"),
+            &format!("send #{}", n + 1),
+        )
+        .await;
+    }
+    // Before the recv: the server's kernel buffer holds 10 bytes in two colours.
+    let buffer = format!("{server_card} [data-testid='recv-buffer']");
+    b.wait_css(&format!("{buffer}[data-bytes='10']")).await;
+    assert_eq!(b.attr(&buffer, "data-colours").await.as_deref(), Some("2"));
+
+    b.type_in(&server_card, "recv-bufsize", "12").await;
+    b.click_in(&server_card, "recv").await;
+    b.wait_text_in(
+        &format!("{server_card} [data-testid='recv-label']"),
+        "2 sends → 1 recv",
+    )
+    .await;
+    let got = format!("{server_card} [data-testid='recv-bytes']");
+    assert_eq!(b.attr(&got, "data-bytes").await.as_deref(), Some("10"));
+    assert_eq!(b.attr(&got, "data-colours").await.as_deref(), Some("2"));
+    // And the kernel buffer is empty again.
+    b.wait_css(&format!("{buffer}[data-bytes='0']")).await;
+    // scripts/screenshot sets this to refresh the README's picture from the real page.
+    if let Some(path) = std::env::var_os("SOCKLAB_SCREENSHOT") {
+        let png = b.client.screenshot().await.unwrap();
+        std::fs::write(&path, png).unwrap();
+    }
+    b.close().await;
+}

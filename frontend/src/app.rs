@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::workbench::Workbench;
 use crate::connection::{Lab, connect};
 use crate::link::LinkStatus;
 
@@ -19,9 +20,10 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="workbench" data-testid="workbench">
             <p class="hint">
-                "The lab is connected to a real socket engine on this machine. "
-                "Every byte you will see here went through the kernel."
+                "Every socket here is a real kernel socket on this machine; every byte you see "
+                "went through the kernel. Colours show which send() each byte came from."
             </p>
+            <Workbench/>
         </main>
     }
 }

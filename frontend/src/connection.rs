@@ -9,12 +9,13 @@
 use std::cell::RefCell;
 
 use leptos::prelude::*;
-use socklab_shared::protocol::{Envelope, Event, Request};
+use socklab_shared::protocol::{Command, Envelope, Event, Request};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use crate::link::{LinkStatus, ServerInfo, reconnect_delay, ws_url};
+use crate::model::lab_state::LabState;
 
 /// The page's view of the backend, as signals.
 #[derive(Clone, Copy)]
@@ -23,6 +24,13 @@ pub struct Lab {
     pub server: RwSignal<Option<ServerInfo>>,
     /// The most recent error event's message, for the status bar.
     pub last_error: RwSignal<Option<String>>,
+    /// Every event of this connection, in order (the timeline's history).
+    pub history: RwSignal<Vec<Envelope>>,
+    /// The state after every event ("live").
+    pub live: RwSignal<LabState>,
+    /// Commands to send instead if the command with this request number fails.
+    fallbacks: RwSignal<Vec<(u64, Command)>>,
+    next_req: RwSignal<u64>,
 }
 
 impl Lab {
@@ -31,7 +39,29 @@ impl Lab {
             status: RwSignal::new(LinkStatus::Connecting),
             server: RwSignal::new(None),
             last_error: RwSignal::new(None),
+            history: RwSignal::new(Vec::new()),
+            live: RwSignal::new(LabState::default()),
+            fallbacks: RwSignal::new(Vec::new()),
+            next_req: RwSignal::new(0),
         }
+    }
+
+    /// Sends a command with a fresh request number; false when the link is down.
+    pub fn command(&self, command: Command) -> bool {
+        self.command_or(command, None)
+    }
+
+    /// Sends `command`; if it fails, sends `fallback` (e.g. port 9000 is taken: any free port).
+    pub fn command_or(&self, command: Command, fallback: Option<Command>) -> bool {
+        let req = self.next_req.get_untracked() + 1;
+        self.next_req.set(req);
+        if let Some(f) = fallback {
+            self.fallbacks.update(|list| list.push((req, f)));
+        }
+        self.send(&Request {
+            req: Some(req),
+            command,
+        })
     }
 
     /// Sends a command; returns false when the link is down.
@@ -45,6 +75,24 @@ impl Lab {
     }
 
     fn apply(&self, envelope: Envelope) {
+        if let (Some(req), Event::Error { .. }) = (envelope.req, &envelope.event) {
+            let fallback = self.fallbacks.try_update(|list| {
+                list.iter()
+                    .position(|(r, _)| *r == req)
+                    .map(|i| list.remove(i).1)
+            });
+            if let Some(Some(fallback)) = fallback {
+                self.command(fallback);
+                return;
+            }
+        }
+        if matches!(envelope.event, Event::Hello { .. }) {
+            // A new connection is a new session: the server forgot the old sockets.
+            self.history.set(Vec::new());
+            self.live.set(LabState::default());
+        }
+        self.live.update(|state| state.apply(&envelope));
+        self.history.update(|h| h.push(envelope.clone()));
         match envelope.event {
             Event::Hello {
                 protocol_version,

@@ -5,11 +5,15 @@
 //!   natively.
 //! - [`connection`]: the browser WebSocket to the backend, reconnecting by itself; feeds
 //!   signals the components read.
+//! - [`model`]: the lab state rebuilt from events, byte colouring, input parsing (pure).
+//! - [`components`]: the workbench, socket cards and buffer strips.
 //! - [`app`]: the top-level component and the connection badge.
 //!
 //! Domain logic lives in plain Rust modules outside `view!` so `cargo test` checks it without a
 //! browser; components only render what those modules compute.
 
 pub mod app;
+pub mod components;
 pub mod connection;
 pub mod link;
+pub mod model;

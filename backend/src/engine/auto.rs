@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::Engine;
-use super::lab_socket::{SharedBook, lock};
+use super::lab_socket::{SharedBook, UdpDirectory, datagram_origin, lock, remember_datagram};
 use super::step_error::{StepError, StepResult};
 use super::stream_io::{MessageShape, received_event, recv_once, send_once, trace};
 use super::sys;
@@ -55,6 +55,7 @@ impl Engine {
         let max_wait = self.policy.max_wait_ms;
         let max_bufsize = self.policy.max_send_bytes.min(u64::from(u32::MAX)) as u32;
         let tx = self.auto_tx.clone();
+        let udp = self.udp.clone();
         let s = self.get_mut(id)?;
         let (wants_accept, wants_recv) = (auto.accept, auto.recv || auto.echo != EchoMode::Off);
         match s.kind {
@@ -90,6 +91,8 @@ impl Engine {
                 id,
                 fd,
                 book: s.book.clone(),
+                local: s.local,
+                udp: udp.clone(),
                 bufsize: auto.bufsize as usize,
                 echo: auto.echo,
                 max_wait,
@@ -133,6 +136,8 @@ struct RecvTask {
     id: SocketId,
     fd: Arc<AsyncFd<Socket>>,
     book: SharedBook,
+    local: std::net::SocketAddr,
+    udp: UdpDirectory,
     bufsize: usize,
     echo: EchoMode,
     max_wait: u64,
@@ -190,10 +195,12 @@ impl RecvTask {
                         break;
                     }
                     Err(e) => {
-                        return self.fail(StepError::os(&format!("recvfrom({})", self.bufsize), &e));
+                        return self
+                            .fail(StepError::os(&format!("recvfrom({})", self.bufsize), &e));
                     }
                     Ok((data, real_len, from)) => {
                         let len = data.len() as u64;
+                        let origin = datagram_origin(&self.udp, from, self.local);
                         let echoed = self.echo_udp(&data, from);
                         let event = Event::ReceivedFrom {
                             socket: self.id,
@@ -202,8 +209,8 @@ impl RecvTask {
                             real_len: real_len as u64,
                             data: Payload(data),
                             bufsize: self.bufsize as u32,
-                            from_socket: None,
-                            send_no: None,
+                            from_socket: origin.map(|o| o.0),
+                            send_no: origin.map(|o| o.1),
                         };
                         self.reporter.recv(event, len, 0, echoed, false);
                     }
@@ -273,12 +280,16 @@ impl RecvTask {
         };
         let mut book = lock(&self.book);
         match self.fd.get_ref().send_to(&bytes, &to.into()) {
-            Ok(n) => Some(Event::SentTo {
-                socket: self.id,
-                send_no: book.next_send_no(),
-                to: to.to_string(),
-                bytes: n as u64,
-            }),
+            Ok(n) => {
+                let send_no = book.next_send_no();
+                remember_datagram(&mut book, to, send_no);
+                Some(Event::SentTo {
+                    socket: self.id,
+                    send_no,
+                    to: to.to_string(),
+                    bytes: n as u64,
+                })
+            }
             Err(e) => {
                 drop(book);
                 self.reporter

@@ -71,6 +71,37 @@ impl Book {
 /// A shared, lockable book.
 pub type SharedBook = Arc<Mutex<Book>>;
 
+/// The session's UDP sockets by local address, so a receiver (a command or an auto task)
+/// can find the lab socket a datagram came from.
+pub type UdpDirectory = Arc<Mutex<std::collections::HashMap<SocketAddr, (SocketId, SharedBook)>>>;
+
+/// Which lab send a datagram from `from` to `to` was: takes the oldest datagram that lab
+/// socket sent to `to` off its list. `None` for a sender outside the lab.
+pub fn datagram_origin(
+    dir: &UdpDirectory,
+    from: SocketAddr,
+    to: SocketAddr,
+) -> Option<(SocketId, u32)> {
+    let (id, book) = dir
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&from)
+        .cloned()?;
+    let mut b = lock(&book);
+    let matches =
+        |d: &SentDatagram| d.to == to || (to.ip().is_unspecified() && d.to.port() == to.port());
+    let at = b.datagrams.iter().position(matches)?;
+    Some((id, b.datagrams.remove(at)?.send_no))
+}
+
+/// Remembers a datagram this socket sent, for [`datagram_origin`].
+pub fn remember_datagram(book: &mut Book, to: SocketAddr, send_no: u32) {
+    if book.datagrams.len() >= MAX_REMEMBERED_DATAGRAMS {
+        book.datagrams.pop_front();
+    }
+    book.datagrams.push_back(SentDatagram { to, send_no });
+}
+
 /// Locks a book. A panic while holding the lock can't leave a `Book` half-updated in a way
 /// that matters more than losing the lab, so a poisoned lock is simply taken over.
 pub fn lock(book: &SharedBook) -> MutexGuard<'_, Book> {
@@ -101,7 +132,7 @@ pub struct LabSocket {
     pub auto: AutoBehaviour,
     /// The running auto task, if any behaviour is on.
     pub auto_task: Option<JoinHandle<()>>,
-    /// `shutdown(SHUT_WR)` or a received EOF: a stream that can't carry more in that direction.
+    /// `shutdown(SHUT_WR)` was called: nothing more can be sent.
     pub write_shut: bool,
 }
 
@@ -130,6 +161,11 @@ impl LabSocket {
 
     pub fn socket(&self) -> &Socket {
         self.fd.get_ref()
+    }
+
+    /// Whether an auto task is still receiving on this socket (it ends by itself at EOF).
+    pub fn auto_receiving(&self) -> bool {
+        self.auto.recv && self.auto_task.as_ref().is_some_and(|t| !t.is_finished())
     }
 
     /// Stops the auto task and waits until it has let go of the socket, so closing the

@@ -43,6 +43,8 @@ pub struct Engine {
     sockets: BTreeMap<SocketId, LabSocket>,
     next_id: u32,
     policy: Policy,
+    /// UDP sockets by address, shared with UDP auto tasks (datagram provenance).
+    udp: lab_socket::UdpDirectory,
     /// Where auto tasks report what they did; the session forwards these to the page.
     auto_tx: mpsc::UnboundedSender<auto::AutoMsg>,
 }
@@ -53,6 +55,7 @@ impl Engine {
             sockets: BTreeMap::new(),
             next_id: 0,
             policy,
+            udp: Default::default(),
             auto_tx,
         }
     }

@@ -57,9 +57,12 @@ impl Policy {
         Ok(SocketAddr::new(ip, port))
     }
 
-    /// Caps a wait: `None` means "don't wait".
+    /// Caps a wait: `None` means "don't wait", and so does 0 (as `settimeout(0)` makes a
+    /// Python socket non-blocking).
     pub fn wait_ms(&self, asked: Option<u64>) -> Option<u64> {
-        asked.map(|ms| ms.min(self.max_wait_ms))
+        asked
+            .filter(|ms| *ms > 0)
+            .map(|ms| ms.min(self.max_wait_ms))
     }
 }
 
@@ -116,6 +119,7 @@ mod tests {
     fn waits_are_capped() {
         let p = policy();
         assert_eq!(p.wait_ms(None), None);
+        assert_eq!(p.wait_ms(Some(0)), None);
         assert_eq!(p.wait_ms(Some(10)), Some(10));
         assert_eq!(p.wait_ms(Some(u64::MAX)), Some(p.max_wait_ms));
     }

@@ -45,7 +45,7 @@ impl StepError {
     pub fn os(call: &str, e: &io::Error) -> Self {
         let errno = sys::errno_of(e);
         let (code, explanation) = match &errno {
-            Some(n) if n.name == "EAGAIN" => (ErrorCode::WouldBlock, sys::explain_errno(&n.name)),
+            Some(n) if n.name == "EAGAIN" => (ErrorCode::WouldBlock, would_block_hint(call)),
             Some(n) => (ErrorCode::Os, sys::explain_errno(&n.name)),
             None if e.kind() == io::ErrorKind::TimedOut => (ErrorCode::TimedOut, ""),
             None => (ErrorCode::Os, ""),
@@ -65,11 +65,18 @@ impl StepError {
 
     /// The call waited as long as it was allowed to.
     pub fn timed_out(call: &str, waited_ms: u64) -> Self {
+        let hint = if call.starts_with("send") {
+            "the send buffer stayed full: the receiver is not reading. Let it recv, or wait longer"
+        } else if call.starts_with("accept") {
+            "no client connected in time: connect one first, or wait longer"
+        } else {
+            "nothing arrived in time: send something from the other side first, or wait longer"
+        };
         StepError::new(
             ErrorCode::TimedOut,
             format!("{call} timed out after {waited_ms} ms (Python raises socket.timeout / TimeoutError)"),
         )
-        .hint("nothing arrived in time: send something from the other side first, or wait longer")
+        .hint(hint)
     }
 
     /// No socket with that id.
@@ -104,3 +111,16 @@ impl StepError {
 }
 
 pub type StepResult<T> = Result<T, StepError>;
+
+/// What "would block" means for this call (EAGAIN / Python's BlockingIOError).
+fn would_block_hint(call: &str) -> &'static str {
+    if call.starts_with("send") {
+        "the kernel's send buffer is full (the receiver isn't reading fast enough), so a \
+         non-blocking send can't take a single byte now. Let the receiver recv, or use sendall"
+    } else if call.starts_with("accept") {
+        "no connection is waiting in the accept queue yet: connect a client first. A blocking \
+         accept() would wait here"
+    } else {
+        sys::explain_errno("EAGAIN")
+    }
+}

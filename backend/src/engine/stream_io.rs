@@ -313,7 +313,7 @@ impl Engine {
         timeout_ms: Option<u64>,
     ) -> StepResult<Event> {
         let s = self.expect_kind(id, SocketKind::TcpStream, "recv()")?;
-        if s.auto.recv {
+        if s.auto_receiving() {
             return Err(StepError::wrong(
                 id,
                 format!("socket {id} receives by itself (auto-recv is on)"),

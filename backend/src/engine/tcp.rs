@@ -250,6 +250,9 @@ impl Engine {
             .sockets
             .remove(&id)
             .ok_or_else(|| StepError::unknown(id))?;
+        if s.kind == SocketKind::Udp {
+            self.udp_directory().remove(&s.local);
+        }
         s.stop_auto().await;
         drop(s);
         tracing::debug!(%id, "closed");

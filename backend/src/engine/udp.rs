@@ -8,13 +8,23 @@ use socklab_shared::protocol::{Event, SocketId, SocketKind};
 use tokio::io::Interest;
 
 use super::Engine;
-use super::lab_socket::{LabSocket, MAX_REMEMBERED_DATAGRAMS, SentDatagram, lock};
+use super::lab_socket::{LabSocket, datagram_origin, lock, remember_datagram};
 use super::step_error::{StepError, StepResult};
 use super::sys;
 use super::tcp::local_addr;
 use super::wait::with_wait;
 
 impl Engine {
+    /// The session's UDP sockets by address, locked.
+    pub(super) fn udp_directory(
+        &self,
+    ) -> std::sync::MutexGuard<
+        '_,
+        std::collections::HashMap<std::net::SocketAddr, (SocketId, super::lab_socket::SharedBook)>,
+    > {
+        self.udp.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// `socket(AF_INET, SOCK_DGRAM); bind((host, port))`.
     pub(super) fn udp_bind(&mut self, host: &str, port: u16) -> StepResult<Event> {
         self.check_capacity()?;
@@ -31,6 +41,7 @@ impl Engine {
         let id = self.allocate_id();
         let lab = LabSocket::new(id, SocketKind::Udp, s, local)
             .map_err(|e| StepError::os("socket setup", &e))?;
+        self.udp_directory().insert(local, (id, lab.book.clone()));
         self.sockets.insert(id, lab);
         Ok(Event::SocketOpened {
             socket: id,
@@ -65,10 +76,7 @@ impl Engine {
             .send_to(&data, &to.into())
             .map_err(|e| StepError::os(&call, &e).on(id))?;
         let send_no = book.next_send_no();
-        if book.datagrams.len() >= MAX_REMEMBERED_DATAGRAMS {
-            book.datagrams.pop_front();
-        }
-        book.datagrams.push_back(SentDatagram { to, send_no });
+        remember_datagram(&mut book, to, send_no);
         Ok(Event::SentTo {
             socket: id,
             send_no,
@@ -85,7 +93,7 @@ impl Engine {
         timeout_ms: Option<u64>,
     ) -> StepResult<Event> {
         let s = self.expect_kind(id, SocketKind::Udp, "recvfrom()")?;
-        if s.auto.recv {
+        if s.auto_receiving() {
             return Err(StepError::wrong(
                 id,
                 format!("socket {id} receives by itself (auto-recv is on)"),
@@ -99,18 +107,7 @@ impl Engine {
         })
         .await
         .map_err(|e| e.on(id))?;
-        let local = s.local;
-        let origin = self
-            .find_by_local(from, SocketKind::Udp)
-            .and_then(|sender| {
-                let mut book = lock(&sender.book);
-                let at = book
-                    .datagrams
-                    .iter()
-                    .position(|d| d.to.port() == local.port())?;
-                let d = book.datagrams.remove(at)?;
-                Some((sender.id, d.send_no))
-            });
+        let origin = datagram_origin(&self.udp, from, s.local);
         Ok(Event::ReceivedFrom {
             socket: id,
             from: from.to_string(),

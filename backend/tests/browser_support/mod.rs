@@ -115,6 +115,71 @@ impl Browser {
         el.text().await.ok()
     }
 
+    /// Waits for a CSS selector to match and returns the element.
+    pub async fn wait_css(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => panic!("nothing matched {css} in time: {e}"),
+        }
+    }
+
+    /// The card of the socket with `data-role` = `role` (listener, client, accepted, udp).
+    pub fn card(role: &str) -> String {
+        format!("[data-testid='socket-card'][data-role='{role}']")
+    }
+
+    /// Clicks `[data-testid=id]` inside the element matching `scope`.
+    pub async fn click_in(&self, scope: &str, id: &str) {
+        self.wait_css(&format!("{scope} [data-testid='{id}']"))
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Replaces the text of input `[data-testid=id]` inside `scope`.
+    pub async fn type_in(&self, scope: &str, id: &str, text: &str) {
+        let input = self
+            .wait_css(&format!("{scope} [data-testid='{id}']"))
+            .await;
+        input.clear().await.unwrap();
+        input.send_keys(text).await.unwrap();
+    }
+
+    /// Waits until the element matching `css` has text containing `text`.
+    pub async fn wait_text_in(&self, css: &str, text: &str) -> String {
+        let deadline = tokio::time::Instant::now() + UI_TIMEOUT;
+        loop {
+            // Re-find each time: Leptos replaces elements when they re-render.
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && let Ok(t) = el.text().await
+                && t.contains(text)
+            {
+                return t;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{css} never showed {text:?}"
+            );
+            // The page updates on WebSocket events; wait for the next animation frame.
+            let _ = self
+                .client
+                .execute_async("requestAnimationFrame(arguments[0])", vec![])
+                .await;
+        }
+    }
+
+    /// An attribute of the element matching `css`.
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.wait_css(css).await.attr(name).await.ok().flatten()
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;

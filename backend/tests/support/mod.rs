@@ -286,3 +286,33 @@ pub fn snapshot_of(events: &[Event], socket: SocketId) -> socklab_shared::protoc
         other => panic!("expected a buffers snapshot, got {other:?}"),
     }
 }
+
+impl WsClient {
+    /// Connects without an `Origin` header, as a script would; `Err` carries the refusal
+    /// (for example "HTTP error: 503 Service Unavailable").
+    pub async fn try_connect(server: &LabServer) -> Result<Self, String> {
+        match tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr)).await {
+            Ok((ws, _)) => Ok(WsClient {
+                ws,
+                next_req: 1000,
+                unsolicited: Vec::new(),
+            }),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// The next unsolicited event (auto behaviours, and the snapshots that follow them), in
+    /// arrival order: first those an earlier step kept aside, then new ones from the wire.
+    /// Unlike [`WsClient::wait_unsolicited`] nothing is skipped, so a test can add events up.
+    pub async fn next_unsolicited(&mut self) -> Event {
+        if !self.unsolicited.is_empty() {
+            return self.unsolicited.remove(0);
+        }
+        loop {
+            let env = self.next_event().await;
+            if env.req.is_none() && !matches!(env.event, Event::Hello { .. }) {
+                return env.event;
+            }
+        }
+    }
+}

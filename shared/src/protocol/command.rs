@@ -173,7 +173,7 @@ pub enum SockOption {
 
 /// What a socket does by itself, without a command for each step.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AutoBehaviour {
     /// A listener accepts every incoming connection as it arrives.
     pub accept: bool,

@@ -206,6 +206,10 @@ pub struct Limits {
     pub max_send_bytes: u64,
     pub max_message_bytes: u64,
     pub peek_bytes: u64,
+    /// Most bytes one `send_bulk` may generate.
+    pub max_bulk_bytes: u64,
+    /// Longest a single call may wait, in milliseconds.
+    pub max_wait_ms: u64,
     /// Whether lab sockets may bind or connect outside loopback.
     pub loopback_only: bool,
 }

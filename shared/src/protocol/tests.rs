@@ -85,6 +85,8 @@ fn envelope_round_trips() {
                 max_send_bytes: 1 << 20,
                 max_message_bytes: 64 << 10,
                 peek_bytes: 4096,
+                max_bulk_bytes: 1 << 30,
+                max_wait_ms: 30_000,
                 loopback_only: true,
             },
         },

@@ -1,0 +1,189 @@
+//! A student's own Python program talking to lab sockets: the scripts in `tests/python/` use
+//! only Python's standard library, get the lab's port as an argument and report on stdout,
+//! one line per step, so the test can wait for each step instead of sleeping.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use serde_json::json;
+use socklab_shared::protocol::{Event, SocketId};
+use support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, snapshot_of};
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
+
+/// A running Python script whose stdout is read line by line.
+struct Script {
+    name: &'static str,
+    child: Child,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+impl Script {
+    fn start(name: &'static str, args: &[String]) -> Self {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/python")
+            .join(name);
+        let mut child = Command::new("python3")
+            .arg("-u")
+            .arg(&path)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", path.display()));
+        let stdout = child.stdout.take().unwrap();
+        Script {
+            name,
+            child,
+            lines: BufReader::new(stdout).lines(),
+        }
+    }
+
+    /// The script's next line; fails the test on a timeout, an early exit or a FAIL line.
+    async fn line(&mut self) -> String {
+        let line = tokio::time::timeout(EVENT_TIMEOUT, self.lines.next_line())
+            .await
+            .unwrap_or_else(|_| panic!("{} printed nothing in time", self.name))
+            .unwrap()
+            .unwrap_or_else(|| panic!("{} ended its output early", self.name));
+        assert!(!line.starts_with("FAIL"), "{}: {line}", self.name);
+        line
+    }
+
+    /// Waits for the script to exit and checks that it succeeded.
+    async fn finished(mut self) {
+        let status = tokio::time::timeout(EVENT_TIMEOUT, self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("{} did not exit in time", self.name))
+            .unwrap();
+        assert!(status.success(), "{} exited with {status}", self.name);
+    }
+}
+
+async fn lab() -> (LabServer, WsClient) {
+    let server = LabServer::start().await;
+    let ws = WsClient::connect(&server).await;
+    (server, ws)
+}
+
+/// Asks for snapshots until `socket`'s receive queue holds `len` bytes (or fails after
+/// [`EVENT_TIMEOUT`]). Each round is a WebSocket round trip, so this waits without sleeping.
+async fn until_queued(ws: &mut WsClient, socket: SocketId, len: u64) {
+    let deadline = tokio::time::Instant::now() + EVENT_TIMEOUT;
+    loop {
+        let events = ws.step(json!({"cmd": "snapshot"})).await;
+        let queued = snapshot_of(&events, socket).recv_queued;
+        if queued >= len {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {queued} of {len} bytes arrived"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_python_client_two_sendalls_arrive_merged_and_external() {
+    let (_s, mut ws) = lab().await;
+    let listen = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
+    let (listener, port) = (opened(&listen), port_of(&listen));
+    let mut script = Script::start("tcp_client.py", &[port.to_string()]);
+    let conn = opened(
+        &ws.ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))
+            .await,
+    );
+    assert_eq!(script.line().await, "sent");
+    // Both sendall() calls have returned; on loopback the bytes are (or are about to be) in
+    // the lab's receive buffer, one stream with no trace of where the first send ended.
+    until_queued(&mut ws, conn, 10).await;
+
+    let events = ws
+        .step(json!({"cmd": "recv", "socket": conn, "bufsize": 1024, "timeout_ms": 5000}))
+        .await;
+    match &events[0] {
+        Event::Received {
+            socket,
+            data,
+            spans,
+            summary,
+            eof,
+            auto,
+            ..
+        } => {
+            assert_eq!(*socket, conn);
+            assert_eq!(data.as_bytes(), b"helloworld", "two sends, one recv");
+            assert!(!eof && !auto);
+            assert_eq!(spans.len(), 1, "an outsider's send boundaries are unknown");
+            let span = &spans[0];
+            assert_eq!((span.start, span.len), (0, 10));
+            assert_eq!((span.from, span.send_no), (None, None));
+            assert!(span.is_external());
+            assert_eq!(summary, "from an external peer");
+        }
+        other => panic!("expected received, got {other:?}"),
+    }
+
+    // Closing the lab side ends the script's read loop with b''.
+    ws.ok(json!({"cmd": "close", "socket": conn})).await;
+    assert_eq!(script.line().await, "closed");
+    script.finished().await;
+}
+
+#[tokio::test]
+async fn a_python_udp_client_gets_upper_case_echoes_from_auto_recv() {
+    let (_s, mut ws) = lab().await;
+    let bound = ws.ok(json!({"cmd": "udp_bind", "port": 0})).await;
+    let (udp, port) = (opened(&bound), port_of(&bound));
+    ws.ok(json!({"cmd": "set_auto", "socket": udp, "auto": {"recv": true, "echo": "upper"}}))
+        .await;
+
+    let mut script = Script::start("udp_client.py", &[port.to_string()]);
+    let script_port = script.line().await;
+    let script_addr = format!(
+        "127.0.0.1:{}",
+        script_port
+            .strip_prefix("bound ")
+            .unwrap_or_else(|| panic!("unexpected line {script_port:?}"))
+    );
+    assert_eq!(script.line().await, "reply PING");
+    assert_eq!(script.line().await, "reply PONG");
+    script.finished().await;
+
+    // The lab reported both datagrams it received, from the script, and both echoes.
+    let (mut received, mut echoed) = (Vec::new(), Vec::new());
+    while received.len() < 2 || echoed.len() < 2 {
+        match ws.next_unsolicited().await {
+            Event::ReceivedFrom {
+                socket,
+                from,
+                data,
+                truncated,
+                real_len,
+                from_socket,
+                send_no,
+                ..
+            } => {
+                assert_eq!(socket, udp);
+                assert_eq!(from, script_addr);
+                assert_eq!((truncated, real_len), (false, 4));
+                assert_eq!((from_socket, send_no), (None, None), "not a lab socket");
+                received.push(String::from_utf8(data.0).unwrap());
+            }
+            Event::SentTo {
+                socket, to, bytes, ..
+            } => {
+                assert_eq!(socket, udp);
+                assert_eq!((to.as_str(), bytes), (script_addr.as_str(), 4));
+                echoed.push(bytes);
+            }
+            Event::AutoSummary { .. } => panic!("two datagrams must be reported one by one"),
+            _ => {}
+        }
+    }
+    assert_eq!(received, ["ping", "pong"]);
+}

@@ -1,0 +1,42 @@
+"""A student's plain TCP client, for socklab's interop test (standard library only).
+
+Usage: python3 tcp_client.py PORT
+
+Connects to 127.0.0.1:PORT, sends b"hello" and b"world" with two sendall() calls, prints
+"sent", then reads until the lab closes the connection and prints "closed". Every socket call
+has a timeout, so the script never hangs; any failure prints "FAIL <reason>" and exits 1.
+"""
+
+import socket
+import sys
+
+TIMEOUT_S = 10
+
+
+def fail(reason):
+    print(f"FAIL {reason}", flush=True)
+    print(f"tcp_client.py: {reason}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def main():
+    if len(sys.argv) != 2:
+        fail("usage: tcp_client.py PORT")
+    port = int(sys.argv[1])
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S) as sock:
+            sock.sendall(b"hello")
+            sock.sendall(b"world")
+            print("sent", flush=True)
+            while True:
+                chunk = sock.recv(1024)
+                if not chunk:
+                    break
+                print(f"got {chunk!r}", flush=True)
+    except OSError as e:  # includes socket.timeout / TimeoutError
+        fail(f"{type(e).__name__}: {e}")
+    print("closed", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""A student's plain UDP client, for socklab's interop test (standard library only).
+
+Usage: python3 udp_client.py PORT
+
+Binds a UDP socket on 127.0.0.1 (printing "bound <port>"), then for each of b"ping" and
+b"pong" sends one datagram to 127.0.0.1:PORT and prints the reply as "reply <text>". Every
+receive has a timeout, so the script never hangs; any failure prints "FAIL <reason>" and
+exits 1.
+"""
+
+import socket
+import sys
+
+TIMEOUT_S = 5
+
+
+def fail(reason):
+    print(f"FAIL {reason}", flush=True)
+    print(f"udp_client.py: {reason}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def main():
+    if len(sys.argv) != 2:
+        fail("usage: udp_client.py PORT")
+    server = ("127.0.0.1", int(sys.argv[1]))
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.settimeout(TIMEOUT_S)
+            sock.bind(("127.0.0.1", 0))
+            print(f"bound {sock.getsockname()[1]}", flush=True)
+            for word in (b"ping", b"pong"):
+                sock.sendto(word, server)
+                data, sender = sock.recvfrom(1024)
+                if sender != server:
+                    fail(f"reply came from {sender}, not {server}")
+                print(f"reply {data.decode('ascii', 'replace')}", flush=True)
+    except OSError as e:  # includes socket.timeout / TimeoutError
+        fail(f"{type(e).__name__}: {e}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+//! A strip of bytes: one cell per byte, coloured by the send it came from, header bytes
+//! outlined. Used for the kernel's receive buffer and for what a recv returned.
+
+use leptos::prelude::*;
+use socklab_shared::protocol::SendSpan;
+
+use crate::model::byte_cells::{Role, cells};
+
+/// Shows `bytes` with their provenance `spans`.
+#[component]
+pub fn BufferStrip(
+    bytes: Vec<u8>,
+    spans: Vec<SendSpan>,
+    /// `data-testid` of the strip.
+    testid: String,
+) -> impl IntoView {
+    let count = bytes.len();
+    let cells = cells(&bytes, &spans);
+    let colours = {
+        let mut c: Vec<_> = cells.iter().filter_map(|c| c.colour).collect();
+        c.dedup();
+        c.len()
+    };
+    view! {
+        <div class="strip" data-testid=testid data-bytes=count data-colours=colours>
+            {cells
+                .into_iter()
+                .map(|cell| {
+                    let class = format!(
+                        "cell {} {}",
+                        cell.colour.map(|k| format!("send-{k}")).unwrap_or_else(|| "external".into()),
+                        match cell.role {
+                            Role::Header => "header",
+                            Role::Body => "body",
+                            Role::Trailer => "trailer",
+                        },
+                    );
+                    view! {
+                        <span class=class title=cell.title>
+                            <span class="hex">{cell.hex}</span>
+                            <span class="ch">{cell.ch.to_string()}</span>
+                        </span>
+                    }
+                })
+                .collect_view()}
+            {(count == 0).then(|| view! { <span class="empty">"(empty)"</span> })}
+        </div>
+    }
+}

@@ -1,0 +1,117 @@
+//! One socket's card: what it is, where it is bound, its TCP state, and the actions that make
+//! sense for it: accept for a listener; send/recv for a connection; sendto/recvfrom for UDP.
+
+use leptos::prelude::*;
+use socklab_shared::protocol::{AutoBehaviour, Command, SocketId, SocketKind};
+
+use super::buffer_strip::BufferStrip;
+use super::stream_actions::{StreamActions, UdpActions};
+use crate::connection::Lab;
+use crate::model::lab_state::SocketView;
+
+#[component]
+pub fn SocketCard(id: SocketId) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    // What a socket is never changes, so the card's structure (and the inputs the user types
+    // into) is built once; only the parts that show kernel state re-render.
+    let v = lab.live.with_untracked(|s| s.sockets.get(&id).cloned())?;
+    let view_of = Memo::new(move |_| lab.live.with(|s| s.sockets.get(&id).cloned()));
+    let role = match (v.kind, v.listener) {
+        (SocketKind::TcpListener, _) => "listener",
+        (SocketKind::TcpStream, Some(_)) => "accepted",
+        (SocketKind::TcpStream, None) => "client",
+        (SocketKind::Udp, _) => "udp",
+    };
+    Some(view! {
+        <article class="card" data-testid="socket-card" data-socket=id.0 data-role=role>
+            <CardHeader v=v.clone() view_of=view_of/>
+            {match v.kind {
+                SocketKind::TcpListener => view! { <ListenerActions id=id view_of=view_of/> }.into_any(),
+                SocketKind::TcpStream => view! { <StreamActions id=id/> }.into_any(),
+                SocketKind::Udp => view! { <UdpActions id=id/> }.into_any(),
+            }}
+            {move || view_of.get().map(|v| view! { <ReceiveBuffer v=v/> })}
+            {move || view_of.get().and_then(|v| v.error).map(|(m, h)| view! {
+                <p class="error" data-testid="card-error">{m}<br/><em>{h}</em></p>
+            })}
+            <button class="close" on:click=move |_| { lab.command(Command::Close { socket: id }); }>"close()"</button>
+        </article>
+    })
+}
+
+#[component]
+fn CardHeader(v: SocketView, view_of: Memo<Option<SocketView>>) -> impl IntoView {
+    let title = match (v.kind, v.listener) {
+        (SocketKind::TcpListener, _) => "TCP server (listening)".to_owned(),
+        (SocketKind::TcpStream, Some(l)) => format!("TCP connection (accepted by {l})"),
+        (SocketKind::TcpStream, None) => "TCP client".to_owned(),
+        (SocketKind::Udp, _) => "UDP socket".to_owned(),
+    };
+    let state = move || {
+        view_of
+            .get()?
+            .snapshot?
+            .tcp_state
+            .map(|s| format!("{s:?}").to_uppercase())
+    };
+    view! {
+        <header>
+            <span class="sid">{v.id.to_string()}</span>
+            <strong>{title}</strong>
+            <code data-testid="local">{v.local.clone()}</code>
+            {v.peer.clone().map(|p| view! { <span>" ⇄ "<code>{p}</code></span> })}
+            {move || state().map(|s| view! { <span class="state" data-testid="tcp-state">{s}</span> })}
+        </header>
+    }
+}
+
+#[component]
+fn ListenerActions(id: SocketId, view_of: Memo<Option<SocketView>>) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let queued = move || {
+        view_of
+            .get()
+            .and_then(|v| v.snapshot?.accept_queue)
+            .unwrap_or(0)
+    };
+    let auto_on = RwSignal::new(false);
+    view! {
+        <div class="actions">
+            <button data-testid="accept" on:click=move |_| { lab.command(Command::Accept { socket: id, timeout_ms: None }); }>"accept()"</button>
+            <label>
+                <input type="checkbox" data-testid="auto-accept" prop:checked=auto_on on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    auto_on.set(on);
+                    lab.command(Command::SetAuto { socket: id, auto: AutoBehaviour { accept: on, ..Default::default() } });
+                }/>
+                " accept automatically"
+            </label>
+            <span class="muted" data-testid="accept-queue">{move || format!("{} waiting in the accept queue", queued())}</span>
+        </div>
+    }
+}
+
+/// The kernel's receive buffer, coloured by send.
+#[component]
+fn ReceiveBuffer(v: SocketView) -> impl IntoView {
+    let snap = v.snapshot.clone()?;
+    if snap.kind == SocketKind::TcpListener {
+        return None;
+    }
+    let title = match snap.kind {
+        SocketKind::Udp => match snap.next_datagram {
+            Some(n) => format!("next datagram in the kernel: {n} bytes"),
+            None => "no datagram waiting".to_owned(),
+        },
+        _ => format!(
+            "kernel receive buffer: {} bytes · send queue: {} bytes",
+            snap.recv_queued, snap.send_queued
+        ),
+    };
+    Some(view! {
+        <div class="buffer">
+            <div class="muted">{title}</div>
+            <BufferStrip bytes=snap.recv_peek.0.clone() spans=snap.recv_spans.clone() testid="recv-buffer".to_owned()/>
+        </div>
+    })
+}

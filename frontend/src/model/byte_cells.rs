@@ -1,0 +1,132 @@
+//! Bytes plus provenance → the cells of a buffer strip.
+//!
+//! Each byte becomes a cell with its hex value, a printable character (or `·`), the colour of
+//! the send it came from, and whether it is frame header, body or trailer. Colours cycle
+//! through a palette by send number so consecutive sends always differ.
+
+use socklab_shared::protocol::SendSpan;
+
+/// How many distinct send colours the stylesheet defines (`.send-0` … `.send-7`).
+pub const PALETTE: u32 = 8;
+
+/// What part of a framed message a byte is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Header,
+    Body,
+    Trailer,
+}
+
+/// One byte, ready to draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub hex: String,
+    pub ch: char,
+    /// `Some(k)` = colour k of the palette; `None` = external or unknown origin.
+    pub colour: Option<u32>,
+    pub role: Role,
+    /// "send #2 of socket #1, byte 3 of 5" for a tooltip.
+    pub title: String,
+}
+
+/// The colour class of a send.
+pub fn colour_of(send_no: u32) -> u32 {
+    send_no.saturating_sub(1) % PALETTE
+}
+
+/// Turns `bytes` and the spans describing them into cells.
+pub fn cells(bytes: &[u8], spans: &[SendSpan]) -> Vec<Cell> {
+    let mut out: Vec<Cell> = bytes
+        .iter()
+        .map(|&b| Cell {
+            hex: format!("{b:02x}"),
+            ch: printable(b),
+            colour: None,
+            role: Role::Body,
+            title: String::from("from an external peer"),
+        })
+        .collect();
+    for span in spans {
+        let start = span.start as usize;
+        let end = (start + span.len as usize).min(out.len());
+        for (i, cell) in out.iter_mut().enumerate().take(end).skip(start) {
+            let within = (i - start) as u64;
+            cell.colour = span.send_no.map(colour_of);
+            cell.role = if within < span.header_bytes {
+                Role::Header
+            } else if within >= span.len.saturating_sub(span.trailer_bytes) {
+                Role::Trailer
+            } else {
+                Role::Body
+            };
+            if let (Some(n), Some(from)) = (span.send_no, span.from) {
+                cell.title = format!(
+                    "send #{n} of socket {from}, byte {} of {}",
+                    span.offset_in_send + within + 1,
+                    span.send_len
+                );
+            }
+        }
+    }
+    out
+}
+
+fn printable(b: u8) -> char {
+    if b.is_ascii_graphic() || b == b' ' {
+        b as char
+    } else {
+        '·'
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use socklab_shared::protocol::SocketId;
+
+    fn span(start: u64, len: u64, send_no: u32, header: u64) -> SendSpan {
+        SendSpan {
+            start,
+            len,
+            from: Some(SocketId(1)),
+            send_no: Some(send_no),
+            offset_in_send: 0,
+            send_len: len,
+            header_bytes: header,
+            trailer_bytes: 0,
+        }
+    }
+
+    #[test]
+    fn two_sends_get_two_colours() {
+        let c = cells(b"helloworld", &[span(0, 5, 1, 0), span(5, 5, 2, 0)]);
+        let colours: Vec<_> = c.iter().map(|c| c.colour).collect();
+        assert_eq!(&colours[..5], &[Some(0); 5]);
+        assert_eq!(&colours[5..], &[Some(1); 5]);
+        assert_eq!(c[0].hex, "68");
+        assert_eq!(c[0].ch, 'h');
+        assert_eq!(c[6].title, "send #2 of socket #1, byte 2 of 5");
+    }
+
+    #[test]
+    fn header_bytes_are_marked() {
+        let c = cells(b"\x05\x00\x00\x00hello", &[span(0, 9, 1, 4)]);
+        let roles: Vec<_> = c.iter().map(|c| c.role).collect();
+        assert_eq!(&roles[..4], &[Role::Header; 4]);
+        assert_eq!(&roles[4..], &[Role::Body; 5]);
+        assert_eq!(c[1].ch, '·');
+    }
+
+    #[test]
+    fn bytes_without_spans_are_external() {
+        let c = cells(b"hi", &[]);
+        assert!(c.iter().all(|c| c.colour.is_none()));
+    }
+
+    #[test]
+    fn palette_cycles() {
+        assert_eq!(colour_of(1), 0);
+        assert_eq!(colour_of(9), 0);
+        assert_eq!(colour_of(0), 0);
+    }
+}

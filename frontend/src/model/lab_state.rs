@@ -1,0 +1,211 @@
+//! The lab as the page sees it, rebuilt from events.
+//!
+//! Invariant: a [`LabState`] is a pure function of the events applied to it, in order. The
+//! timeline's cursor works by applying the history up to the cursor to a fresh state, so the
+//! picture at step n is exactly the picture the page showed live at step n.
+
+use std::collections::BTreeMap;
+
+use socklab_shared::protocol::{BufferSnapshot, Envelope, Event, SocketId, SocketKind};
+
+/// One socket as shown on its card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SocketView {
+    pub id: SocketId,
+    pub kind: SocketKind,
+    pub local: String,
+    pub peer: Option<String>,
+    pub listener: Option<SocketId>,
+    /// The kernel's view after the latest step.
+    pub snapshot: Option<BufferSnapshot>,
+    /// The latest result of a call on this socket (recv, send...), for the card.
+    pub last: Option<Event>,
+    /// The latest error on this socket.
+    pub error: Option<(String, Option<String>)>,
+}
+
+/// Everything the page draws.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabState {
+    pub sockets: BTreeMap<SocketId, SocketView>,
+    /// The latest error not tied to a socket.
+    pub error: Option<(String, Option<String>)>,
+    /// How many events were applied.
+    pub applied: usize,
+}
+
+impl LabState {
+    /// Applies one event.
+    pub fn apply(&mut self, env: &Envelope) {
+        self.applied += 1;
+        match &env.event {
+            Event::SocketOpened {
+                socket,
+                kind,
+                local,
+                peer,
+                listener,
+            } => {
+                self.sockets.insert(
+                    *socket,
+                    SocketView {
+                        id: *socket,
+                        kind: *kind,
+                        local: local.clone(),
+                        peer: peer.clone(),
+                        listener: *listener,
+                        snapshot: None,
+                        last: None,
+                        error: None,
+                    },
+                );
+            }
+            Event::Closed { socket } => {
+                self.sockets.remove(socket);
+            }
+            Event::Buffers { sockets } => {
+                for snap in sockets {
+                    if let Some(view) = self.sockets.get_mut(&snap.socket) {
+                        view.snapshot = Some(snap.clone());
+                    }
+                }
+            }
+            Event::Error {
+                message,
+                hint,
+                socket,
+                ..
+            } => {
+                let err = Some((message.clone(), hint.clone()));
+                match socket.and_then(|s| self.sockets.get_mut(&s)) {
+                    Some(view) => view.error = err,
+                    None => self.error = err,
+                }
+            }
+            other => {
+                if let Some(view) = socket_of(other).and_then(|id| self.sockets.get_mut(&id)) {
+                    view.last = Some(other.clone());
+                    view.error = None;
+                }
+            }
+        }
+    }
+
+    /// The state after the first `n` events of `history`.
+    pub fn replay(history: &[Envelope], n: usize) -> Self {
+        let mut state = LabState::default();
+        for env in history.iter().take(n) {
+            state.apply(env);
+        }
+        state
+    }
+}
+
+/// The socket an event is about, if it is about one.
+pub fn socket_of(event: &Event) -> Option<SocketId> {
+    use Event::*;
+    match event {
+        SocketOpened { socket, .. }
+        | Sent { socket, .. }
+        | Received { socket, .. }
+        | AutoSummary { socket, .. }
+        | SentTo { socket, .. }
+        | ReceivedFrom { socket, .. }
+        | ShutDown { socket, .. }
+        | Closed { socket }
+        | OptionSet { socket, .. }
+        | AutoSet { socket, .. } => Some(*socket),
+        Error { socket, .. } => *socket,
+        Hello { .. } | Pong | Buffers { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use socklab_shared::Payload;
+    use socklab_shared::protocol::Sequencer;
+
+    fn history(events: Vec<Event>) -> Vec<Envelope> {
+        let mut seq = Sequencer::default();
+        events.into_iter().map(|e| seq.stamp(0, None, e)).collect()
+    }
+
+    fn opened(id: u32) -> Event {
+        Event::SocketOpened {
+            socket: SocketId(id),
+            kind: SocketKind::TcpStream,
+            local: format!("127.0.0.1:{}", 5000 + id),
+            peer: None,
+            listener: None,
+        }
+    }
+
+    fn buffers(id: u32, queued: &str) -> Event {
+        Event::Buffers {
+            sockets: vec![BufferSnapshot {
+                socket: SocketId(id),
+                kind: SocketKind::TcpStream,
+                tcp_state: None,
+                recv_queued: queued.len() as u64,
+                recv_peek: Payload::from(queued),
+                recv_spans: vec![],
+                recv_offset: 0,
+                send_queued: 0,
+                next_datagram: None,
+                accept_queue: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn sockets_come_and_go() {
+        let h = history(vec![
+            opened(1),
+            opened(2),
+            Event::Closed {
+                socket: SocketId(1),
+            },
+        ]);
+        let s = LabState::replay(&h, h.len());
+        assert_eq!(s.sockets.keys().copied().collect::<Vec<_>>(), [SocketId(2)]);
+    }
+
+    #[test]
+    fn replaying_to_an_earlier_step_restores_the_earlier_buffer_picture() {
+        let h = history(vec![
+            opened(1),
+            buffers(1, "helloworld"),
+            buffers(1, "lloworld"),
+        ]);
+        let peek = |n| {
+            LabState::replay(&h, n).sockets[&SocketId(1)]
+                .snapshot
+                .as_ref()
+                .map(|s| s.recv_peek.as_bytes().to_vec())
+        };
+        assert_eq!(peek(3).unwrap(), b"lloworld");
+        assert_eq!(peek(2).unwrap(), b"helloworld");
+        assert_eq!(peek(1), None);
+    }
+
+    #[test]
+    fn errors_land_on_their_socket() {
+        let h = history(vec![
+            opened(1),
+            Event::Error {
+                code: socklab_shared::protocol::ErrorCode::WouldBlock,
+                message: "recv(1024) failed".into(),
+                hint: Some("nothing to read".into()),
+                socket: Some(SocketId(1)),
+                errno: None,
+            },
+        ]);
+        let s = LabState::replay(&h, 2);
+        assert_eq!(
+            s.sockets[&SocketId(1)].error.as_ref().unwrap().0,
+            "recv(1024) failed"
+        );
+        assert!(s.error.is_none());
+    }
+}
