@@ -16,6 +16,7 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use crate::link::{LinkStatus, ServerInfo, reconnect_delay, ws_url};
 use crate::model::lab_state::LabState;
+use crate::model::script::ScriptRun;
 
 /// The page's view of the backend, as signals.
 #[derive(Clone, Copy)]
@@ -28,6 +29,13 @@ pub struct Lab {
     pub history: RwSignal<Vec<Envelope>>,
     /// The state after every event ("live").
     pub live: RwSignal<LabState>,
+    /// The timeline's cursor: `None` follows the live state; `Some(n)` shows the state after
+    /// the first `n` events of `history`.
+    pub cursor: RwSignal<Option<usize>>,
+    /// What the page draws: the live state, or the state at the cursor.
+    pub shown: Memo<LabState>,
+    /// The script being run (a demo or a lesson step), if any.
+    pub script: RwSignal<Option<ScriptRun>>,
     /// Commands to send instead if the command with this request number fails.
     fallbacks: RwSignal<Vec<(u64, Command)>>,
     next_req: RwSignal<u64>,
@@ -35,12 +43,22 @@ pub struct Lab {
 
 impl Lab {
     pub fn new() -> Self {
+        let history = RwSignal::new(Vec::new());
+        let live = RwSignal::new(LabState::default());
+        let cursor = RwSignal::new(None::<usize>);
+        let shown = Memo::new(move |_| match cursor.get() {
+            None => live.get(),
+            Some(n) => history.with(|h| LabState::replay(h, n)),
+        });
         Lab {
             status: RwSignal::new(LinkStatus::Connecting),
             server: RwSignal::new(None),
             last_error: RwSignal::new(None),
-            history: RwSignal::new(Vec::new()),
-            live: RwSignal::new(LabState::default()),
+            history,
+            live,
+            cursor,
+            shown,
+            script: RwSignal::new(None),
             fallbacks: RwSignal::new(Vec::new()),
             next_req: RwSignal::new(0),
         }
@@ -53,6 +71,8 @@ impl Lab {
 
     /// Sends `command`; if it fails, sends `fallback` (e.g. port 9000 is taken: any free port).
     pub fn command_or(&self, command: Command, fallback: Option<Command>) -> bool {
+        // Acting on the lab returns the page to the present.
+        self.cursor.set(None);
         let req = self.next_req.get_untracked() + 1;
         self.next_req.set(req);
         if let Some(f) = fallback {
@@ -62,6 +82,29 @@ impl Lab {
             req: Some(req),
             command,
         })
+    }
+
+    /// Starts running `run`; its commands go out one at a time as answers come back.
+    pub fn run_script(&self, run: ScriptRun) {
+        self.script.set(Some(run));
+        self.advance_script();
+    }
+
+    /// Sends the script's next command, if it is ready for one.
+    fn advance_script(&self) {
+        let req = self.next_req.get_untracked() + 1;
+        let command = self
+            .script
+            .try_update(|run| run.as_mut().and_then(|r| r.next_command(req)))
+            .flatten();
+        if let Some(command) = command {
+            self.cursor.set(None);
+            self.next_req.set(req);
+            self.send(&Request {
+                req: Some(req),
+                command,
+            });
+        }
     }
 
     /// Sends a command; returns false when the link is down.
@@ -90,9 +133,18 @@ impl Lab {
             // A new connection is a new session: the server forgot the old sockets.
             self.history.set(Vec::new());
             self.live.set(LabState::default());
+            self.cursor.set(None);
+            self.script.set(None);
         }
         self.live.update(|state| state.apply(&envelope));
         self.history.update(|h| h.push(envelope.clone()));
+        let step_done = self
+            .script
+            .try_update(|run| run.as_mut().is_some_and(|r| r.observe(&envelope)))
+            .unwrap_or(false);
+        if step_done {
+            self.advance_script();
+        }
         match envelope.event {
             Event::Hello {
                 protocol_version,

@@ -14,8 +14,8 @@ pub fn SocketCard(id: SocketId) -> impl IntoView {
     let lab = expect_context::<Lab>();
     // What a socket is never changes, so the card's structure (and the inputs the user types
     // into) is built once; only the parts that show kernel state re-render.
-    let v = lab.live.with_untracked(|s| s.sockets.get(&id).cloned())?;
-    let view_of = Memo::new(move |_| lab.live.with(|s| s.sockets.get(&id).cloned()));
+    let v = lab.shown.with_untracked(|s| s.sockets.get(&id).cloned())?;
+    let view_of = Memo::new(move |_| lab.shown.with(|s| s.sockets.get(&id).cloned()));
     let role = match (v.kind, v.listener) {
         (SocketKind::TcpListener, _) => "listener",
         (SocketKind::TcpStream, Some(_)) => "accepted",

@@ -25,7 +25,7 @@ pub fn Workbench() -> impl IntoView {
     };
     let new_client = move |_| {
         // Connect to the newest lab server, else to the course's port.
-        let port = lab.live.with_untracked(|s| {
+        let port = lab.shown.with_untracked(|s| {
             s.sockets
                 .values()
                 .rev()
@@ -54,7 +54,7 @@ pub fn Workbench() -> impl IntoView {
             <button data-testid="new-tcp-server" on:click=new_server>"+ TCP server"</button>
             <button data-testid="new-tcp-client" on:click=new_client>"+ TCP client"</button>
             <button data-testid="new-udp" on:click=new_udp>"+ UDP socket"</button>
-            {move || lab.live.with(|s| s.error.clone()).map(|(m, h)| view! {
+            {move || lab.shown.with(|s| s.error.clone()).map(|(m, h)| view! {
                 <span class="error" data-testid="lab-error">{m}" "<em>{h}</em></span>
             })}
         </section>
