@@ -314,3 +314,35 @@ async fn non_loopback_addresses_are_refused_by_default() {
         .await;
     assert_eq!(code, ErrorCode::Refused);
 }
+
+#[tokio::test]
+async fn getsockname_shows_the_ephemeral_port_the_kernel_chose_for_the_client() {
+    let (_s, mut ws) = lab().await;
+    let (client, server) = pair(&mut ws).await;
+    let Event::Names {
+        local: client_local,
+        peer: client_peer,
+        ..
+    } = ws.ok(json!({"cmd": "get_names", "socket": client})).await
+    else {
+        panic!("expected names")
+    };
+    let Event::Names {
+        local: server_local,
+        peer: server_peer,
+        ..
+    } = ws.ok(json!({"cmd": "get_names", "socket": server})).await
+    else {
+        panic!("expected names")
+    };
+    // Each end's getpeername is the other's getsockname; the client's port is ephemeral.
+    assert_eq!(client_peer.as_deref(), Some(server_local.as_str()));
+    assert_eq!(server_peer.as_deref(), Some(client_local.as_str()));
+    let port: u16 = client_local.rsplit(':').next().unwrap().parse().unwrap();
+    assert!(port >= 1024, "ephemeral port {port}");
+    let listener = opened(&ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await);
+    match ws.ok(json!({"cmd": "get_names", "socket": listener})).await {
+        Event::Names { peer, .. } => assert_eq!(peer, None, "a listener has no peer (ENOTCONN)"),
+        other => panic!("{other:?}"),
+    }
+}

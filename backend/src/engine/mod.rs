@@ -144,6 +144,7 @@ impl Engine {
                 .await
                 .map(|e| vec![e]),
             SetAuto { socket, auto } => self.set_auto(socket, auto).await,
+            GetNames { socket } => self.names(socket).map(|e| vec![e]),
         }
     }
 

@@ -226,6 +226,23 @@ impl Engine {
         }
     }
 
+    /// `getsockname()` / `getpeername()`, read from the kernel now.
+    pub(super) fn names(&self, id: SocketId) -> StepResult<Event> {
+        let s = self.get(id)?;
+        let local =
+            local_addr(s.socket()).map_err(|e| StepError::os("getsockname()", &e).on(id))?;
+        let peer = match peer_addr(s.socket()) {
+            Ok(p) => Some(p.to_string()),
+            Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => None,
+            Err(e) => return Err(StepError::os("getpeername()", &e).on(id)),
+        };
+        Ok(Event::Names {
+            socket: id,
+            local: local.to_string(),
+            peer,
+        })
+    }
+
     /// `shutdown(how)`.
     pub(super) fn shutdown(&mut self, id: SocketId, how: ShutdownHow) -> StepResult<Event> {
         let s = self.expect_kind(id, SocketKind::TcpStream, "shutdown()")?;

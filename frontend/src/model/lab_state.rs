@@ -114,7 +114,8 @@ pub fn socket_of(event: &Event) -> Option<SocketId> {
         | ShutDown { socket, .. }
         | Closed { socket }
         | OptionSet { socket, .. }
-        | AutoSet { socket, .. } => Some(*socket),
+        | AutoSet { socket, .. }
+        | Names { socket, .. } => Some(*socket),
         Error { socket, .. } => *socket,
         Hello { .. } | Pong | Buffers { .. } => None,
     }

@@ -137,6 +137,8 @@ pub enum Command {
         socket: SocketId,
         auto: AutoBehaviour,
     },
+    /// `getsockname()` and `getpeername()`, asked of the kernel now.
+    GetNames { socket: SocketId },
     /// Asks for a fresh [`super::Event::Buffers`] snapshot of every socket.
     Snapshot,
 }

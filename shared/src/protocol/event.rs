@@ -135,6 +135,15 @@ pub enum Event {
         option: SockOption,
         effective: SockOption,
     },
+    /// The answer to `get_names`: the kernel's view of both ends.
+    Names {
+        socket: SocketId,
+        /// `getsockname()`.
+        local: String,
+        /// `getpeername()`; `None` when not connected (ENOTCONN).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peer: Option<String>,
+    },
     /// Auto behaviours changed.
     AutoSet {
         socket: SocketId,
