@@ -46,6 +46,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/ws", get(ws::upgrade))
         .route("/healthz", get(healthz))
+        .route("/api/lessons", get(crate::lessons::serve))
         .fallback_service(page)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

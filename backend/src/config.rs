@@ -23,6 +23,11 @@ pub struct Config {
     #[arg(long, env = "SOCKLAB_DIST", default_value = "frontend/dist")]
     pub dist: PathBuf,
 
+    /// Folder of lesson files (`*.toml`); read again on every request, so a dropped-in file
+    /// appears without a restart.
+    #[arg(long, env = "SOCKLAB_LESSONS", default_value = "static/lessons")]
+    pub lessons: PathBuf,
+
     /// Log filter, e.g. `info`, `socklab=debug`.
     #[arg(long, env = "SOCKLAB_LOG", default_value = "info")]
     pub log: String,

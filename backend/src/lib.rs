@@ -7,12 +7,14 @@
 //! - [`app`]: `app(state) -> Router`, testable without binding a port.
 //! - [`ws`]: the `/ws` endpoint: the upgrade (origin check, connection limit) and the session
 //!   loop, which is generic over any `Stream`/`Sink` so tests drive it without a network.
+//! - [`lessons`]: lesson files, checked and served at `/api/lessons`.
 //! - [`server`]: binding the HTTP listener and graceful shutdown, used by `main.rs`.
 
 pub mod app;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod lessons;
 pub mod server;
 pub mod ws;
 

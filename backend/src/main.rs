@@ -24,6 +24,7 @@ async fn main() -> std::process::ExitCode {
             config.dist.display()
         );
     }
+    socklab::lessons::report(&config.lessons);
     let state = AppState::new(config);
     let server = match BoundServer::bind(state).await {
         Ok(s) => s,

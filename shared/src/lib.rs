@@ -6,6 +6,8 @@
 //!   [`protocol::Envelope`] that carries a per-connection sequence number and a timestamp.
 //!   All of it travels as JSON text frames.
 //! - [`payload`]: [`payload::Payload`], byte strings that survive JSON (base64).
+//! - [`lesson`]: course lessons as data (TOML files), checked without sockets.
+//! - [`script`]: command templates with named sockets, for demos and lessons.
 //! - [`framing`]: the message framings a course teaches (raw, length-prefixed, JSON header,
 //!   lines) as pure, incremental codecs.
 //!
@@ -13,8 +15,10 @@
 //! functions, so it compiles to WASM for the page and is tested natively with byte literals.
 
 pub mod framing;
+pub mod lesson;
 pub mod payload;
 pub mod protocol;
+pub mod script;
 
 pub use payload::Payload;
 pub use protocol::{Command, Envelope, Event, PROTOCOL_VERSION, Request};

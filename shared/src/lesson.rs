@@ -1,0 +1,233 @@
+//! Lessons: a course experiment as data — narration in two languages, the lab commands each
+//! step performs, what to look at, and what the step must show.
+//!
+//! Lessons live as TOML files in `static/lessons/`; the backend loads and checks them and
+//! serves them to the page as JSON (this type, serialised). `docs/lessons.md` documents the
+//! format for lecturers. The checks here need no sockets: every command template parses and
+//! only uses names defined by an earlier step ([`crate::script`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::script;
+
+/// Text in the languages the page offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// English.
+    pub en: String,
+    /// Simplified Chinese.
+    pub zh: String,
+}
+
+/// One lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    /// Its place in the course (1–25 for the course's experiments); lessons are listed in this order.
+    pub number: u32,
+    /// Short stable identifier, e.g. `"sticky-sender"`.
+    pub slug: String,
+    pub title: Text,
+    /// What the student will see, in a sentence or two.
+    pub goal: Text,
+    pub steps: Vec<Step>,
+}
+
+/// One step: the lecturer presses "next", the lab runs `run`, the page says `say` and points
+/// at `look`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub say: Text,
+    /// Command templates ([`crate::script`]), run in order.
+    #[serde(default)]
+    pub run: Vec<Value>,
+    /// What to highlight.
+    #[serde(default)]
+    pub look: Vec<Look>,
+    /// What the step must show (checked by the lesson tests; shown to nobody).
+    #[serde(default)]
+    pub expect: Vec<Expect>,
+}
+
+/// Something on the page to point at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Look {
+    /// The socket's name (from an `as`), if the panel belongs to a socket.
+    #[serde(default)]
+    pub socket: Option<String>,
+    pub at: Panel,
+}
+
+/// A panel of the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Panel {
+    /// The kernel's receive buffer of a socket.
+    RecvBuffer,
+    /// What the latest recv returned.
+    RecvResult,
+    /// What the latest send did.
+    SendResult,
+    /// The decoder view (framed messages).
+    Decoded,
+    /// The error shown on a socket's card.
+    Error,
+    /// The timeline.
+    Timeline,
+}
+
+/// An observation a step must produce: an event of this step matching every given field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The event's name, e.g. `"received"`, `"received_from"`, `"sent"`, `"error"`.
+    pub event: String,
+    /// The socket it is about (a name from an `as`).
+    #[serde(default)]
+    pub socket: Option<String>,
+    /// The bytes received, as UTF-8 text.
+    #[serde(default)]
+    pub data: Option<String>,
+    /// A `received` event's summary, e.g. "2 sends → 1 recv".
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// An error's errno name, e.g. "ECONNREFUSED".
+    #[serde(default)]
+    pub errno: Option<String>,
+    /// An error's code, e.g. "would_block".
+    #[serde(default)]
+    pub code: Option<String>,
+    /// `received_from.truncated`.
+    #[serde(default)]
+    pub truncated: Option<bool>,
+    /// `received_from.real_len`.
+    #[serde(default)]
+    pub real_len: Option<u64>,
+    /// `sent.accepted` compared with `sent.requested`: true = a partial send.
+    #[serde(default)]
+    pub partial: Option<bool>,
+}
+
+/// What the backend serves at `/api/lessons`: the lessons that loaded, in course order, and
+/// a problem report for each file that didn't.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LessonSet {
+    pub lessons: Vec<Lesson>,
+    pub problems: Vec<LessonProblem>,
+}
+
+/// A lesson file that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonProblem {
+    /// The file's name, e.g. `"09-sticky-sender.toml"`.
+    pub file: String,
+    /// Where and what: "line 12, column 5: expected …" or "step 3: command 1: …".
+    pub message: String,
+}
+
+impl Lesson {
+    /// Parses a lesson from TOML. The error names the place: "line 12, column 5: …".
+    #[cfg(feature = "toml")]
+    pub fn from_toml(text: &str) -> Result<Lesson, String> {
+        let lesson: Lesson = toml::from_str(text).map_err(|e| {
+            let place = e
+                .span()
+                .map(|span| {
+                    let before = &text[..span.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                    format!("line {line}, column {column}: ")
+                })
+                .unwrap_or_default();
+            format!("{place}{}", e.message())
+        })?;
+        lesson.check()?;
+        Ok(lesson)
+    }
+
+    /// The checks beyond the syntax: commands parse, names are defined before use.
+    pub fn check(&self) -> Result<(), String> {
+        if self.steps.is_empty() {
+            return Err("a lesson needs at least one [[steps]]".into());
+        }
+        let mut known = Vec::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            let place = |what: String| format!("step {}: {what}", i + 1);
+            script::check_sequence(&step.run, &mut known)
+                .map_err(|(j, e)| place(format!("command {}: {e}", j + 1)))?;
+            let names = step
+                .look
+                .iter()
+                .filter_map(|l| l.socket.as_ref())
+                .chain(step.expect.iter().filter_map(|e| e.socket.as_ref()));
+            for name in names {
+                if !known.contains(name) {
+                    return Err(place(format!(
+                        "refers to socket {name:?}, which no command has named"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(all(test, feature = "toml"))]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+number = 9
+slug = "sticky-sender"
+title = { en = "Sticky packets", zh = "粘包" }
+goal = { en = "Two sends, one recv.", zh = "两次发送，一次接收。" }
+
+[[steps]]
+say = { en = "A server.", zh = "一个服务器。" }
+run = [{ cmd = "tcp_listen", port = 0, as = "srv" }]
+look = [{ socket = "srv", at = "recv-buffer" }]
+
+[[steps]]
+say = { en = "A client.", zh = "一个客户端。" }
+run = [{ cmd = "connect", port = "$srv.port", as = "cli" },
+       { cmd = "send", socket = "$cli", text = "hello" }]
+expect = [{ event = "sent", socket = "cli" }]
+"#;
+
+    #[test]
+    fn a_good_lesson_loads() {
+        let l = Lesson::from_toml(GOOD).unwrap();
+        assert_eq!(l.steps.len(), 2);
+        assert_eq!(l.steps[0].look[0].at, Panel::RecvBuffer);
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_line() {
+        let bad = GOOD.replace("slug = \"sticky-sender\"", "slug = sticky");
+        let e = Lesson::from_toml(&bad).unwrap_err();
+        assert!(e.starts_with("line 3, column"), "{e}");
+    }
+
+    #[test]
+    fn a_name_used_too_early_is_reported_with_its_step() {
+        let bad = GOOD.replace("port = \"$srv.port\"", "port = \"$server.port\"");
+        let e = Lesson::from_toml(&bad).unwrap_err();
+        assert!(
+            e.starts_with("step 2: command 1:") && e.contains("$server"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_command_or_key_is_reported() {
+        let e =
+            Lesson::from_toml(&GOOD.replace("cmd = \"connect\"", "cmd = \"dial\"")).unwrap_err();
+        assert!(e.contains("step 2") && e.contains("dial"), "{e}");
+        let e = Lesson::from_toml(&GOOD.replace("goal =", "gaol =")).unwrap_err();
+        assert!(e.contains("gaol"), "{e}");
+    }
+}
