@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::app::{AppState, app};
@@ -44,7 +45,15 @@ impl BoundServer {
             shutdown.await;
             sessions_stop.send_replace(true);
         };
-        axum::serve(self.listener, router)
+        // Events go out as small WebSocket frames; with Nagle's algorithm on, the second frame
+        // of a step (the snapshot after the result) would wait for the browser's delayed ACK,
+        // ~40 ms. Lab traffic is interactive: send every frame at once.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!("TCP_NODELAY on a web connection: {e}");
+            }
+        });
+        axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await?;
         Ok(())

@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 
+use crate::components::compare::ComparePanel;
+use crate::components::lesson_player::{Highlights, LessonPlayer};
+use crate::components::timeline::Timeline;
 use crate::components::workbench::Workbench;
 use crate::connection::{Lab, connect};
 use crate::link::LinkStatus;
@@ -11,19 +14,35 @@ use crate::link::LinkStatus;
 pub fn App() -> impl IntoView {
     let lab = Lab::new();
     provide_context(lab);
+    provide_context(Highlights(RwSignal::new(Vec::new())));
     connect(lab);
+    // Large text for the back of a lecture hall: everything is sized in rem, so one class on
+    // the root scales the page.
+    let large = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root
+                .class_list()
+                .toggle_with_force("large-text", large.get());
+        }
+    });
     view! {
         <header class="topbar">
             <h1 class="brand">"socklab"</h1>
             <span class="tagline">"real sockets, made visible"</span>
+            <button class="quiet" data-testid="large-text" aria-pressed=move || large.get().to_string()
+                on:click=move |_| large.update(|l| *l = !*l)>"A+"</button>
             <ConnectionBadge/>
         </header>
         <main class="workbench" data-testid="workbench">
+            <LessonPlayer/>
             <p class="hint">
                 "Every socket here is a real kernel socket on this machine; every byte you see "
                 "went through the kernel. Colours show which send() each byte came from."
             </p>
+            <ComparePanel/>
             <Workbench/>
+            <Timeline/>
         </main>
     }
 }

@@ -7,6 +7,7 @@
 //! callback (dropping a running wasm-bindgen closure is an error).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 use socklab_shared::protocol::{Command, Envelope, Event, Request};
@@ -16,7 +17,7 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use crate::link::{LinkStatus, ServerInfo, reconnect_delay, ws_url};
 use crate::model::lab_state::LabState;
-use crate::model::script::ScriptRun;
+use crate::model::script::{Named, ScriptRun};
 
 /// The page's view of the backend, as signals.
 #[derive(Clone, Copy)]
@@ -36,6 +37,8 @@ pub struct Lab {
     pub shown: Memo<LabState>,
     /// The script being run (a demo or a lesson step), if any.
     pub script: RwSignal<Option<ScriptRun>>,
+    /// The sockets the last finished script named (`"as"`), e.g. the TCP vs UDP demo's.
+    pub last_names: RwSignal<HashMap<String, Named>>,
     /// Commands to send instead if the command with this request number fails.
     fallbacks: RwSignal<Vec<(u64, Command)>>,
     next_req: RwSignal<u64>,
@@ -59,6 +62,7 @@ impl Lab {
             cursor,
             shown,
             script: RwSignal::new(None),
+            last_names: RwSignal::new(HashMap::new()),
             fallbacks: RwSignal::new(Vec::new()),
             next_req: RwSignal::new(0),
         }
@@ -135,6 +139,7 @@ impl Lab {
             self.live.set(LabState::default());
             self.cursor.set(None);
             self.script.set(None);
+            self.last_names.set(HashMap::new());
         }
         self.live.update(|state| state.apply(&envelope));
         self.history.update(|h| h.push(envelope.clone()));
@@ -144,6 +149,14 @@ impl Lab {
             .unwrap_or(false);
         if step_done {
             self.advance_script();
+            let finished = self.script.with_untracked(|run| {
+                run.as_ref()
+                    .filter(|r| r.finished())
+                    .map(|r| r.names().clone())
+            });
+            if let Some(names) = finished {
+                self.last_names.set(names);
+            }
         }
         match envelope.event {
             Event::Hello {

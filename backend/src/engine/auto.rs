@@ -15,7 +15,7 @@
 //! them up in [`Event::AutoSummary`] events, at most ten a second.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use socket2::Socket;
 use socklab_shared::Payload;
@@ -27,6 +27,7 @@ use tokio::time::Instant;
 
 use super::Engine;
 use super::lab_socket::{SharedBook, UdpDirectory, datagram_origin, lock, remember_datagram};
+use super::services::reply;
 use super::step_error::{StepError, StepResult};
 use super::stream_io::{MessageShape, received_event, recv_once, send_once, trace};
 use super::sys;
@@ -226,11 +227,7 @@ impl RecvTask {
 
     /// Sends `data` back (sendall), recorded as a send of this socket. Returns the Sent event.
     async fn echo_tcp(&mut self, data: &[u8]) -> Option<Event> {
-        let bytes = match self.echo {
-            EchoMode::Off => return None,
-            EchoMode::Same => data.to_vec(),
-            EchoMode::Upper => data.to_ascii_uppercase(),
-        };
+        let bytes = reply(self.echo, data, SystemTime::now())?;
         let shape = MessageShape {
             send_no: lock(&self.book).next_send_no(),
             total: bytes.len() as u64,
@@ -273,11 +270,7 @@ impl RecvTask {
     }
 
     fn echo_udp(&mut self, data: &[u8], to: std::net::SocketAddr) -> Option<Event> {
-        let bytes = match self.echo {
-            EchoMode::Off => return None,
-            EchoMode::Same => data.to_vec(),
-            EchoMode::Upper => data.to_ascii_uppercase(),
-        };
+        let bytes = reply(self.echo, data, SystemTime::now())?;
         let mut book = lock(&self.book);
         match self.fd.get_ref().send_to(&bytes, &to.into()) {
             Ok(n) => {
@@ -309,15 +302,21 @@ async fn readable<'a>(
         if !reporter.has_pending() {
             return fd.readable().await.ok();
         }
-        match tokio::time::timeout(SUMMARY_EVERY, fd.readable()).await {
+        // Send the summary as soon as the data pauses, but never more often than MIN_GAP.
+        match tokio::time::timeout(reporter.quiet_wait(), fd.readable()).await {
             Ok(ready) => return ready.ok(),
             Err(_) => reporter.flush(),
         }
     }
 }
 
-/// How often a pending summary goes out.
+/// How often a pending summary goes out while data keeps flowing.
 const SUMMARY_EVERY: Duration = Duration::from_millis(100);
+/// A pending summary goes out once no data came for this long…
+const QUIET: Duration = Duration::from_millis(2);
+/// …but never sooner than this after the previous one, so a stop-and-go sender can't flood
+/// the page with summaries.
+const MIN_GAP: Duration = Duration::from_millis(20);
 /// Detailed events allowed per second, and in one burst.
 const DETAILED_PER_SECOND: f64 = 30.0;
 
@@ -355,6 +354,11 @@ impl Reporter {
 
     fn has_pending(&self) -> bool {
         self.pending.is_some()
+    }
+
+    /// How long to wait for more data before sending the pending summary.
+    fn quiet_wait(&self) -> Duration {
+        QUIET.max(MIN_GAP.saturating_sub(self.last_flush.elapsed()))
     }
 
     fn send(&self, event: Event) {

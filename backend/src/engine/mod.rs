@@ -12,6 +12,7 @@
 //! - [`wait`]: one call, waiting for readiness first when the step allows it.
 //! - [`tcp`], [`stream_io`], [`udp`], [`options`]: the commands.
 //! - [`auto`]: auto-accept, auto-recv and echo, as background tasks.
+//! - [`services`]: what an auto-recv socket answers (echo, upper-case, time, canned output).
 //! - [`snapshot`]: the kernel's view of every socket after a step.
 //! - [`step_error`]: failures as error events (errno name, number, explanation).
 
@@ -20,6 +21,7 @@ pub mod lab_socket;
 pub mod options;
 pub mod policy;
 pub mod provenance;
+pub mod services;
 pub mod snapshot;
 pub mod step_error;
 pub mod stream_io;

@@ -50,11 +50,22 @@ impl<O: Sink<String> + Unpin> Outbox<O> {
         }
     }
 
-    /// Sends one event; `Err` means the client is gone.
+    /// Sends one event now; `Err` means the client is gone.
     pub async fn send(&mut self, req: Option<u64>, event: Event) -> Result<(), ()> {
+        self.queue(req, event).await?;
+        self.flush().await
+    }
+
+    /// Queues an event without flushing, so a step's events leave together.
+    pub async fn queue(&mut self, req: Option<u64>, event: Event) -> Result<(), ()> {
         let t_us = u64::try_from(self.opened.elapsed().as_micros()).unwrap_or(u64::MAX);
         let envelope = self.sequencer.stamp(t_us, req, event);
-        self.sink.send(envelope.to_json()).await.map_err(|_| ())
+        self.sink.feed(envelope.to_json()).await.map_err(|_| ())
+    }
+
+    /// Sends what was queued.
+    pub async fn flush(&mut self) -> Result<(), ()> {
+        self.sink.flush().await.map_err(|_| ())
     }
 }
 
@@ -148,10 +159,10 @@ async fn forward_auto<O: Sink<String> + Unpin>(
     let mut handled = 0;
     while let Some(msg) = next.take() {
         match msg {
-            AutoMsg::Event(event) => out.send(None, event).await?,
+            AutoMsg::Event(event) => out.queue(None, event).await?,
             AutoMsg::AcceptReady(id) => {
                 for event in engine.auto_accept(id) {
-                    out.send(None, event).await?;
+                    out.queue(None, event).await?;
                 }
             }
         }
@@ -201,9 +212,9 @@ async fn handle_text<O: Sink<String> + Unpin>(
     };
     let req = request.req;
     for event in engine.step(request.command).await {
-        out.send(req, event).await?;
+        out.queue(req, event).await?;
     }
-    Ok(())
+    out.flush().await
 }
 
 #[cfg(test)]

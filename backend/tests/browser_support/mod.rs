@@ -208,3 +208,44 @@ fn chromium() -> String {
 fn chromedriver() -> String {
     std::env::var("SOCKLAB_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned())
 }
+
+/// Helpers for the timeline's tests.
+impl Browser {
+    /// Waits for the page's next animation frame (the page updates on signals and events).
+    pub async fn next_frame(&self) {
+        let _ = self
+            .client
+            .execute_async("requestAnimationFrame(arguments[0])", vec![])
+            .await;
+    }
+
+    /// Sends a `keydown` of `key` ("ArrowLeft", " ", "End"…) to the window, as a keyboard
+    /// shortcut with nothing focused.
+    pub async fn press_key(&self, key: &str) {
+        self.client
+            .execute(
+                "document.activeElement && document.activeElement.blur(); \
+                 window.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0], bubbles: true}));",
+                vec![serde_json::json!(key)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Clicks the element with `data-testid` = `id`.
+    pub async fn click_testid(&self, id: &str) {
+        self.wait_css(&format!("[data-testid='{id}']"))
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Writes a PNG of the window to `$SOCKLAB_SCREENSHOT`, if it is set.
+    pub async fn screenshot_if_asked(&self) {
+        if let Some(path) = std::env::var_os("SOCKLAB_SCREENSHOT") {
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::write(&path, png).unwrap();
+        }
+    }
+}

@@ -1,11 +1,19 @@
 //! The lab's components, one concern each.
 //!
+//! - [`lesson_player`]: choose a lesson, step through it, narration in two languages.
 //! - [`workbench`]: the "new socket" buttons and the cards of every socket.
 //! - [`socket_card`]: one socket: address, state, the actions that fit it.
 //! - [`stream_actions`]: send/recv controls and the latest result.
 //! - [`buffer_strip`]: bytes as coloured cells (hex + characters), one colour per send.
+//! - [`compare`]: the "TCP vs UDP" button and the side-by-side panel of its results.
+//! - [`decoder_view`]: the receiver's decoder: whole messages and the frame still arriving.
+//! - [`timeline`]: the session as a sequence diagram, with step / play controls.
 
 pub mod buffer_strip;
+pub mod compare;
+pub mod decoder_view;
+pub mod lesson_player;
 pub mod socket_card;
 pub mod stream_actions;
+pub mod timeline;
 pub mod workbench;

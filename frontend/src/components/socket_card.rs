@@ -6,8 +6,10 @@ use socklab_shared::protocol::{AutoBehaviour, Command, SocketId, SocketKind};
 
 use super::buffer_strip::BufferStrip;
 use super::stream_actions::{StreamActions, UdpActions};
+use crate::components::lesson_player::Highlights;
 use crate::connection::Lab;
 use crate::model::lab_state::SocketView;
+use socklab_shared::lesson::Panel;
 
 #[component]
 pub fn SocketCard(id: SocketId) -> impl IntoView {
@@ -23,7 +25,8 @@ pub fn SocketCard(id: SocketId) -> impl IntoView {
         (SocketKind::Udp, _) => "udp",
     };
     Some(view! {
-        <article class="card" data-testid="socket-card" data-socket=id.0 data-role=role>
+        <article class="card" data-testid="socket-card" data-socket=id.0 data-role=role
+            class:look=move || looked_at(id, &[Panel::RecvResult, Panel::SendResult, Panel::Error, Panel::Decoded])>
             <CardHeader v=v.clone() view_of=view_of/>
             {match v.kind {
                 SocketKind::TcpListener => view! { <ListenerActions id=id view_of=view_of/> }.into_any(),
@@ -37,6 +40,11 @@ pub fn SocketCard(id: SocketId) -> impl IntoView {
             <button class="close" on:click=move |_| { lab.command(Command::Close { socket: id }); }>"close()"</button>
         </article>
     })
+}
+
+/// Whether the lesson step shown points at one of `panels` of this socket.
+fn looked_at(id: SocketId, panels: &[Panel]) -> bool {
+    use_context::<Highlights>().is_some_and(|h| panels.iter().any(|p| h.has(Some(id), *p)))
 }
 
 #[component]
@@ -108,8 +116,9 @@ fn ReceiveBuffer(v: SocketView) -> impl IntoView {
             snap.recv_queued, snap.send_queued
         ),
     };
+    let look = looked_at(v.id, &[Panel::RecvBuffer]);
     Some(view! {
-        <div class="buffer">
+        <div class="buffer" class:look=look data-testid="buffer-panel">
             <div class="muted">{title}</div>
             <BufferStrip bytes=snap.recv_peek.0.clone() spans=snap.recv_spans.clone() testid="recv-buffer".to_owned()/>
         </div>

@@ -7,11 +7,19 @@ use socklab_shared::framing::{Framing, LengthPrefix};
 use socklab_shared::protocol::{Command, Event, SocketId};
 
 use super::buffer_strip::BufferStrip;
+use super::decoder_view::DecoderView;
 use crate::connection::Lab;
-use crate::model::input::{InputMode, to_bytes};
+use crate::model::input::{Encoding, InputMode, decode_display, encode_input, show_controls};
 
-/// The framings the send box offers.
-fn framing_for(choice: &str) -> Framing {
+/// The framings the send box and the decoder offer: `<option>` value and label.
+pub const FRAMINGS: [(&str, &str); 3] = [
+    ("raw", "raw"),
+    ("len-i", "length-prefixed struct 'i'"),
+    ("len-net", "length-prefixed struct '!I'"),
+];
+
+/// The framing of a [`FRAMINGS`] value.
+pub fn framing_for(choice: &str) -> Framing {
     let len = |prefix| Framing::LengthPrefixed {
         prefix,
         max_len: 1 << 20,
@@ -28,6 +36,7 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let text = RwSignal::new(String::from("hello"));
     let hex = RwSignal::new(false);
+    let encoding = RwSignal::new(Encoding::Utf8);
     let framing = RwSignal::new(String::from("raw"));
     let bufsize = RwSignal::new(String::from("1024"));
     let problem = RwSignal::new(None::<String>);
@@ -45,7 +54,7 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
         } else {
             InputMode::Text
         };
-        match to_bytes(&text.get_untracked(), mode) {
+        match encode_input(&text.get_untracked(), mode, encoding.get_untracked()) {
             Ok(bytes) => {
                 problem.set(None);
                 send(bytes);
@@ -72,10 +81,12 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
         <div class="actions">
             <input data-testid="send-text" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
             <label><input type="checkbox" prop:checked=hex on:change=move |ev| hex.set(event_target_checked(&ev))/>" hex"</label>
+            <EncodingSelect encoding=encoding/>
             <select data-testid="framing" on:change=move |ev| framing.set(event_target_value(&ev))>
-                <option value="raw">"raw"</option>
-                <option value="len-i">"length-prefixed struct 'i'"</option>
-                <option value="len-net">"length-prefixed struct '!I'"</option>
+                {FRAMINGS
+                    .iter()
+                    .map(|(value, label)| view! { <option value=*value>{*label}</option> })
+                    .collect_view()}
             </select>
             <button data-testid="send" on:click=send_typed>"send()"</button>
             <button data-testid="send-sticky" on:click=sticky title="send(b'hello'); send(b'world') back to back">"send hello + world quickly"</button>
@@ -86,7 +97,8 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
             <button on:click=move |_| { lab.command(Command::Shutdown { socket: id, how: socklab_shared::protocol::ShutdownHow::Write }); }>"shutdown(SHUT_WR)"</button>
         </div>
         {move || problem.get().map(|p| view! { <p class="error">{p}</p> })}
-        <LastResult id=id/>
+        <LastResult id=id encoding=encoding/>
+        <DecoderView id=id encoding=encoding/>
     }
 }
 
@@ -94,16 +106,30 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
 pub fn UdpActions(id: SocketId) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let text = RwSignal::new(String::from("hello"));
+    let encoding = RwSignal::new(Encoding::Utf8);
     let port = RwSignal::new(String::new());
     let bufsize = RwSignal::new(String::from("1024"));
+    let problem = RwSignal::new(None::<String>);
     let send = move |_| {
-        if let Ok(p) = port.get_untracked().trim().parse::<u16>() {
-            lab.command(Command::SendTo {
-                socket: id,
-                data: Payload::from(text.get_untracked().as_str()),
-                host: "127.0.0.1".into(),
-                port: p,
-            });
+        let Ok(p) = port.get_untracked().trim().parse::<u16>() else {
+            problem.set(Some("type the port of the socket to send to".into()));
+            return;
+        };
+        match encode_input(
+            &text.get_untracked(),
+            InputMode::Text,
+            encoding.get_untracked(),
+        ) {
+            Ok(bytes) => {
+                problem.set(None);
+                lab.command(Command::SendTo {
+                    socket: id,
+                    data: Payload(bytes),
+                    host: "127.0.0.1".into(),
+                    port: p,
+                });
+            }
+            Err(e) => problem.set(Some(e)),
         }
     };
     let recv = move |_| {
@@ -118,6 +144,7 @@ pub fn UdpActions(id: SocketId) -> impl IntoView {
     view! {
         <div class="actions">
             <input data-testid="send-text" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
+            <EncodingSelect encoding=encoding/>
             " to port "<input class="num" data-testid="sendto-port" prop:value=port on:input=move |ev| port.set(event_target_value(&ev))/>
             <button data-testid="sendto" on:click=send>"sendto()"</button>
         </div>
@@ -125,13 +152,49 @@ pub fn UdpActions(id: SocketId) -> impl IntoView {
             "recvfrom("<input class="num" data-testid="recv-bufsize" prop:value=bufsize on:input=move |ev| bufsize.set(event_target_value(&ev))/>")"
             <button data-testid="recvfrom" on:click=recv>"recvfrom()"</button>
         </div>
-        <LastResult id=id/>
+        {move || problem.get().map(|p| view! { <p class="error">{p}</p> })}
+        <LastResult id=id encoding=encoding/>
+    }
+}
+
+/// This side's text encoding: how typed text becomes bytes, and received bytes text.
+#[component]
+fn EncodingSelect(encoding: RwSignal<Encoding>) -> impl IntoView {
+    view! {
+        <select data-testid="encoding" title="text encoding: str.encode() for sends, bytes.decode() for what recv returns"
+            on:change=move |ev| encoding.set(Encoding::from_label(&event_target_value(&ev)))>
+            {Encoding::ALL
+                .into_iter()
+                .map(|e| view! { <option value=e.label()>{e.label()}</option> })
+                .collect_view()}
+        </select>
+    }
+}
+
+/// A recv result as text in this side's encoding, warning when some bytes are not whole
+/// characters (a multi-byte character split between two recv calls, or the wrong encoding).
+#[component]
+fn AsText(bytes: Vec<u8>, encoding: RwSignal<Encoding>) -> impl IntoView {
+    move || {
+        let enc = encoding.get();
+        let (text, bad) = decode_display(&bytes, enc);
+        view! {
+            <div class="as-text" data-testid="recv-text">
+                <span class="muted">{format!("as text ({}): ", enc.label())}</span>
+                <q class="text" class:bad=bad data-testid="recv-text-value">{show_controls(&text)}</q>
+                {bad.then(|| view! {
+                    <span class="warn" data-testid="recv-text-warning">
+                        {format!(" \u{fffd} = bytes that are not a whole {} character: a character split between recv calls, or text sent in another encoding", enc.label())}
+                    </span>
+                })}
+            </div>
+        }
     }
 }
 
 /// The latest call's result on this socket.
 #[component]
-fn LastResult(id: SocketId) -> impl IntoView {
+fn LastResult(id: SocketId, encoding: RwSignal<Encoding>) -> impl IntoView {
     let lab = expect_context::<Lab>();
     move || {
         let last = lab
@@ -141,7 +204,8 @@ fn LastResult(id: SocketId) -> impl IntoView {
             Event::Received { data, spans, summary, bufsize, .. } => view! {
                 <div class="result" data-testid="recv-result">
                     <div>{format!("recv({bufsize}) returned {} bytes · ", data.len())}<strong data-testid="recv-label">{summary}</strong></div>
-                    <BufferStrip bytes=data.0 spans=spans testid="recv-bytes".to_owned()/>
+                    <BufferStrip bytes=data.0.clone() spans=spans testid="recv-bytes".to_owned()/>
+                    <AsText bytes=data.0 encoding=encoding/>
                 </div>
             }.into_any(),
             Event::ReceivedFrom { data, from, truncated, real_len, bufsize, .. } => view! {
@@ -150,7 +214,8 @@ fn LastResult(id: SocketId) -> impl IntoView {
                         {format!("recvfrom({bufsize}) → {} bytes from {from}", data.len())}
                         {truncated.then(|| view! { <strong class="warn" data-testid="truncated">{format!(" truncated: the datagram had {real_len} bytes, the rest is lost")}</strong> })}
                     </div>
-                    <BufferStrip bytes=data.0 spans=vec![] testid="recv-bytes".to_owned()/>
+                    <BufferStrip bytes=data.0.clone() spans=vec![] testid="recv-bytes".to_owned()/>
+                    <AsText bytes=data.0 encoding=encoding/>
                 </div>
             }.into_any(),
             Event::Sent { send_no, requested, accepted, .. } => view! {

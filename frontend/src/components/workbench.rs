@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use socklab_shared::protocol::{Command, SocketKind};
 
+use super::compare::TcpVsUdpButton;
 use super::socket_card::SocketCard;
 use crate::connection::Lab;
 
@@ -54,6 +55,7 @@ pub fn Workbench() -> impl IntoView {
             <button data-testid="new-tcp-server" on:click=new_server>"+ TCP server"</button>
             <button data-testid="new-tcp-client" on:click=new_client>"+ TCP client"</button>
             <button data-testid="new-udp" on:click=new_udp>"+ UDP socket"</button>
+            <TcpVsUdpButton/>
             {move || lab.shown.with(|s| s.error.clone()).map(|(m, h)| view! {
                 <span class="error" data-testid="lab-error">{m}" "<em>{h}</em></span>
             })}

@@ -4,9 +4,18 @@
 //!   (so stepping back through the timeline is "replay up to here").
 //! - [`byte_cells`]: bytes plus their provenance spans → the coloured cells a buffer strip shows.
 //! - [`input`]: what the user typed (text or hex) → bytes.
+//! - [`lesson_player`]: which lesson, which step, the narration and what to highlight.
 //! - [`script`]: command sequences with named sockets (demos, lessons).
+//! - [`demos`]: the one-click demo scripts (TCP vs UDP) and what their results show.
+//! - [`decoder_view`]: a receiver's frame decoder replayed over its recv results.
+//! - [`timeline`]: the history as a sequence diagram (lanes, rows, send → recv arrows) and
+//!   the stops of the step controls.
 
 pub mod byte_cells;
+pub mod decoder_view;
+pub mod demos;
 pub mod input;
 pub mod lab_state;
+pub mod lesson_player;
 pub mod script;
+pub mod timeline;

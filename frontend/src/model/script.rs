@@ -1,10 +1,10 @@
 //! Scripts: sequences of lab commands run one after another, each waiting for the previous
 //! one's answer. The "TCP vs UDP" demo and the lessons are scripts.
 //!
-//! A command in a script is a JSON template: the same JSON a client sends over `/ws`, where a
-//! string `"$name"` stands for the id of the socket an earlier command named with `"as":
-//! "name"`, and `"$name.port"` for its port. So a script can say "connect to the server made
-//! two steps ago" without knowing ids or ports in advance:
+//! A command in a script is a template ([`socklab_shared::script`]): the JSON a client sends
+//! over `/ws`, where `"$name"` stands for the id of the socket an earlier command named with
+//! `"as": "name"`, and `"$name.port"` for its port. So a script can say "connect to the server
+//! made two steps ago" without knowing ids or ports in advance:
 //!
 //! ```json
 //! [{"cmd": "tcp_listen", "port": 0, "as": "srv"},
@@ -15,14 +15,9 @@
 use std::collections::HashMap;
 
 use serde_json::Value;
-use socklab_shared::protocol::{Command, Envelope, Event, SocketId};
-
-/// A named socket: its id and port.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Named {
-    pub socket: SocketId,
-    pub port: u16,
-}
+use socklab_shared::protocol::{Command, Envelope, Event};
+pub use socklab_shared::script::{Named, resolve};
+use socklab_shared::script::{may_fail, name_of, resolve_command};
 
 /// A script being run.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -64,9 +59,9 @@ impl ScriptRun {
         }
         let template = self.steps[self.next].clone();
         self.next += 1;
-        match resolve(&template, &self.names).and_then(|v| {
-            serde_json::from_value::<Command>(v).map_err(|e| format!("step {}: {e}", self.next))
-        }) {
+        match resolve_command(&template, &self.names)
+            .map_err(|e| format!("command {}: {e}", self.next))
+        {
             Ok(command) => {
                 self.waiting = Some(req);
                 Some(command)
@@ -90,7 +85,7 @@ impl ScriptRun {
         let step = &self.steps[self.next - 1];
         match &env.event {
             Event::SocketOpened { socket, local, .. } => {
-                if let Some(name) = step.get("as").and_then(Value::as_str) {
+                if let Some(name) = name_of(step) {
                     let port = local
                         .rsplit(':')
                         .next()
@@ -106,12 +101,7 @@ impl ScriptRun {
                 }
                 false
             }
-            Event::Error { message, .. }
-                if !step
-                    .get("may_fail")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false) =>
-            {
+            Event::Error { message, .. } if !may_fail(step) => {
                 self.failed = Some(message.clone());
                 self.waiting = None;
                 true
@@ -125,46 +115,11 @@ impl ScriptRun {
     }
 }
 
-/// Replaces `"$name"` and `"$name.port"` strings with numbers, and drops the script-only
-/// keys (`as`, `may_fail`).
-pub fn resolve(template: &Value, names: &HashMap<String, Named>) -> Result<Value, String> {
-    Ok(match template {
-        Value::String(s) if s.starts_with('$') => {
-            let (name, field) = s[1..].split_once('.').unwrap_or((&s[1..], "id"));
-            let named = names
-                .get(name)
-                .ok_or_else(|| format!("no socket is named {name:?} yet"))?;
-            match field {
-                "id" => Value::from(named.socket.0),
-                "port" => Value::from(named.port),
-                other => {
-                    return Err(format!(
-                        "unknown field {other:?} in {s:?} (use $name or $name.port)"
-                    ));
-                }
-            }
-        }
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| k.as_str() != "as" && k.as_str() != "may_fail")
-                .map(|(k, v)| Ok((k.clone(), resolve(v, names)?)))
-                .collect::<Result<_, String>>()?,
-        ),
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|v| resolve(v, names))
-                .collect::<Result<_, _>>()?,
-        ),
-        other => other.clone(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-    use socklab_shared::protocol::{Sequencer, SocketKind};
+    use socklab_shared::protocol::{Sequencer, SocketId, SocketKind};
 
     fn opened(req: u64, id: u32, port: u16) -> Envelope {
         Sequencer::default().stamp(

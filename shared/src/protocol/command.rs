@@ -198,4 +198,11 @@ pub enum EchoMode {
     Same,
     /// Send back the received bytes with ASCII letters upper-cased.
     Upper,
+    /// A time server: each message received is a `strftime` format (`%Y-%m-%d %H:%M:%S`;
+    /// empty means that default) and the reply is the current time (UTC) in that format.
+    Time,
+    /// A "remote command" server: each message received is a command name, and the reply is
+    /// `bytes` bytes of canned output. The lab never runs commands; this only makes a reply
+    /// longer than the client's recv size, as a real `dir` or `ipconfig` would.
+    Canned { bytes: u32 },
 }

@@ -1,0 +1,138 @@
+//! The lesson player in headless Chromium: the sticky-packet and length-prefix lessons walked
+//! step by step on real sockets.
+
+mod browser_support;
+mod support;
+
+use std::path::Path;
+
+use browser_support::{Browser, dist};
+use fantoccini::Locator;
+use socklab_shared::lesson::Lesson;
+use support::LabServer;
+
+fn lesson(file: &str) -> Lesson {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
+    Lesson::from_toml(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap()
+}
+
+async fn open_lab() -> (LabServer, Browser) {
+    let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
+    let server = LabServer::start_with(|c| {
+        c.dist = dist();
+        c.lessons = lessons;
+    })
+    .await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&format!("http://{}/", server.addr))
+        .await
+        .unwrap();
+    b.wait_for_text("connection-status", "connected").await;
+    (server, b)
+}
+
+/// Chooses the lesson and presses "next" through every step, checking the narration and
+/// the step counter after each.
+async fn walk(b: &Browser, lesson: &Lesson) {
+    let option = format!(
+        "//select[@data-testid='lesson-select']/option[starts-with(normalize-space(.), '{}.')]",
+        lesson.number
+    );
+    b.client
+        .wait()
+        .for_element(Locator::XPath(&option))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_text_in(
+        "[data-testid='lesson-say']",
+        &lesson.goal.en.chars().take(20).collect::<String>(),
+    )
+    .await;
+    let total = lesson.steps.len();
+    for (i, step) in lesson.steps.iter().enumerate() {
+        b.wait_css("[data-testid='lesson-next']:not([disabled])")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.wait_text_in(
+            "[data-testid='lesson-step']",
+            &format!("step {} of {total}", i + 1),
+        )
+        .await;
+        b.wait_text_in(
+            "[data-testid='lesson-say']",
+            &step.say.en.chars().take(20).collect::<String>(),
+        )
+        .await;
+    }
+    // The last step's commands have all run when "next" is disabled and nothing failed.
+    b.wait_css("[data-testid='lesson-next'][disabled]").await;
+    b.wait_css("[data-testid='lesson-run-all'][disabled]").await;
+    assert!(
+        b.client
+            .find(Locator::Css("[data-testid='lesson-error']"))
+            .await
+            .is_err(),
+        "a step failed"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_player_walks_the_sticky_packet_lesson() {
+    let (_server, b) = open_lab().await;
+    walk(&b, &lesson("09-sticky-sender.toml")).await;
+    let conn = Browser::card("accepted");
+    b.wait_text_in(
+        &format!("{conn} [data-testid='recv-label']"),
+        "2 sends → 1 recv",
+    )
+    .await;
+    assert_eq!(
+        b.attr(&format!("{conn} [data-testid='recv-bytes']"), "data-bytes")
+            .await
+            .as_deref(),
+        Some("10")
+    );
+    // The step points at the recv result: the card is highlighted.
+    b.wait_css(&format!("{conn}.look")).await;
+    b.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_player_walks_the_length_prefix_lesson_and_switches_language() {
+    let (_server, b) = open_lab().await;
+    let l = lesson("11-length-prefix.toml");
+    walk(&b, &l).await;
+    let conn = Browser::card("accepted");
+    b.wait_text_in(
+        &format!("{conn} [data-testid='recv-result']"),
+        "returned 5 bytes",
+    )
+    .await;
+    let bytes = b
+        .wait_css(&format!("{conn} [data-testid='recv-bytes']"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(bytes.contains('w') && bytes.contains('d'), "{bytes}");
+    b.wait_css("[data-testid='lesson-lang']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let last = &l.steps.last().unwrap().say.zh;
+    b.wait_text_in(
+        "[data-testid='lesson-say']",
+        &last.chars().take(8).collect::<String>(),
+    )
+    .await;
+    b.close().await;
+}

@@ -1,0 +1,151 @@
+//! TCP vs UDP side by side: one button runs the same two-message script on a TCP pair and a
+//! UDP pair, and a panel shows the two receivers together: the merge on one side, the kept
+//! boundaries on the other.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use super::buffer_strip::BufferStrip;
+use crate::connection::Lab;
+use crate::model::demos::{self, CompareView, Got};
+use crate::model::script::{Named, ScriptRun};
+
+/// `data-testid`s of the result strips.
+const TCP_STRIP: &str = "compare-tcp-recv";
+const UDP_STRIP: &str = "compare-udp-datagram";
+
+/// The toolbar button that runs the demo.
+#[component]
+pub fn TcpVsUdpButton() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let run = move |_| lab.run_script(ScriptRun::new(demos::tcp_vs_udp(), HashMap::new()));
+    view! {
+        <button class="demo" data-testid="demo-tcp-vs-udp" on:click=run
+            title="send hello and world over a TCP connection and as two UDP datagrams, then receive both sides">
+            "TCP vs UDP"
+        </button>
+    }
+}
+
+/// The two receivers of the demo, side by side; nothing until the demo has run.
+#[component]
+pub fn ComparePanel() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    // The demo's sockets, kept while later scripts (lessons) bind other names; forgotten when
+    // the session starts over.
+    let names = RwSignal::new(None::<HashMap<String, Named>>);
+    Effect::new(move |_| {
+        let latest = lab.last_names.get();
+        if latest.is_empty() {
+            names.set(None);
+        } else if demos::has_tcp_vs_udp_names(&latest) {
+            names.set(Some(latest));
+        }
+    });
+    let view = Memo::new(move |_| {
+        let names = names.get()?;
+        // Up to the timeline's cursor: stepping back replays the demo.
+        let applied = lab.shown.with(|s| s.applied);
+        lab.history
+            .with(|h| demos::compare_view(&h[..applied.min(h.len())], &names))
+    });
+    move || {
+        view.get().map(|v| {
+            view! {
+                <section class="compare" data-testid="compare">
+                    <header>
+                        <h2>"TCP vs UDP: the same two messages"</h2>
+                        <code class="muted">"send(b'hello'); send(b'world')  ·  sendto(b'hello'); sendto(b'world')"</code>
+                        <button class="hide" title="hide this panel" on:click=move |_| names.set(None)>"×"</button>
+                    </header>
+                    <div class="compare-cols">
+                        <TcpColumn v=v.clone()/>
+                        <UdpColumn v=v/>
+                    </div>
+                </section>
+            }
+        })
+    }
+}
+
+#[component]
+fn TcpColumn(v: CompareView) -> impl IntoView {
+    let merged = v.tcp_recvs.iter().any(|g| sends_in(g) > 1);
+    let explain = if merged {
+        "TCP is a byte stream: the kernel keeps no boundary between sends, so one recv returned both messages glued together."
+    } else if v.tcp_recvs.is_empty() {
+        "Nothing received yet."
+    } else {
+        "Each recv matched one send this time, by luck of timing: TCP itself keeps no message boundaries."
+    };
+    view! {
+        <div class="compare-col" data-testid="compare-tcp">
+            <h3>"TCP "<span class="muted">"SOCK_STREAM"</span></h3>
+            <div class="compare-summary" data-testid="compare-tcp-summary">{v.tcp_summary()}</div>
+            {v.tcp_recvs
+                .into_iter()
+                .enumerate()
+                .map(|(i, g)| view! { <GotStrip label=format!("recv(1024) #{}", i + 1) g=g testid=TCP_STRIP/> })
+                .collect_view()}
+            <p class="explain">{explain}</p>
+        </div>
+    }
+}
+
+#[component]
+fn UdpColumn(v: CompareView) -> impl IntoView {
+    let explain = if v.udp_recvs.is_empty() {
+        "No datagram received yet."
+    } else {
+        "UDP keeps boundaries: each sendto is one datagram, and each recvfrom returns exactly one of them."
+    };
+    view! {
+        <div class="compare-col" data-testid="compare-udp">
+            <h3>"UDP "<span class="muted">"SOCK_DGRAM"</span></h3>
+            <div class="compare-summary" data-testid="compare-udp-summary">{v.udp_summary()}</div>
+            {v.udp_recvs
+                .into_iter()
+                .enumerate()
+                .map(|(i, g)| view! { <GotStrip label=format!("recvfrom(1024) #{}", i + 1) g=g testid=UDP_STRIP/> })
+                .collect_view()}
+            <p class="explain">{explain}</p>
+        </div>
+    }
+}
+
+/// One call's result: "recv(1024) #1 → 10 bytes from 2 sends" and the coloured bytes.
+#[component]
+fn GotStrip(label: String, g: Got, testid: &'static str) -> impl IntoView {
+    let line = if testid == UDP_STRIP {
+        format!("{label} → one datagram, {} bytes", g.bytes.len())
+    } else {
+        let from = match sends_in(&g) {
+            0 => String::new(),
+            1 => " from 1 send".to_owned(),
+            n => format!(" from {n} sends"),
+        };
+        format!("{label} → {} bytes{from}", g.bytes.len())
+    };
+    view! {
+        <div class="compare-got">
+            <div class="compare-call">
+                {line}
+                {g.truncated.then(|| view! { <strong class="warn">" truncated"</strong> })}
+            </div>
+            <BufferStrip bytes=g.bytes spans=g.spans testid=testid.to_owned()/>
+        </div>
+    }
+}
+
+/// How many different sends the bytes came from.
+fn sends_in(g: &Got) -> usize {
+    let mut sends: Vec<_> = g
+        .spans
+        .iter()
+        .filter_map(|s| Some((s.from?, s.send_no?)))
+        .collect();
+    sends.sort();
+    sends.dedup();
+    sends.len()
+}

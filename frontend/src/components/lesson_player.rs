@@ -1,0 +1,169 @@
+//! The lesson player: choose a lesson, press "next", and the lab does the step on real
+//! sockets while the narration (English or 简体中文) says what to look at.
+//!
+//! Lessons come from `/api/lessons`, which the server reads from disk on every request, so
+//! "reload lessons" picks up a file the lecturer just dropped in. Files that failed to load are
+//! listed with the reason, so a typo is found without reading server logs.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use socklab_shared::lesson::{LessonSet, Panel};
+use socklab_shared::protocol::SocketId;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::connection::Lab;
+use crate::model::lesson_player::{Lang, Player};
+use crate::model::script::ScriptRun;
+
+/// What the page should highlight for the lesson step shown (provided by the app, written by
+/// the player, read by the cards and the timeline).
+#[derive(Clone, Copy)]
+pub struct Highlights(pub RwSignal<Vec<(Option<SocketId>, Panel)>>);
+
+impl Highlights {
+    /// Whether `panel` of `socket` (or the page-wide `panel`) is pointed at.
+    pub fn has(&self, socket: Option<SocketId>, panel: Panel) -> bool {
+        self.0.with(|looks| {
+            looks
+                .iter()
+                .any(|(s, p)| *p == panel && (s.is_none() || *s == socket))
+        })
+    }
+}
+
+async fn fetch_lessons() -> Result<LessonSet, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str("/api/lessons"))
+        .await
+        .map_err(|e| format!("cannot reach the server: {e:?}"))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response")?;
+    let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    serde_json::from_str(&text.as_string().unwrap_or_default())
+        .map_err(|e| format!("bad lesson list: {e}"))
+}
+
+#[component]
+pub fn LessonPlayer() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let player = RwSignal::new(Player::default());
+    let load_error = RwSignal::new(None::<String>);
+    if let Some(Highlights(looks)) = use_context::<Highlights>() {
+        Effect::new(move |_| looks.set(player.with(|p| p.looks())));
+    }
+    let reload = move || {
+        spawn_local(async move {
+            match fetch_lessons().await {
+                Ok(set) => {
+                    load_error.set(None);
+                    player.update(|p| {
+                        let slug = p.lesson().map(|l| l.slug.clone());
+                        p.lessons = set.lessons;
+                        p.problems = set.problems;
+                        p.current = slug.and_then(|s| p.lessons.iter().position(|l| l.slug == s));
+                    });
+                }
+                Err(e) => load_error.set(Some(e)),
+            }
+        });
+    };
+    reload();
+    // Keep the names a step's commands gave to sockets, once its script has finished.
+    Effect::new(move |_| {
+        let names = lab.script.with(|r| {
+            r.as_ref()
+                .filter(|r| r.finished())
+                .map(|r| r.names().clone())
+        });
+        if let Some(names) = names {
+            player.update(|p| {
+                if p.current.is_some() {
+                    p.names = names;
+                }
+            });
+        }
+    });
+    let run = move |commands: Vec<serde_json::Value>| {
+        let names = player.with_untracked(|p| p.names.clone());
+        lab.run_script(ScriptRun::new(commands, names));
+    };
+    let busy = move || {
+        lab.script
+            .with(|r| r.as_ref().is_some_and(|r| !r.finished()))
+    };
+    let next = move |_| {
+        if let Some(commands) = player.with_untracked(|p| p.next_commands()) {
+            player.update(|p| p.done += 1);
+            run(commands);
+        }
+    };
+    let run_all = move |_| {
+        let commands = player.with_untracked(|p| p.remaining_commands());
+        player.update(|p| p.done = p.lesson().map_or(0, |l| l.steps.len()));
+        run(commands);
+    };
+    let restart = move |keep: usize| {
+        let mut commands = player.with_untracked(|p| p.close_commands());
+        commands.extend(player.with_untracked(|p| p.commands_up_to(keep)));
+        player.update(|p| {
+            p.names.clear();
+            p.done = keep;
+        });
+        lab.run_script(ScriptRun::new(commands, Default::default()));
+    };
+    let choose = move |ev| {
+        let index = event_target_value(&ev).parse::<usize>().ok();
+        let closing = player.with_untracked(|p| p.close_commands());
+        if !closing.is_empty() {
+            lab.run_script(ScriptRun::new(closing, Default::default()));
+        }
+        player.update(|p| p.select(index));
+    };
+    let failed = move || {
+        lab.script
+            .with(|r| r.as_ref().and_then(|r| r.failed.clone()))
+    };
+    view! {
+        <section class="lessons" data-testid="lesson-player">
+            <div class="lesson-bar">
+                <select data-testid="lesson-select" on:change=choose>
+                    <option value="">"Choose a lesson…"</option>
+                    {move || player.with(|p| p.lessons.iter().enumerate().map(|(i, l)| {
+                        let label = match p.lang {
+                            Lang::En => format!("{}. {}", l.number, l.title.en),
+                            Lang::Zh => format!("{}. {}", l.number, l.title.zh),
+                        };
+                        view! { <option value=i.to_string() selected=p.current == Some(i)>{label}</option> }
+                    }).collect_view())}
+                </select>
+                <button data-testid="lesson-prev" on:click=move |_| restart(player.with_untracked(|p| p.done.saturating_sub(1)))
+                    disabled=move || busy() || player.with(|p| p.done == 0)>"◀ previous"</button>
+                <button data-testid="lesson-next" on:click=next
+                    disabled=move || busy() || player.with(|p| p.next_commands().is_none())>"next ▶"</button>
+                <button data-testid="lesson-run-all" on:click=run_all
+                    disabled=move || busy() || player.with(|p| p.next_commands().is_none())>"run to the end"</button>
+                <button data-testid="lesson-reset" on:click=move |_| restart(0)
+                    disabled=move || player.with(|p| p.current.is_none())>"reset"</button>
+                <button data-testid="lesson-lang" on:click=move |_| player.update(|p| p.lang = if p.lang == Lang::En { Lang::Zh } else { Lang::En })>
+                    {move || if player.with(|p| p.lang == Lang::En) { "中文" } else { "English" }}
+                </button>
+                <button class="quiet" on:click=move |_| reload()>"reload lessons"</button>
+                <span class="muted" data-testid="lesson-step">{move || player.with(|p| p.position())}</span>
+            </div>
+            {move || player.with(|p| p.narration()).map(|text| view! { <p class="narration" data-testid="lesson-say">{text}</p> })}
+            {move || failed().map(|e| view! { <p class="error" data-testid="lesson-error">{format!("this step failed: {e}")}</p> })}
+            {move || load_error.get().map(|e| view! { <p class="error">{e}</p> })}
+            {move || {
+                let problems = player.with(|p| p.problems.clone());
+                (!problems.is_empty()).then(|| view! {
+                    <details class="problems" data-testid="lesson-problems">
+                        <summary>{format!("{} lesson file(s) could not be loaded", problems.len())}</summary>
+                        <ul>{problems.into_iter().map(|p| view! { <li><code>{p.file}</code>": "{p.message}</li> }).collect_view()}</ul>
+                    </details>
+                })
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,267 @@
+//! The receiver's decoder, replayed: what a correct receiver would have assembled from the
+//! bytes this socket's `recv` calls returned so far.
+//!
+//! Every byte a `recv` returned (in order, as the history recorded it) is pushed into a
+//! [`FrameDecoder`]; whole messages come off the front, and what is left is a frame still
+//! waiting for the rest of its bytes. The view is a pure function of the history, so it
+//! follows the timeline's cursor like everything else on the page.
+
+use socklab_shared::framing::{FrameDecoder, Framing, PartialFrame};
+use socklab_shared::protocol::{Envelope, Event, SocketId};
+
+/// One whole message the decoder assembled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedMessage {
+    /// The message body, without its framing.
+    pub body: Vec<u8>,
+    /// Framing bytes in front of the body (the length prefix).
+    pub header_len: usize,
+    /// Framing bytes after the body (a line delimiter).
+    pub trailer_len: usize,
+}
+
+/// What the decoder holds after the socket's `recv` results so far.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DecoderView {
+    /// Whole messages, in order.
+    pub messages: Vec<DecodedMessage>,
+    /// The frame still waiting for bytes, if any.
+    pub partial: Option<PartialFrame>,
+    /// The bytes of that frame that have arrived.
+    pub pending: Vec<u8>,
+    /// Why decoding stopped (a bad length, say): the stream can't be decoded past it.
+    pub error: Option<String>,
+    /// How many `recv` calls fed the decoder.
+    pub recvs: usize,
+    /// Some received bytes are not in the history (auto-recv summarised them), so the
+    /// decoder saw a stream with a hole in it.
+    pub gap: bool,
+}
+
+impl DecoderView {
+    /// "waiting for 3 more bytes", or what is known while the header itself is incomplete.
+    pub fn partial_text(&self) -> Option<String> {
+        let p = self.partial.as_ref()?;
+        Some(match p.need {
+            Some(need) => {
+                let missing = need.saturating_sub(p.have as u64);
+                format!(
+                    "waiting for {missing} more byte{}: {} of a {need}-byte frame are here",
+                    plural(missing),
+                    p.have
+                )
+            }
+            None => format!(
+                "waiting for more bytes: {} byte{} of a frame whose length is not known yet",
+                p.have,
+                plural(p.have as u64)
+            ),
+        })
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Feeds every `recv` result of `socket` in `history` (in order) into a decoder for
+/// `framing`, and reports what it assembled.
+pub fn decode_received(history: &[Envelope], socket: SocketId, framing: &Framing) -> DecoderView {
+    let mut decoder = FrameDecoder::new(framing.clone());
+    let mut view = DecoderView::default();
+    let mut expected_offset = 0u64;
+    for env in history {
+        match &env.event {
+            Event::Received {
+                socket: s,
+                data,
+                stream_offset,
+                ..
+            } if *s == socket && !data.is_empty() => {
+                view.gap |= *stream_offset != expected_offset;
+                expected_offset = stream_offset + data.len() as u64;
+                view.recvs += 1;
+                decoder.push(data.as_bytes());
+                drain(&mut decoder, &mut view);
+            }
+            Event::AutoSummary {
+                socket: s, bytes, ..
+            } if *s == socket && *bytes > 0 => view.gap = true,
+            _ => {}
+        }
+    }
+    if view.error.is_none() {
+        view.partial = decoder.partial();
+        view.pending = decoder.pending().to_vec();
+    }
+    view
+}
+
+/// Takes every whole message off the decoder.
+fn drain(decoder: &mut FrameDecoder, view: &mut DecoderView) {
+    if view.error.is_some() {
+        return;
+    }
+    loop {
+        match decoder.next_message() {
+            Ok(Some(d)) => view.messages.push(DecodedMessage {
+                body: d.message.body,
+                header_len: d.header_len,
+                trailer_len: d.trailer_len,
+            }),
+            Ok(None) => return,
+            Err(e) => {
+                view.error = Some(e.to_string());
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use socklab_shared::Payload;
+    use socklab_shared::framing::{LengthPrefix, Message, encode};
+    use socklab_shared::protocol::Sequencer;
+
+    const ME: SocketId = SocketId(3);
+
+    fn len_i() -> Framing {
+        Framing::LengthPrefixed {
+            prefix: LengthPrefix::PYTHON_NATIVE_I,
+            max_len: 1 << 20,
+        }
+    }
+
+    fn wire(framing: &Framing, bodies: &[&str]) -> Vec<u8> {
+        bodies
+            .iter()
+            .flat_map(|b| encode(framing, &Message::new(b.as_bytes())).unwrap().bytes)
+            .collect()
+    }
+
+    /// The history of `socket` receiving `stream` in pieces of `bufsize` bytes.
+    fn recvs(socket: SocketId, stream: &[u8], bufsize: usize) -> Vec<Envelope> {
+        let mut seq = Sequencer::default();
+        stream
+            .chunks(bufsize)
+            .enumerate()
+            .map(|(i, chunk)| {
+                seq.stamp(
+                    0,
+                    None,
+                    Event::Received {
+                        socket,
+                        data: Payload::new(chunk),
+                        bufsize: bufsize as u32,
+                        eof: false,
+                        spans: vec![],
+                        stream_offset: (i * bufsize) as u64,
+                        summary: String::new(),
+                        auto: false,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_messages_split_across_recv3_calls() {
+        let framing = len_i();
+        let stream = wire(&framing, &["hello", "world"]);
+        assert_eq!(&stream[..4], &[5, 0, 0, 0], "struct.pack('i', 5)");
+        let h = recvs(ME, &stream, 3);
+        assert_eq!(h.len(), 6, "18 bytes in recv(3) calls");
+        let v = decode_received(&h, ME, &framing);
+        let bodies: Vec<_> = v.messages.iter().map(|m| m.body.as_slice()).collect();
+        assert_eq!(bodies, [b"hello", b"world"]);
+        assert!(v.messages.iter().all(|m| m.header_len == 4));
+        assert_eq!(v.partial, None);
+        assert_eq!(v.recvs, 6);
+        assert!(!v.gap && v.error.is_none());
+
+        // After the first two recv(3) calls: 6 bytes, the header and "he".
+        let early = decode_received(&h[..2], ME, &framing);
+        assert!(early.messages.is_empty());
+        assert_eq!(
+            early.partial,
+            Some(PartialFrame {
+                have: 6,
+                need: Some(9)
+            })
+        );
+        assert_eq!(early.pending, b"\x05\0\0\0he");
+        assert_eq!(
+            early.partial_text().unwrap(),
+            "waiting for 3 more bytes: 6 of a 9-byte frame are here"
+        );
+
+        // After four: hello is whole; 3 of world's 4 header bytes wait, so its length is
+        // not known yet.
+        let mid = decode_received(&h[..4], ME, &framing);
+        assert_eq!(mid.messages.len(), 1);
+        assert_eq!(
+            mid.partial,
+            Some(PartialFrame {
+                have: 3,
+                need: None
+            })
+        );
+        // After five: the header is whole and says 5, so 9 bytes in all; 6 are here.
+        let later = decode_received(&h[..5], ME, &framing);
+        assert_eq!(
+            later.partial,
+            Some(PartialFrame {
+                have: 6,
+                need: Some(9)
+            })
+        );
+    }
+
+    #[test]
+    fn a_header_still_arriving_has_no_known_length() {
+        let framing = len_i();
+        let stream = wire(&framing, &["hello"]);
+        let v = decode_received(&recvs(ME, &stream[..2], 2), ME, &framing);
+        assert_eq!(
+            v.partial,
+            Some(PartialFrame {
+                have: 2,
+                need: None
+            })
+        );
+        assert!(v.partial_text().unwrap().contains("not known yet"));
+    }
+
+    #[test]
+    fn other_sockets_and_empty_reads_are_ignored() {
+        let framing = len_i();
+        let stream = wire(&framing, &["hi"]);
+        let mut h = recvs(SocketId(9), &stream, 100);
+        h.extend(recvs(ME, &stream, 100));
+        h.extend(recvs(ME, b"", 100));
+        let v = decode_received(&h, ME, &framing);
+        assert_eq!(v.messages.len(), 1);
+        assert_eq!(v.recvs, 1);
+    }
+
+    #[test]
+    fn a_bad_length_stops_the_decoder() {
+        let framing = len_i();
+        // A negative 'i' length: ff ff ff ff.
+        let v = decode_received(&recvs(ME, b"\xff\xff\xff\xffabc", 100), ME, &framing);
+        assert!(v.messages.is_empty());
+        assert!(v.error.is_some());
+        assert_eq!(v.partial, None);
+    }
+
+    #[test]
+    fn a_hole_in_the_stream_is_flagged() {
+        let framing = len_i();
+        let stream = wire(&framing, &["hello", "world"]);
+        let mut h = recvs(ME, &stream, 3);
+        h.remove(1);
+        assert!(decode_received(&h, ME, &framing).gap);
+    }
+}
