@@ -26,10 +26,11 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::Engine;
+use super::chat::relay::{Link, Member};
 use super::lab_socket::{SharedBook, UdpDirectory, datagram_origin, lock, remember_datagram};
-use super::services::reply;
+use super::services::{CHALLENGE_LEN, ServiceState, greeting, reply_with_state};
 use super::step_error::{StepError, StepResult};
-use super::stream_io::{MessageShape, received_event, recv_once, send_once, trace};
+use super::stream_io::{received_event, recv_once, sendall_recorded, trace};
 use super::sys;
 use super::wait::with_wait;
 
@@ -57,6 +58,7 @@ impl Engine {
         let max_bufsize = self.policy.max_send_bytes.min(u64::from(u32::MAX)) as u32;
         let tx = self.auto_tx.clone();
         let udp = self.udp.clone();
+        let room = self.chat.clone();
         let s = self.get_mut(id)?;
         let (wants_accept, wants_recv) = (auto.accept, auto.recv || auto.echo != EchoMode::Off);
         match s.kind {
@@ -64,6 +66,12 @@ impl Engine {
                 return Err(StepError::wrong(
                     id,
                     "a listening socket can't receive data; only auto-accept applies",
+                ));
+            }
+            SocketKind::Udp if auto.echo == EchoMode::Chat => {
+                return Err(StepError::wrong(
+                    id,
+                    "the chat server speaks TCP; use it on an accepted TCP connection",
                 ));
             }
             SocketKind::TcpStream | SocketKind::Udp if wants_accept => {
@@ -96,6 +104,17 @@ impl Engine {
                 udp: udp.clone(),
                 bufsize: auto.bufsize as usize,
                 echo: auto.echo,
+                chat: (auto.echo == EchoMode::Chat).then(|| {
+                    Link::new(
+                        room,
+                        Member {
+                            id,
+                            fd: s.fd.clone(),
+                            book: s.book.clone(),
+                        },
+                    )
+                }),
+                service: ServiceState::default(),
                 max_wait,
                 reporter: Reporter::new(id, tx),
             };
@@ -141,13 +160,34 @@ struct RecvTask {
     udp: UdpDirectory,
     bufsize: usize,
     echo: EchoMode,
+    /// In chat mode: this connection's place in the session's chat room.
+    chat: Option<Link>,
+    /// What a stateful service remembers (the challenge it sent…).
+    service: ServiceState,
     max_wait: u64,
     reporter: Reporter,
+}
+
+impl Drop for RecvTask {
+    fn drop(&mut self) {
+        // However the task ends (EOF, error, switched off, socket closed), its user leaves.
+        if let Some(chat) = &self.chat {
+            chat.leave();
+        }
+    }
 }
 
 impl RecvTask {
     async fn run_tcp(mut self) {
         let fd = self.fd.clone();
+        // A service that speaks first (the HMAC server's challenge) does so now.
+        let mut random = [0u8; CHALLENGE_LEN];
+        if getrandom::fill(&mut random).is_ok()
+            && let Some(hello) = greeting(self.echo, &mut self.service, random)
+        {
+            let event = self.send_reply(&hello).await;
+            self.reporter.send(event);
+        }
         loop {
             let Some(mut guard) = readable(&fd, &mut self.reporter).await else {
                 return;
@@ -170,9 +210,17 @@ impl RecvTask {
                         } else {
                             self.echo_tcp(&data).await
                         };
+                        let relayed = match &mut self.chat {
+                            Some(chat) if !eof => chat.relay(&data, self.max_wait).await,
+                            _ => Vec::new(),
+                        };
                         let event =
                             received_event(self.id, data, self.bufsize as u32, offset, spans, true);
                         self.reporter.recv(event, len, offset + len, echoed, eof);
+                        // Chat traffic is slow and each forward matters: always in detail.
+                        for event in relayed {
+                            self.reporter.send(event);
+                        }
                         if eof {
                             self.reporter.flush();
                             return;
@@ -227,50 +275,22 @@ impl RecvTask {
 
     /// Sends `data` back (sendall), recorded as a send of this socket. Returns the Sent event.
     async fn echo_tcp(&mut self, data: &[u8]) -> Option<Event> {
-        let bytes = reply(self.echo, data, SystemTime::now())?;
-        let shape = MessageShape {
-            send_no: lock(&self.book).next_send_no(),
-            total: bytes.len() as u64,
-            header: 0,
-            trailer: 0,
-        };
-        let (mut sent, mut first) = (0usize, None);
-        while sent < bytes.len() {
-            let rest = &bytes[sent..];
-            let (id, book) = (self.id, &self.book);
-            match with_wait(
-                &self.fd,
-                Interest::WRITABLE,
-                Some(self.max_wait),
-                "sendall()",
-                |s| send_once(s, book, id, shape, sent as u64, rest),
-            )
-            .await
-            {
-                Ok((n, offset)) => {
-                    first.get_or_insert(offset);
-                    sent += n;
-                }
-                Err(e) => {
-                    self.reporter.send(e.on(self.id).into_event());
-                    break;
-                }
-            }
+        let bytes = reply_with_state(self.echo, &mut self.service, data, SystemTime::now())?;
+        Some(self.send_reply(&bytes).await)
+    }
+
+    /// Sends what a service answers (sendall, recorded as a send of this socket).
+    async fn send_reply(&mut self, bytes: &[u8]) -> Event {
+        let (event, failure) =
+            sendall_recorded(&self.fd, &self.book, self.id, bytes, 0, self.max_wait).await;
+        if let Some(e) = failure {
+            self.reporter.send(e.into_event());
         }
-        Some(Event::Sent {
-            socket: self.id,
-            send_no: shape.send_no,
-            requested: shape.total,
-            accepted: sent as u64,
-            header_len: 0,
-            trailer_len: 0,
-            stream_offset: first.unwrap_or(0),
-            all: true,
-        })
+        event
     }
 
     fn echo_udp(&mut self, data: &[u8], to: std::net::SocketAddr) -> Option<Event> {
-        let bytes = reply(self.echo, data, SystemTime::now())?;
+        let bytes = reply_with_state(self.echo, &mut self.service, data, SystemTime::now())?;
         let mut book = lock(&self.book);
         match self.fd.get_ref().send_to(&bytes, &to.into()) {
             Ok(n) => {

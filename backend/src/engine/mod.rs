@@ -12,11 +12,13 @@
 //! - [`wait`]: one call, waiting for readiness first when the step allows it.
 //! - [`tcp`], [`stream_io`], [`udp`], [`options`]: the commands.
 //! - [`auto`]: auto-accept, auto-recv and echo, as background tasks.
+//! - [`chat`]: the chat room of the chat service (routing, store-and-forward).
 //! - [`services`]: what an auto-recv socket answers (echo, upper-case, time, canned output).
 //! - [`snapshot`]: the kernel's view of every socket after a step.
 //! - [`step_error`]: failures as error events (errno name, number, explanation).
 
 pub mod auto;
+pub mod chat;
 pub mod lab_socket;
 pub mod options;
 pub mod policy;
@@ -47,6 +49,8 @@ pub struct Engine {
     policy: Policy,
     /// UDP sockets by address, shared with UDP auto tasks (datagram provenance).
     udp: lab_socket::UdpDirectory,
+    /// The chat room shared by this session's chat-mode connections.
+    chat: chat::relay::SharedRoom,
     /// Where auto tasks report what they did; the session forwards these to the page.
     auto_tx: mpsc::UnboundedSender<auto::AutoMsg>,
 }
@@ -58,6 +62,7 @@ impl Engine {
             next_id: 0,
             policy,
             udp: Default::default(),
+            chat: Default::default(),
             auto_tx,
         }
     }

@@ -1,9 +1,140 @@
 //! What an auto-recv socket answers, for each echo mode: the same bytes, upper-cased, the time,
-//! or canned "command output". Pure functions of what arrived (and the time, passed in).
+//! canned "command output", a login check, or one side of an HMAC challenge. Pure functions of
+//! what arrived (the time and the random challenge are passed in).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use socklab_shared::protocol::EchoMode;
+
+/// The key both ends of the HMAC challenge share (a lesson shows it; it protects nothing).
+pub const HMAC_KEY: &[u8] = b"socklab secret key";
+/// The key a client that does not know the secret guesses.
+pub const WRONG_KEY: &[u8] = b"guess";
+/// Length of the challenge and of an HMAC-SHA256 digest.
+pub const CHALLENGE_LEN: usize = 32;
+
+/// The demo users of the login service: (user, salt, hex SHA-256 of salt + password).
+/// Passwords: alice / wonderland, bob / builder. Only hashes are stored, as a server should.
+const USERS: [(&str, &str, &str); 2] = [
+    (
+        "alice",
+        "4f1c",
+        "e4ee360d3b61d8f79c4537ecf8e1b4075cece333fd937a11dd39e88931d432af",
+    ),
+    (
+        "bob",
+        "9e07",
+        "ac157e624e607b4969b79bc2bef4fc241919dc336ccd38e13f9be657a72562b4",
+    ),
+];
+
+/// Per-connection state of a service that remembers something (the challenge it sent, bytes of
+/// a digest that arrived split across recvs).
+#[derive(Debug, Clone, Default)]
+pub struct ServiceState {
+    pub challenge: Option<Vec<u8>>,
+    pending: Vec<u8>,
+}
+
+/// What a service sends first, before receiving anything (the HMAC server's challenge).
+pub fn greeting(
+    mode: EchoMode,
+    state: &mut ServiceState,
+    random: [u8; CHALLENGE_LEN],
+) -> Option<Vec<u8>> {
+    match mode {
+        EchoMode::HmacServer => {
+            state.challenge = Some(random.to_vec());
+            Some(random.to_vec())
+        }
+        _ => None,
+    }
+}
+
+/// The reply to `received` for the stateful services; falls back to [`reply`].
+pub fn reply_with_state(
+    mode: EchoMode,
+    state: &mut ServiceState,
+    received: &[u8],
+    now: SystemTime,
+) -> Option<Vec<u8>> {
+    match mode {
+        EchoMode::Login => Some(login(received)),
+        EchoMode::HmacServer | EchoMode::HmacClient { .. } => {
+            // A digest or challenge is 32 bytes, but TCP may deliver it in pieces (or glued to
+            // more): collect exactly 32 first.
+            state.pending.extend_from_slice(received);
+            if state.pending.len() < CHALLENGE_LEN {
+                return None;
+            }
+            let block: Vec<u8> = state.pending.drain(..CHALLENGE_LEN).collect();
+            Some(match mode {
+                EchoMode::HmacClient { right_key } => {
+                    hmac_sha256(if right_key { HMAC_KEY } else { WRONG_KEY }, &block)
+                }
+                _ => {
+                    let expected = state.challenge.as_deref().map(|c| hmac_sha256(HMAC_KEY, c));
+                    let ok = expected.is_some_and(|e| constant_time_eq(&e, &block));
+                    if ok {
+                        b"welcome".to_vec()
+                    } else {
+                        b"rejected".to_vec()
+                    }
+                }
+            })
+        }
+        other => reply(other, received, now),
+    }
+}
+
+/// HMAC-SHA256, as Python's `hmac.new(key, msg, hashlib.sha256).digest()`.
+pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(msg);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Compares without stopping at the first difference, as `hmac.compare_digest` does, so the
+/// time taken does not tell an attacker how many leading bytes were right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Hex SHA-256 of salt + password.
+pub fn salted_hash(salt: &str, password: &str) -> String {
+    Sha256::digest(format!("{salt}{password}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn login(received: &[u8]) -> Vec<u8> {
+    let answer = |ok: bool, message: &str| {
+        serde_json::to_vec(&json!({"ok": ok, "message": message})).unwrap_or_default()
+    };
+    let Ok(Value::Object(msg)) = serde_json::from_slice::<Value>(received) else {
+        return answer(
+            false,
+            "send JSON like {\"user\": \"alice\", \"password\": \"...\"}",
+        );
+    };
+    let user = msg.get("user").and_then(Value::as_str).unwrap_or_default();
+    let password = msg
+        .get("password")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match USERS.iter().find(|(u, _, _)| *u == user) {
+        Some((_, salt, hash)) if salted_hash(salt, password) == *hash => {
+            answer(true, &format!("welcome, {user}"))
+        }
+        // The same answer for an unknown user and a wrong password: don't tell which.
+        _ => answer(false, "wrong user or password"),
+    }
+}
 
 /// The default time format of the course's time server.
 pub const DEFAULT_TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
@@ -14,7 +145,11 @@ pub const MAX_CANNED_BYTES: u32 = 1 << 20;
 /// The reply to `received`, or `None` when the mode sends nothing back.
 pub fn reply(mode: EchoMode, received: &[u8], now: SystemTime) -> Option<Vec<u8>> {
     match mode {
-        EchoMode::Off => None,
+        EchoMode::Off
+        | EchoMode::Chat
+        | EchoMode::Login
+        | EchoMode::HmacServer
+        | EchoMode::HmacClient { .. } => None,
         EchoMode::Same => Some(received.to_vec()),
         EchoMode::Upper => Some(received.to_ascii_uppercase()),
         EchoMode::Time => {
@@ -178,6 +313,57 @@ mod tests {
             b"$ dir   (canned output: socklab never runs commands)\n0001 output line of `dir`\n"
         ));
         assert_eq!(canned_output("x", 3), b"$ x");
+    }
+
+    #[test]
+    fn the_demo_users_hashes_match_their_passwords() {
+        for (user, salt, hash) in USERS {
+            let password = if user == "alice" {
+                "wonderland"
+            } else {
+                "builder"
+            };
+            assert_eq!(salted_hash(salt, password), hash, "fix USERS: {user}");
+        }
+        let ok: Value =
+            serde_json::from_slice(&login(br#"{"user":"alice","password":"wonderland"}"#)).unwrap();
+        assert_eq!(ok["ok"], true);
+        let bad: Value =
+            serde_json::from_slice(&login(br#"{"user":"alice","password":"x"}"#)).unwrap();
+        assert_eq!(bad["ok"], false);
+        let unknown: Value =
+            serde_json::from_slice(&login(br#"{"user":"eve","password":"x"}"#)).unwrap();
+        assert_eq!(unknown["message"], bad["message"]);
+    }
+
+    #[test]
+    fn hmac_challenge_accepts_the_right_key_only_even_when_split() {
+        // RFC 4231 test case 2.
+        let d = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(d[..4], [0x5b, 0xdc, 0xc1, 0x46]);
+        let now = UNIX_EPOCH;
+        for (right_key, verdict) in [(true, &b"welcome"[..]), (false, &b"rejected"[..])] {
+            let mut server = ServiceState::default();
+            let challenge =
+                greeting(EchoMode::HmacServer, &mut server, [7; CHALLENGE_LEN]).unwrap();
+            let mut client = ServiceState::default();
+            let answer = reply_with_state(
+                EchoMode::HmacClient { right_key },
+                &mut client,
+                &challenge,
+                now,
+            )
+            .unwrap();
+            assert_eq!(
+                reply_with_state(EchoMode::HmacServer, &mut server, &answer[..10], now),
+                None,
+                "waits for 32 bytes"
+            );
+            assert_eq!(
+                reply_with_state(EchoMode::HmacServer, &mut server, &answer[10..], now).unwrap(),
+                verdict
+            );
+        }
     }
 
     #[test]

@@ -58,6 +58,59 @@ pub fn send_once(
     Ok((n, offset))
 }
 
+/// `sendall(bytes)` by the lab itself (an echo, a forwarded chat message), as one new send of
+/// socket `id`, recorded in its log. Returns the `sent` event, and the failure if it stopped.
+pub async fn sendall_recorded(
+    fd: &tokio::io::unix::AsyncFd<socket2::Socket>,
+    book: &SharedBook,
+    id: SocketId,
+    bytes: &[u8],
+    header: u64,
+    max_wait: u64,
+) -> (Event, Option<StepError>) {
+    let shape = MessageShape {
+        send_no: lock(book).next_send_no(),
+        total: bytes.len() as u64,
+        header,
+        trailer: 0,
+    };
+    let (mut sent, mut first, mut failure) = (0usize, None, None);
+    let deadline = Instant::now() + Duration::from_millis(max_wait);
+    while sent < bytes.len() {
+        let rest = &bytes[sent..];
+        let left = Some(
+            deadline
+                .saturating_duration_since(Instant::now())
+                .as_millis() as u64,
+        );
+        match with_wait(fd, Interest::WRITABLE, left, "sendall()", |s| {
+            send_once(s, book, id, shape, sent as u64, rest)
+        })
+        .await
+        {
+            Ok((n, offset)) => {
+                first.get_or_insert(offset);
+                sent += n;
+            }
+            Err(e) => {
+                failure = Some(e.on(id));
+                break;
+            }
+        }
+    }
+    let event = Event::Sent {
+        socket: id,
+        send_no: shape.send_no,
+        requested: shape.total,
+        accepted: sent as u64,
+        header_len: header as u32,
+        trailer_len: 0,
+        stream_offset: first.unwrap_or_else(|| lock(book).out.end_offset()),
+        all: true,
+    };
+    (event, failure)
+}
+
 /// One `recv(bufsize)`: returns the bytes and their stream offset.
 pub fn recv_once(
     s: &socket2::Socket,

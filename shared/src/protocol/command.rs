@@ -205,4 +205,19 @@ pub enum EchoMode {
     /// `bytes` bytes of canned output. The lab never runs commands; this only makes a reply
     /// longer than the client's recv size, as a real `dir` or `ipconfig` would.
     Canned { bytes: u32 },
+    /// A chat server (experiment 21): `struct.pack('!I', n)`-framed JSON messages
+    /// `{"from", "to", "text"}` are forwarded to the connection of user `to`, or kept until
+    /// `to` comes online. All connections of a session with this mode share one room.
+    Chat,
+    /// A login server (experiment 22): each message is JSON `{"user", "password"}`, checked
+    /// against salted SHA-256 hashes of the lab's demo users (alice / wonderland, bob /
+    /// builder); the reply is JSON `{"ok", "message"}`.
+    Login,
+    /// The server side of an HMAC challenge (experiment 22): on start it sends 32 random
+    /// bytes; the client must answer with HMAC-SHA256(key, those bytes); the server compares in
+    /// constant time and answers `welcome` or `rejected`. The key is `socklab secret key`.
+    HmacServer,
+    /// The client side: answers a 32-byte challenge with HMAC-SHA256(key, challenge), using the
+    /// right key (`socklab secret key`) or, to show a rejection, a wrong one.
+    HmacClient { right_key: bool },
 }
