@@ -6,7 +6,7 @@
 mod browser_support;
 mod support;
 
-use browser_support::{Browser, dist};
+use browser_support::{Browser, dist, open_lab};
 use socklab_shared::protocol::PROTOCOL_VERSION;
 use support::LabServer;
 
@@ -68,40 +68,10 @@ async fn page_reconnects_by_itself_after_a_server_restart() {
 #[tokio::test]
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn sticky_demo_through_the_ui() {
-    let server = LabServer::start_with(|c| c.dist = dist()).await;
-    let b = Browser::start().await;
-    b.client
-        .goto(&format!("http://{}/", server.addr))
-        .await
-        .unwrap();
-    b.wait_for_text("connection-status", "connected").await;
+    let (_server, b) = open_lab().await;
+    let (client, server_card) = b.make_connection().await;
 
-    b.wait_css("[data-testid='new-tcp-server']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.wait_css(&Browser::card("listener")).await;
-    b.wait_css("[data-testid='new-tcp-client']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    let client = Browser::card("client");
-    b.wait_css(&client).await;
-    b.click_in(&Browser::card("listener"), "accept").await;
-    let server_card = Browser::card("accepted");
-    b.wait_css(&server_card).await;
-
-    for (n, word) in ["hello", "world"].into_iter().enumerate() {
-        b.type_in(&client, "send-text", word).await;
-        b.click_in(&client, "send").await;
-        b.wait_text_in(
-            &format!("{client} [data-testid='send-result']"),
-            &format!("send #{}", n + 1),
-        )
-        .await;
-    }
+    b.send_words(&client, &["hello", "world"]).await;
     // Before the recv: the server's kernel buffer holds 10 bytes in two colours.
     let buffer = format!("{server_card} [data-testid='recv-buffer']");
     b.wait_css(&format!("{buffer}[data-bytes='10']")).await;

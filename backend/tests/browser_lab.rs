@@ -7,21 +7,8 @@
 mod browser_support;
 mod support;
 
-use browser_support::{Browser, UI_TIMEOUT, dist};
+use browser_support::{Browser, UI_TIMEOUT, open_lab};
 use fantoccini::Locator;
-use support::LabServer;
-
-/// A browser on a fresh lab page, connected.
-async fn open_lab() -> (LabServer, Browser) {
-    let server = LabServer::start_with(|c| c.dist = dist()).await;
-    let b = Browser::start().await;
-    b.client
-        .goto(&format!("http://{}/", server.addr))
-        .await
-        .unwrap();
-    b.wait_for_text("connection-status", "connected").await;
-    (server, b)
-}
 
 /// Picks the `<option value=value>` of select `[data-testid=id]` inside `scope`.
 async fn select_in(b: &Browser, scope: &str, id: &str, value: &str) {
@@ -54,35 +41,6 @@ async fn wait_count(b: &Browser, css: &str, n: usize) -> Vec<fantoccini::element
             .client
             .execute_async("requestAnimationFrame(arguments[0])", vec![])
             .await;
-    }
-}
-
-/// A TCP server, a client and the accepted connection, made through the toolbar; returns the
-/// client's and the accepted connection's card selectors.
-async fn tcp_pair(b: &Browser) -> (String, String) {
-    b.click_in("[data-testid='workbench']", "new-tcp-server")
-        .await;
-    b.wait_css(&Browser::card("listener")).await;
-    b.click_in("[data-testid='workbench']", "new-tcp-client")
-        .await;
-    let client = Browser::card("client");
-    b.wait_css(&client).await;
-    b.click_in(&Browser::card("listener"), "accept").await;
-    let accepted = Browser::card("accepted");
-    b.wait_css(&accepted).await;
-    (client, accepted)
-}
-
-/// Sends each of `words` from the card `scope`, waiting for each send's result.
-async fn send_words(b: &Browser, scope: &str, words: &[&str]) {
-    for (n, word) in words.iter().enumerate() {
-        b.type_in(scope, "send-text", word).await;
-        b.click_in(scope, "send").await;
-        b.wait_text_in(
-            &format!("{scope} [data-testid='send-result']"),
-            &format!("send #{}", n + 1),
-        )
-        .await;
     }
 }
 
@@ -145,10 +103,10 @@ async fn tcp_vs_udp_button_shows_the_merge_and_the_boundaries_side_by_side() {
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn length_prefixed_messages_are_reassembled_by_the_receivers_decoder() {
     let (_server, b) = open_lab().await;
-    let (client, accepted) = tcp_pair(&b).await;
+    let (client, accepted) = b.make_connection().await;
 
     select_in(&b, &client, "framing", "len-i").await;
-    send_words(&b, &client, &["hello", "world"]).await;
+    b.send_words(&client, &["hello", "world"]).await;
     // 2 × (4-byte header + 5-byte body) waiting in the server's kernel buffer.
     b.wait_css(&format!(
         "{accepted} [data-testid='recv-buffer'][data-bytes='18']"
@@ -251,9 +209,9 @@ async fn a_udp_datagram_longer_than_the_buffer_is_truncated() {
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn a_character_split_between_two_recvs_shows_replacement_characters() {
     let (_server, b) = open_lab().await;
-    let (client, accepted) = tcp_pair(&b).await;
+    let (client, accepted) = b.make_connection().await;
     // UTF-8: 你好 is e4 bd a0 e5 a5 bd; recv(4) cuts 好 after its first byte.
-    send_words(&b, &client, &["你好"]).await;
+    b.send_words(&client, &["你好"]).await;
     b.type_in(&accepted, "recv-bufsize", "4").await;
     b.click_in(&accepted, "recv").await;
     b.wait_text_in(

@@ -6,7 +6,7 @@ mod support;
 
 use std::path::Path;
 
-use browser_support::{Browser, dist};
+use browser_support::{Browser, open_lab_with};
 use fantoccini::Locator;
 use socklab_shared::lesson::Lesson;
 use support::LabServer;
@@ -18,18 +18,7 @@ fn lesson(file: &str) -> Lesson {
 
 async fn open_lab() -> (LabServer, Browser) {
     let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
-    let server = LabServer::start_with(|c| {
-        c.dist = dist();
-        c.lessons = lessons;
-    })
-    .await;
-    let b = Browser::start().await;
-    b.client
-        .goto(&format!("http://{}/", server.addr))
-        .await
-        .unwrap();
-    b.wait_for_text("connection-status", "connected").await;
-    (server, b)
+    open_lab_with(|c| c.lessons = lessons).await
 }
 
 /// Chooses the lesson and presses "next" through every step, checking the narration and

@@ -7,30 +7,14 @@
 mod browser_support;
 mod support;
 
-use browser_support::{Browser, dist};
+use browser_support::{Browser, open_lab};
 use fantoccini::Locator;
-use support::LabServer;
 
 /// Runs the sticky demo through the UI: server, client, accept, send "hello", send "world",
 /// recv(12) on the server side. Returns the server card's selector.
 async fn sticky_demo(b: &Browser) -> String {
-    b.click_testid("new-tcp-server").await;
-    b.wait_css(&Browser::card("listener")).await;
-    b.click_testid("new-tcp-client").await;
-    let client = Browser::card("client");
-    b.wait_css(&client).await;
-    b.click_in(&Browser::card("listener"), "accept").await;
-    let server_card = Browser::card("accepted");
-    b.wait_css(&server_card).await;
-    for (n, word) in ["hello", "world"].into_iter().enumerate() {
-        b.type_in(&client, "send-text", word).await;
-        b.click_in(&client, "send").await;
-        b.wait_text_in(
-            &format!("{client} [data-testid='send-result']"),
-            &format!("send #{}", n + 1),
-        )
-        .await;
-    }
+    let (client, server_card) = b.make_connection().await;
+    b.send_words(&client, &["hello", "world"]).await;
     let buffer = format!("{server_card} [data-testid='recv-buffer']");
     b.wait_css(&format!("{buffer}[data-bytes='10']")).await;
     b.type_in(&server_card, "recv-bufsize", "12").await;
@@ -52,13 +36,7 @@ fn row_with(text: &str) -> String {
 #[tokio::test]
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn stepping_back_through_the_sticky_demo_restores_the_buffer_picture() {
-    let server = LabServer::start_with(|c| c.dist = dist()).await;
-    let b = Browser::start().await;
-    b.client
-        .goto(&format!("http://{}/", server.addr))
-        .await
-        .unwrap();
-    b.wait_for_text("connection-status", "connected").await;
+    let (_server, b) = open_lab().await;
     let server_card = sticky_demo(&b).await;
     let buffer = format!("{server_card} [data-testid='recv-buffer']");
 
@@ -145,13 +123,7 @@ async fn stepping_back_through_the_sticky_demo_restores_the_buffer_picture() {
 #[tokio::test]
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn play_replays_the_session_and_stops_at_live() {
-    let server = LabServer::start_with(|c| c.dist = dist()).await;
-    let b = Browser::start().await;
-    b.client
-        .goto(&format!("http://{}/", server.addr))
-        .await
-        .unwrap();
-    b.wait_for_text("connection-status", "connected").await;
+    let (_server, b) = open_lab().await;
     let server_card = sticky_demo(&b).await;
     let buffer = format!("{server_card} [data-testid='recv-buffer']");
 
@@ -169,13 +141,7 @@ async fn play_replays_the_session_and_stops_at_live() {
 #[tokio::test]
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn a_long_history_renders_only_a_window_of_rows() {
-    let server = LabServer::start_with(|c| c.dist = dist()).await;
-    let b = Browser::start().await;
-    b.client
-        .goto(&format!("http://{}/", server.addr))
-        .await
-        .unwrap();
-    b.wait_for_text("connection-status", "connected").await;
+    let (_server, b) = open_lab().await;
     b.click_testid("new-tcp-server").await;
     b.wait_css(&Browser::card("listener")).await;
     b.click_testid("new-tcp-client").await;

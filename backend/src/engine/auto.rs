@@ -20,7 +20,6 @@ use std::time::{Duration, SystemTime};
 use socket2::Socket;
 use socklab_shared::Payload;
 use socklab_shared::protocol::{AutoBehaviour, EchoMode, Event, SocketId, SocketKind};
-use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -32,7 +31,6 @@ use super::services::{CHALLENGE_LEN, ServiceState, greeting, reply_with_state};
 use super::step_error::{StepError, StepResult};
 use super::stream_io::{received_event, recv_once, sendall_recorded, trace};
 use super::sys;
-use super::wait::with_wait;
 
 /// What auto tasks tell the session.
 #[derive(Debug)]

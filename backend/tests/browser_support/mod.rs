@@ -31,6 +31,30 @@ pub fn dist() -> PathBuf {
     dist
 }
 
+/// A socklab serving the built page (after `adjust` changed its configuration) and a browser
+/// showing it, connected.
+pub async fn open_lab_with(
+    adjust: impl FnOnce(&mut socklab::Config),
+) -> (super::support::LabServer, Browser) {
+    let server = super::support::LabServer::start_with(|c| {
+        c.dist = dist();
+        adjust(c);
+    })
+    .await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&format!("http://{}/", server.addr))
+        .await
+        .unwrap();
+    b.wait_for_text("connection-status", "connected").await;
+    (server, b)
+}
+
+/// [`open_lab_with`] the default configuration.
+pub async fn open_lab() -> (super::support::LabServer, Browser) {
+    open_lab_with(|_| {}).await
+}
+
 /// A chromedriver process and a browser session; both end on drop / [`Browser::close`].
 pub struct Browser {
     pub client: Client,
@@ -126,6 +150,42 @@ impl Browser {
         {
             Ok(e) => e,
             Err(e) => panic!("nothing matched {css} in time: {e}"),
+        }
+    }
+
+    /// Through the UI: a TCP server, a client, and accept. Returns the selectors of the
+    /// client's card and of the accepted connection's card.
+    pub async fn make_connection(&self) -> (String, String) {
+        self.wait_css("[data-testid='new-tcp-server']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.wait_css(&Browser::card("listener")).await;
+        self.wait_css("[data-testid='new-tcp-client']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        let client = Browser::card("client");
+        self.wait_css(&client).await;
+        self.click_in(&Browser::card("listener"), "accept").await;
+        let conn = Browser::card("accepted");
+        self.wait_css(&conn).await;
+        (client, conn)
+    }
+
+    /// Sends each of `words` from the card `scope` (typed into its send box), waiting for each
+    /// send's result. The first word is send #1 of that socket.
+    pub async fn send_words(&self, scope: &str, words: &[&str]) {
+        for (n, word) in words.iter().enumerate() {
+            self.type_in(scope, "send-text", word).await;
+            self.click_in(scope, "send").await;
+            self.wait_text_in(
+                &format!("{scope} [data-testid='send-result']"),
+                &format!("send #{}", n + 1),
+            )
+            .await;
         }
     }
 

@@ -1,5 +1,6 @@
 //! The lab's components, one concern each.
 //!
+//! - [`auto_controls`]: auto-recv/echo switches and bulk sends on a connection.
 //! - [`lesson_player`]: choose a lesson, step through it, narration in two languages.
 //! - [`workbench`]: the "new socket" buttons and the cards of every socket.
 //! - [`socket_card`]: one socket: address, state, the actions that fit it.
@@ -9,6 +10,7 @@
 //! - [`decoder_view`]: the receiver's decoder: whole messages and the frame still arriving.
 //! - [`timeline`]: the session as a sequence diagram, with step / play controls.
 
+pub mod auto_controls;
 pub mod buffer_strip;
 pub mod compare;
 pub mod decoder_view;

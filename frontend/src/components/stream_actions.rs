@@ -6,6 +6,7 @@ use socklab_shared::Payload;
 use socklab_shared::framing::{Framing, LengthPrefix};
 use socklab_shared::protocol::{Command, Event, SocketId};
 
+use super::auto_controls::AutoControls;
 use super::buffer_strip::BufferStrip;
 use super::decoder_view::DecoderView;
 use crate::connection::Lab;
@@ -96,6 +97,7 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
             <button data-testid="recv" on:click=recv>"recv()"</button>
             <button on:click=move |_| { lab.command(Command::Shutdown { socket: id, how: socklab_shared::protocol::ShutdownHow::Write }); }>"shutdown(SHUT_WR)"</button>
         </div>
+        <AutoControls id=id/>
         {move || problem.get().map(|p| view! { <p class="error">{p}</p> })}
         <LastResult id=id encoding=encoding/>
         <DecoderView id=id encoding=encoding/>
@@ -226,6 +228,11 @@ fn LastResult(id: SocketId, encoding: RwSignal<Encoding>) -> impl IntoView {
             }.into_any(),
             Event::SentTo { send_no, bytes, to, .. } => view! {
                 <div class="result" data-testid="send-result">{format!("datagram #{send_no}: {bytes} bytes to {to}")}</div>
+            }.into_any(),
+            Event::AutoSummary { recvs, bytes, .. } => view! {
+                <div class="result" data-testid="auto-summary">
+                    {format!("auto-recv: {recvs} recvs, {bytes} bytes since the last report (summed up: too fast to show one by one)")}
+                </div>
             }.into_any(),
             other => view! { <div class="result muted">{format!("{other:?}")}</div> }.into_any(),
         })

@@ -101,6 +101,47 @@ impl LabState {
     }
 }
 
+/// What auto-recv did on one socket, summed over detailed and summarised events.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AutoTotals {
+    pub recvs: u64,
+    pub bytes: u64,
+    pub eof: bool,
+}
+
+/// Adds up the auto-recv events of `socket` in `history`.
+pub fn auto_totals(history: &[Envelope], socket: SocketId) -> AutoTotals {
+    let mut t = AutoTotals::default();
+    for env in history {
+        match &env.event {
+            Event::Received {
+                socket: s,
+                data,
+                eof,
+                auto: true,
+                ..
+            } if *s == socket => {
+                t.recvs += 1;
+                t.bytes += data.len() as u64;
+                t.eof |= *eof;
+            }
+            Event::AutoSummary {
+                socket: s,
+                recvs,
+                bytes,
+                eof,
+                ..
+            } if *s == socket => {
+                t.recvs += recvs;
+                t.bytes += bytes;
+                t.eof |= *eof;
+            }
+            _ => {}
+        }
+    }
+    t
+}
+
 /// The socket an event is about, if it is about one.
 pub fn socket_of(event: &Event) -> Option<SocketId> {
     use Event::*;
@@ -157,6 +198,49 @@ mod tests {
                 accept_queue: None,
             }],
         }
+    }
+
+    #[test]
+    fn auto_totals_add_detailed_and_summarised_recvs() {
+        let received = |n: usize, auto| Event::Received {
+            socket: SocketId(2),
+            data: Payload(vec![0; n]),
+            bufsize: 65536,
+            eof: n == 0,
+            spans: vec![],
+            stream_offset: 0,
+            summary: String::new(),
+            auto,
+        };
+        let h = history(vec![
+            received(100, true),
+            received(7, false),
+            Event::AutoSummary {
+                socket: SocketId(2),
+                recvs: 10,
+                bytes: 1000,
+                stream_offset: 1100,
+                echoed: 0,
+                eof: false,
+            },
+            Event::AutoSummary {
+                socket: SocketId(3),
+                recvs: 1,
+                bytes: 1,
+                stream_offset: 1,
+                echoed: 0,
+                eof: false,
+            },
+            received(0, true),
+        ]);
+        assert_eq!(
+            auto_totals(&h, SocketId(2)),
+            AutoTotals {
+                recvs: 12,
+                bytes: 1100,
+                eof: true
+            }
+        );
     }
 
     #[test]
