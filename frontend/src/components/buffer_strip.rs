@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use socklab_shared::protocol::SendSpan;
 
-use crate::model::byte_cells::{Role, cells};
+use crate::model::byte_cells::{MAX_CELLS, Role, cells, colour_runs};
 
 /// Shows `bytes` with their provenance `spans`.
 #[component]
@@ -15,12 +15,9 @@ pub fn BufferStrip(
     testid: String,
 ) -> impl IntoView {
     let count = bytes.len();
-    let cells = cells(&bytes, &spans);
-    let colours = {
-        let mut c: Vec<_> = cells.iter().filter_map(|c| c.colour).collect();
-        c.dedup();
-        c.len()
-    };
+    let colours = colour_runs(&spans);
+    let cells = cells(&bytes[..count.min(MAX_CELLS)], &spans);
+    let more = count.saturating_sub(MAX_CELLS);
     view! {
         <div class="strip" data-testid=testid data-bytes=count data-colours=colours>
             {cells
@@ -44,6 +41,7 @@ pub fn BufferStrip(
                 })
                 .collect_view()}
             {(count == 0).then(|| view! { <span class="empty">"(empty)"</span> })}
+            {(more > 0).then(|| view! { <span class="empty" data-testid="strip-more">{format!("… +{more} more bytes")}</span> })}
         </div>
     }
 }

@@ -29,6 +29,23 @@ pub struct Cell {
     pub title: String,
 }
 
+/// Most bytes a strip draws as cells. A recv can return 64 KiB; drawing 65 536 cells (three
+/// elements each) would freeze the page for seconds, and nobody can read them anyway. The rest
+/// is summarised as "+N more bytes".
+pub const MAX_CELLS: usize = 512;
+
+/// How many colour runs the bytes described by `spans` show (consecutive bytes of one send
+/// are one run), counted from the spans so it is right even when not every byte is drawn.
+pub fn colour_runs(spans: &[SendSpan]) -> usize {
+    let mut colours: Vec<u32> = spans
+        .iter()
+        .filter(|s| s.len > 0)
+        .filter_map(|s| s.send_no.map(colour_of))
+        .collect();
+    colours.dedup();
+    colours.len()
+}
+
 /// The colour class of a send.
 pub fn colour_of(send_no: u32) -> u32 {
     send_no.saturating_sub(1) % PALETTE
@@ -121,6 +138,13 @@ mod tests {
     fn bytes_without_spans_are_external() {
         let c = cells(b"hi", &[]);
         assert!(c.iter().all(|c| c.colour.is_none()));
+    }
+
+    #[test]
+    fn colour_runs_count_from_spans() {
+        assert_eq!(colour_runs(&[span(0, 5, 1, 0), span(5, 5, 2, 0)]), 2);
+        assert_eq!(colour_runs(&[span(0, 5, 1, 0)]), 1);
+        assert_eq!(colour_runs(&[]), 0);
     }
 
     #[test]
