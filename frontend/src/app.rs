@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::compare::ComparePanel;
 use crate::components::lesson_player::{Highlights, LessonPlayer};
+use crate::components::python_panel::PythonPanel;
 use crate::components::timeline::Timeline;
 use crate::components::workbench::Workbench;
 use crate::connection::{Lab, connect};
@@ -42,6 +43,7 @@ pub fn App() -> impl IntoView {
             </p>
             <ComparePanel/>
             <Workbench/>
+            <PythonPanel/>
             <Timeline/>
         </main>
     }

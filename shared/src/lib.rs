@@ -10,6 +10,8 @@
 //! - [`script`]: command templates with named sockets, for demos and lessons.
 //! - [`framing`]: the message framings a course teaches (raw, length-prefixed, JSON header,
 //!   lines) as pure, incremental codecs.
+//! - [`python`]: the Python socket code for a session's history (the course's style, standard
+//!   library only), one block per call and as one runnable program.
 //!
 //! This crate does no I/O and knows no runtime: everything here is plain data and pure
 //! functions, so it compiles to WASM for the page and is tested natively with byte literals.
@@ -18,6 +20,7 @@ pub mod framing;
 pub mod lesson;
 pub mod payload;
 pub mod protocol;
+pub mod python;
 pub mod script;
 
 pub use payload::Payload;

@@ -9,12 +9,14 @@
 //! - [`compare`]: the "TCP vs UDP" button and the side-by-side panel of its results.
 //! - [`decoder_view`]: the receiver's decoder: whole messages and the frame still arriving.
 //! - [`timeline`]: the session as a sequence diagram, with step / play controls.
+//! - [`python_panel`]: the session as the course's Python code, ready to copy and run.
 
 pub mod auto_controls;
 pub mod buffer_strip;
 pub mod compare;
 pub mod decoder_view;
 pub mod lesson_player;
+pub mod python_panel;
 pub mod socket_card;
 pub mod stream_actions;
 pub mod timeline;

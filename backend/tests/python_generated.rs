@@ -1,0 +1,356 @@
+//! The Python panel's code must really run: lessons are run through the real /ws endpoint,
+//! the Python generated from their history ([`socklab_shared::python`]) is written to a file
+//! and run with `python3`, and what its `recv` calls print must be what the lab's returned.
+//! A generated program that doesn't run is a test failure.
+
+mod support;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use socklab_shared::Payload;
+use socklab_shared::lesson::{Expect, Lesson};
+use socklab_shared::protocol::{Command, Envelope, Event, Request};
+use socklab_shared::python::{Commands, PythonCode, py_bytes, socket_names};
+use socklab_shared::script::{Named, name_of, resolve_command};
+use support::{LabServer, TempDir, WsClient};
+
+/// Longest a generated program may run: lessons wait at most a few seconds in total.
+const PYTHON_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// After a lesson, the history is complete once no event came for this long.
+const QUIET: Duration = Duration::from_millis(300);
+
+fn lesson(slug: &str) -> Lesson {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
+    socklab::lessons::load_dir(&dir)
+        .lessons
+        .into_iter()
+        .find(|l| l.slug == slug)
+        .unwrap_or_else(|| panic!("no lesson {slug}"))
+}
+
+/// What running a lesson left: every envelope of the session in arrival order, the commands
+/// by request number, and the names the lesson gave its sockets.
+struct Run {
+    history: Vec<Envelope>,
+    commands: Commands,
+    names: HashMap<String, Named>,
+}
+
+/// Runs every step of `lesson` as the page does: one command at a time, each after the
+/// previous one's snapshot, waiting for auto behaviours the step expects.
+async fn run_lesson(server: &LabServer, lesson: &Lesson) -> Run {
+    let mut ws = WsClient::connect(server).await;
+    let mut run = Run {
+        history: Vec::new(),
+        commands: Commands::new(),
+        names: HashMap::new(),
+    };
+    let mut req = 0;
+    for (i, step) in lesson.steps.iter().enumerate() {
+        let place = format!("lesson {}, step {}", lesson.slug, i + 1);
+        let step_start = run.history.len();
+        for template in &step.run {
+            let command: Command =
+                resolve_command(template, &run.names).unwrap_or_else(|e| panic!("{place}: {e}"));
+            req += 1;
+            run.commands.insert(req, command.clone());
+            ws.send(&Request {
+                req: Some(req),
+                command,
+            })
+            .await;
+            loop {
+                let env = ws.next_event().await;
+                let done = env.req == Some(req)
+                    && matches!(env.event, Event::Buffers { .. } | Event::Pong);
+                if env.req == Some(req)
+                    && let Event::SocketOpened { socket, local, .. } = &env.event
+                    && let Some(name) = name_of(template)
+                {
+                    let port = local.rsplit(':').next().unwrap().parse().unwrap();
+                    run.names.insert(
+                        name.to_owned(),
+                        Named {
+                            socket: *socket,
+                            port,
+                        },
+                    );
+                }
+                run.history.push(env);
+                if done {
+                    break;
+                }
+            }
+        }
+        // Auto behaviours may answer a moment later.
+        for expect in &step.expect {
+            let seen = |h: &[Envelope]| h.iter().any(|e| matches(&e.event, expect, &run.names));
+            while !seen(&run.history[step_start..]) {
+                let env = tokio::time::timeout(Duration::from_secs(5), ws.next_event())
+                    .await
+                    .unwrap_or_else(|_| panic!("{place}: never saw {expect:?}"));
+                run.history.push(env);
+            }
+        }
+    }
+    // What auto behaviours still report comes in after the last command, as on the page.
+    while let Ok(env) = tokio::time::timeout(QUIET, ws.next_event()).await {
+        run.history.push(env);
+    }
+    ws.close().await;
+    run
+}
+
+/// Whether `event` is the one `expect` describes (event name, socket and data are enough to
+/// know when to stop waiting).
+fn matches(event: &Event, expect: &Expect, names: &HashMap<String, Named>) -> bool {
+    let v = serde_json::to_value(event).unwrap();
+    let socket_ok = expect.socket.as_ref().is_none_or(|n| {
+        names
+            .get(n)
+            .is_some_and(|named| v["socket"] == named.socket.0)
+    });
+    let data_ok = expect.data.as_ref().is_none_or(|want| {
+        v["data"]
+            .as_str()
+            .and_then(|b| Payload::from_base64(b).ok())
+            .is_some_and(|p| p.as_bytes() == want.as_bytes())
+    });
+    v["event"] == expect.event.as_str() && socket_ok && data_ok
+}
+
+/// What the lab's recv and recvfrom calls returned, in the generated program's order, as
+/// Python prints them.
+fn lab_results(code: &PythonCode, history: &[Envelope]) -> Vec<String> {
+    // A thread's start and join go with the recv they come before or after: count each
+    // event once.
+    let mut seen = std::collections::HashSet::new();
+    code.blocks()
+        .iter()
+        .flat_map(|b| std::iter::once(&b.event).chain(&b.merged))
+        .filter(|&&i| seen.insert(i))
+        .filter_map(|&i| match &history[i].event {
+            Event::Received { data, .. } | Event::ReceivedFrom { data, .. } => {
+                Some(py_bytes(data.as_bytes()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs `program` with python3; returns its stdout, or why it failed: it didn't finish in time
+/// or exited with an error.
+async fn run_python(program: &str) -> Result<String, String> {
+    let dir = TempDir::new();
+    let path = dir.0.join("generated.py");
+    std::fs::write(&path, program).unwrap();
+    let child = tokio::process::Command::new("python3")
+        .arg("-u")
+        .arg(&path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run python3: {e}"));
+    let Ok(out) = tokio::time::timeout(PYTHON_TIMEOUT, child.wait_with_output()).await else {
+        return Err(format!("it did not finish in {PYTHON_TIMEOUT:?}"));
+    };
+    let out = out.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        return Err(format!(
+            "it failed ({})\n--- stdout\n{stdout}\n--- stderr\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(stdout)
+}
+
+/// Keeps a case for a closer look (a failed one, or every one with `SOCKLAB_KEEP_PYTHON` set):
+/// the program and the lab's history, in the system's temp folder. Returns where.
+fn keep(what: &str, program: &str, history: &[Envelope]) -> String {
+    let dir = std::env::temp_dir().join("socklab-python-generated");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join(what.replace([' ', ':', '(', ')'], "_"));
+    std::fs::write(base.with_extension("py"), program).unwrap();
+    let lines: Vec<String> = history.iter().map(Envelope::to_json).collect();
+    std::fs::write(base.with_extension("jsonl"), lines.join("\n")).unwrap();
+    base.display().to_string()
+}
+
+/// The lines a program printed for its recv results (bytes reprs).
+fn printed_bytes(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("b'") || l.starts_with("b\""))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Runs `slug` in the lab, generates its Python (from the history alone, as the page does,
+/// or with the commands too), runs it, and checks it printed what the lab received. Returns
+/// the program and what it printed.
+async fn check(server: &LabServer, slug: &str, with_commands: bool) -> (String, Vec<String>) {
+    let run = run_lesson(server, &lesson(slug)).await;
+    let names = socket_names(&run.names);
+    let code = if with_commands {
+        PythonCode::with_commands(&run.history, &run.commands, &names)
+    } else {
+        PythonCode::new(&run.history, &names)
+    };
+    let program = code.text(None);
+    let what = format!("lesson {slug} (commands: {with_commands})");
+    let stdout = match run_python(&program).await {
+        Ok(stdout) => stdout,
+        Err(why) => {
+            let kept = keep(&what, &program, &run.history);
+            panic!(
+                "{what}: the generated program doesn't run: {why}\n(kept in {kept}.py/.jsonl)\n{program}"
+            );
+        }
+    };
+    if std::env::var_os("SOCKLAB_KEEP_PYTHON").is_some() {
+        keep(&what, &program, &run.history);
+    }
+    let printed = printed_bytes(&stdout);
+    let expected = lab_results(&code, &run.history);
+    if program.contains("threading.Thread") {
+        // A send in a thread races the recvs that read it, in Python as in the lab: how the
+        // bytes are cut into recv results may differ, the bytes may not.
+        let got: Vec<u8> = printed.iter().flat_map(|p| unrepr(p)).collect();
+        let want: Vec<u8> = expected.iter().flat_map(|p| unrepr(p)).collect();
+        let first_difference = got.iter().zip(&want).position(|(a, b)| a != b);
+        assert!(
+            got == want,
+            "{what}: the program received other bytes than the lab: {} bytes instead of {}, \
+             first difference at {first_difference:?}\n{program}",
+            got.len(),
+            want.len()
+        );
+    } else {
+        assert_eq!(
+            printed, expected,
+            "{what}: the program's recv results differ from the lab's\n{program}"
+        );
+    }
+    (program, printed)
+}
+
+/// The bytes of a Python bytes repr (`b'a\\x00'`), as printed.
+fn unrepr(repr: &str) -> Vec<u8> {
+    let inner = &repr.as_bytes()[2..repr.len() - 1];
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < inner.len() {
+        if inner[i] != b'\\' {
+            out.push(inner[i]);
+            i += 1;
+            continue;
+        }
+        match inner[i + 1] {
+            b'x' => {
+                let hex = std::str::from_utf8(&inner[i + 2..i + 4]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 4;
+            }
+            c => {
+                out.push(match c {
+                    b'n' => b'\n',
+                    b'r' => b'\r',
+                    b't' => b'\t',
+                    other => other,
+                });
+                i += 2;
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn tcp_hello_runs_in_python() {
+    let server = LabServer::start().await;
+    let (program, printed) = check(&server, "tcp-hello", false).await;
+    assert_eq!(printed, ["b'hello'", "b'hi, client'", "b''"]);
+    for line in [
+        "server.bind(('127.0.0.1', 0))",
+        "client.connect(('127.0.0.1', server.getsockname()[1]))",
+        "conn, addr = server.accept()",
+        "client.send(b'hello')",
+        "data = conn.recv(1024)",
+        "conn.send(b'hi, client')",
+        "client.close()",
+    ] {
+        assert!(program.contains(line), "no {line:?} in\n{program}");
+    }
+}
+
+#[tokio::test]
+async fn udp_basics_runs_in_python() {
+    let server = LabServer::start().await;
+    let (program, printed) = check(&server, "udp-basics", false).await;
+    assert_eq!(printed, ["b'hi'", "b'how are you?'", "b'fine'"]);
+    for line in [
+        "server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+        "client.sendto(b'hi', ('127.0.0.1', server.getsockname()[1]))",
+        "msg, addr = server.recvfrom(1024)",
+        "server.sendto(b'fine', addr)",
+    ] {
+        assert!(program.contains(line), "no {line:?} in\n{program}");
+    }
+}
+
+#[tokio::test]
+async fn length_prefix_runs_in_python() {
+    let server = LabServer::start().await;
+    let (program, printed) = check(&server, "length-prefix", false).await;
+    assert_eq!(
+        printed,
+        [
+            "b'\\x05\\x00\\x00\\x00'",
+            "b'hello'",
+            "b'\\x05\\x00\\x00\\x00'",
+            "b'world'"
+        ]
+    );
+    assert!(
+        program.contains("body = b'hello'\nclient.send(struct.pack('<i', len(body)) + body)"),
+        "{program}"
+    );
+    assert!(program.starts_with("import socket\nimport struct\n"));
+}
+
+#[tokio::test]
+async fn sticky_packets_run_in_python() {
+    let server = LabServer::start().await;
+    let (program, printed) = check(&server, "sticky-sender", false).await;
+    assert_eq!(printed, ["b'helloworld'"]);
+    assert!(program.contains("data = conn.recv(12)"), "{program}");
+}
+
+/// Every lesson, from the history alone and with the commands: the program runs to the end
+/// and its recvs return what the lab's did.
+#[tokio::test]
+async fn every_lesson_runs_in_python() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
+    let set = socklab::lessons::load_dir(&dir);
+    let server = LabServer::start().await;
+    for lesson in &set.lessons {
+        for with_commands in [false, true] {
+            check(&server, &lesson.slug, with_commands).await;
+        }
+    }
+}
+
+#[test]
+fn unrepr_reads_back_what_py_bytes_writes() {
+    let all: Vec<u8> = (0..=255).collect();
+    assert_eq!(unrepr(&py_bytes(&all)), all);
+    assert_eq!(unrepr(&py_bytes(b"it's")), b"it's");
+}
