@@ -12,6 +12,7 @@
 //! - [`wait`]: one call, waiting for readiness first when the step allows it.
 //! - [`tcp`], [`stream_io`], [`udp`], [`options`]: the commands.
 //! - [`auto`]: auto-accept, auto-recv and echo, as background tasks.
+//! - [`reporter`]: detailed events or summaries for auto-recv (rate limiting).
 //! - [`chat`]: the chat room of the chat service (routing, store-and-forward).
 //! - [`services`]: what an auto-recv socket answers (echo, upper-case, time, canned output).
 //! - [`snapshot`]: the kernel's view of every socket after a step.
@@ -23,6 +24,7 @@ pub mod lab_socket;
 pub mod options;
 pub mod policy;
 pub mod provenance;
+pub mod reporter;
 pub mod services;
 pub mod snapshot;
 pub mod step_error;
@@ -196,6 +198,24 @@ impl Engine {
                     kind_name(s.kind)
                 ),
             ));
+        }
+        Ok(s)
+    }
+
+    /// The socket for a manual recv/recvfrom: of `kind`, and not being read by auto-recv.
+    fn manual_receiver(
+        &self,
+        id: SocketId,
+        kind: SocketKind,
+        call: &str,
+    ) -> StepResult<&LabSocket> {
+        let s = self.expect_kind(id, kind, call)?;
+        if s.auto_receiving() {
+            return Err(StepError::wrong(
+                id,
+                format!("socket {id} receives by itself (auto-recv is on)"),
+            )
+            .hint(format!("switch auto-recv off to call {call} step by step")));
         }
         Ok(s)
     }

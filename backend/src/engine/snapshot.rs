@@ -26,18 +26,7 @@ impl Engine {
 
 fn snapshot_one(s: &LabSocket, peek_bytes: usize) -> BufferSnapshot {
     let sock = s.socket();
-    let mut snap = BufferSnapshot {
-        socket: s.id,
-        kind: s.kind,
-        tcp_state: None,
-        recv_queued: 0,
-        recv_peek: Payload::default(),
-        recv_spans: vec![],
-        recv_offset: 0,
-        send_queued: 0,
-        next_datagram: None,
-        accept_queue: None,
-    };
+    let mut snap = BufferSnapshot::empty(s.id, s.kind);
     match s.kind {
         SocketKind::TcpListener => {
             snap.tcp_state = sys::tcp_state(sock).ok();

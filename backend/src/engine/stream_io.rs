@@ -365,14 +365,7 @@ impl Engine {
         bufsize: u32,
         timeout_ms: Option<u64>,
     ) -> StepResult<Event> {
-        let s = self.expect_kind(id, SocketKind::TcpStream, "recv()")?;
-        if s.auto_receiving() {
-            return Err(StepError::wrong(
-                id,
-                format!("socket {id} receives by itself (auto-recv is on)"),
-            )
-            .hint("switch auto-recv off to call recv() step by step"));
-        }
+        let s = self.manual_receiver(id, SocketKind::TcpStream, "recv()")?;
         if bufsize == 0 || u64::from(bufsize) > self.policy.max_send_bytes {
             return Err(StepError::refused(
                 format!(

@@ -92,14 +92,7 @@ impl Engine {
         bufsize: u32,
         timeout_ms: Option<u64>,
     ) -> StepResult<Event> {
-        let s = self.expect_kind(id, SocketKind::Udp, "recvfrom()")?;
-        if s.auto_receiving() {
-            return Err(StepError::wrong(
-                id,
-                format!("socket {id} receives by itself (auto-recv is on)"),
-            )
-            .hint("switch auto-recv off to call recvfrom() step by step"));
-        }
+        let s = self.manual_receiver(id, SocketKind::Udp, "recvfrom()")?;
         let wait = self.wait_for(s, timeout_ms);
         let call = format!("recvfrom({bufsize})");
         let (data, real_len, from) = with_wait(&s.fd, Interest::READABLE, wait, &call, |sock| {

@@ -178,6 +178,25 @@ pub struct BufferSnapshot {
     pub accept_queue: Option<u32>,
 }
 
+impl BufferSnapshot {
+    /// A snapshot of `socket` with nothing queued anywhere (filled in from the kernel by the
+    /// engine; also handy in tests).
+    pub fn empty(socket: SocketId, kind: SocketKind) -> Self {
+        BufferSnapshot {
+            socket,
+            kind,
+            tcp_state: None,
+            recv_queued: 0,
+            recv_peek: Payload::default(),
+            recv_spans: vec![],
+            recv_offset: 0,
+            send_queued: 0,
+            next_datagram: None,
+            accept_queue: None,
+        }
+    }
+}
+
 /// A run of bytes that came from one send call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendSpan {
