@@ -1,0 +1,278 @@
+//! The generator's state and its walk over the history, one event at a time in the order
+//! `Knowledge::order` found, each written as a [`Block`] of Python. What each kind of call
+//! becomes is in the sibling modules (`tcp`, `udp`, `options`, `auto`, `threads`, `errors`);
+//! this file holds what they share (every socket's variable and blocking mode, what the
+//! Python variables `data` and `addr` hold, the blocks written so far) and the dispatch from
+//! event to emitter.
+
+use std::collections::{HashMap, HashSet};
+
+use super::auto::describe_auto;
+use super::errors::Failure;
+use super::knowledge::Knowledge;
+use super::program::{Block, Commands, Imports, SocketNames};
+use super::tcp::shut_how;
+use super::threads::by_event;
+use crate::protocol::{AutoBehaviour, Command, Envelope, Event, SocketId, SocketKind};
+
+/// How a Python socket waits, as the generated code has set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    Blocking,
+    NonBlocking,
+    Timeout(u64),
+}
+
+/// A socket of the program: its variable, whether it is still open, how it waits.
+#[derive(Debug, Clone)]
+pub(super) struct Sock {
+    pub var: String,
+    pub alive: bool,
+    pub mode: Mode,
+}
+
+pub(super) struct Gen<'a> {
+    pub history: &'a [Envelope],
+    pub commands: &'a Commands,
+    pub names: &'a SocketNames,
+    pub know: &'a Knowledge,
+    /// Sockets whose port gets a variable (`server_port`) when bound.
+    pub saved: &'a HashSet<SocketId>,
+    pub need_saved: HashSet<SocketId>,
+    pub socks: HashMap<SocketId, Sock>,
+    /// The socket last bound to a port: (is UDP, port) → socket.
+    pub owners: HashMap<(bool, u16), SocketId>,
+    /// The lab address the Python variable `addr` holds (from the latest `recvfrom`).
+    pub addr_holds: Option<String>,
+    /// The socket and length of what the Python variable `data` holds (the latest `recv`).
+    pub data_holds: Option<(SocketId, usize)>,
+    /// Events already written as part of another event's block.
+    pub consumed: HashSet<usize>,
+    /// Those of them that go with the next block pushed.
+    pub merged: Vec<usize>,
+    /// Concurrent sends (see `Knowledge::concurrent`) by the event their thread starts
+    /// before, and by the event it is joined after, where that is not the send itself.
+    pub thread_starts: HashMap<usize, Vec<usize>>,
+    pub thread_joins: HashMap<usize, Vec<usize>>,
+    /// Each socket's automatic behaviours, as last set.
+    pub auto: HashMap<SocketId, AutoBehaviour>,
+    pub blocks: Vec<Block>,
+}
+
+impl<'a> Gen<'a> {
+    pub(super) fn new(
+        history: &'a [Envelope],
+        commands: &'a Commands,
+        names: &'a SocketNames,
+        know: &'a Knowledge,
+        saved: &'a HashSet<SocketId>,
+    ) -> Self {
+        Gen {
+            history,
+            commands,
+            names,
+            know,
+            saved,
+            need_saved: HashSet::new(),
+            socks: HashMap::new(),
+            owners: HashMap::new(),
+            addr_holds: None,
+            data_holds: None,
+            consumed: HashSet::new(),
+            merged: Vec::new(),
+            thread_starts: by_event(&know.concurrent, |c| Some(c.start)),
+            thread_joins: by_event(&know.concurrent, |c| c.join),
+            auto: HashMap::new(),
+            blocks: Vec::new(),
+        }
+    }
+
+    pub(super) fn run(&mut self, order: &[usize]) {
+        for &i in order {
+            for d in self.thread_starts.remove(&i).unwrap_or_default() {
+                self.thread_start(d, i);
+            }
+            if !self.consumed.contains(&i) {
+                self.event(i);
+            }
+            for d in self.thread_joins.remove(&i).unwrap_or_default() {
+                self.thread_join(d, i);
+            }
+        }
+    }
+
+    pub(super) fn push(&mut self, event: usize, socket: Option<SocketId>, lines: Vec<String>) {
+        self.push_with(event, socket, lines, Imports::default());
+    }
+
+    pub(super) fn push_with(
+        &mut self,
+        event: usize,
+        socket: Option<SocketId>,
+        lines: Vec<String>,
+        imports: Imports,
+    ) {
+        if !lines.is_empty() {
+            self.blocks.push(Block {
+                event,
+                socket,
+                lines,
+                merged: std::mem::take(&mut self.merged),
+                imports,
+            });
+        }
+    }
+
+    pub(super) fn command(&self, i: usize) -> Option<&'a Command> {
+        self.history[i].req.and_then(|r| self.commands.get(&r))
+    }
+
+    fn event(&mut self, i: usize) {
+        let history = self.history;
+        match &history[i].event {
+            Event::Hello { .. } | Event::Pong | Event::Buffers { .. } => {}
+            Event::SocketOpened {
+                socket,
+                kind,
+                local,
+                peer,
+                listener,
+            } => self.opened(i, *socket, *kind, local, peer.as_deref(), *listener),
+            Event::Sent {
+                socket,
+                send_no,
+                requested,
+                accepted,
+                header_len,
+                trailer_len,
+                all,
+                ..
+            } => self.sent(
+                i,
+                *socket,
+                (*send_no, *requested, *header_len, *trailer_len),
+                *accepted,
+                *all,
+            ),
+            Event::Received {
+                socket,
+                data,
+                bufsize,
+                eof,
+                auto,
+                ..
+            } if self.fold_reads(i, *socket, *bufsize) => {}
+            Event::Received {
+                socket,
+                data,
+                bufsize,
+                eof,
+                auto,
+                ..
+            } => {
+                let var = self.var(*socket);
+                let mut first = format!("data = {var}.recv({bufsize})");
+                if *auto {
+                    first.push_str("  # auto-recv");
+                }
+                let mut print = "print(data)".to_owned();
+                if *eof && data.is_empty() {
+                    print.push_str("  # b'': the peer closed its side");
+                }
+                self.data_holds = Some((*socket, data.len()));
+                self.push(i, Some(*socket), vec![first, print]);
+            }
+            Event::AutoSummary {
+                socket,
+                recvs,
+                bytes,
+                echoed,
+                eof,
+                ..
+            } => {
+                let lines = self.auto_summary(*socket, *recvs, *bytes, *echoed, *eof);
+                self.push(i, Some(*socket), lines);
+            }
+            Event::SentTo {
+                socket,
+                send_no,
+                to,
+                bytes,
+            } => self.sent_to(i, *socket, *send_no, to, *bytes),
+            Event::ReceivedFrom {
+                socket,
+                from,
+                bufsize,
+                truncated,
+                real_len,
+                ..
+            } => {
+                let var = self.var(*socket);
+                let mut lines = vec![
+                    format!("msg, addr = {var}.recvfrom({bufsize})"),
+                    "print(msg)".to_owned(),
+                ];
+                if *truncated {
+                    lines[1].push_str(&format!(
+                        "  # the datagram had {real_len} bytes: the rest is lost"
+                    ));
+                }
+                self.addr_holds = Some(from.clone());
+                self.push(i, Some(*socket), lines);
+            }
+            Event::ShutDown { socket, how } => {
+                let var = self.var(*socket);
+                let line = format!("{var}.shutdown({})", shut_how(*how));
+                self.push(i, Some(*socket), vec![line]);
+            }
+            Event::Closed { socket } => {
+                let var = self.var(*socket);
+                if let Some(s) = self.socks.get_mut(socket) {
+                    s.alive = false;
+                }
+                self.push(i, Some(*socket), vec![format!("{var}.close()")]);
+            }
+            Event::OptionSet {
+                socket,
+                option,
+                effective,
+            } => {
+                let lines = self.option(*socket, option, effective);
+                self.push(i, Some(*socket), lines);
+            }
+            Event::Names { socket, peer, .. } => {
+                let var = self.var(*socket);
+                let mut lines = vec![format!("print({var}.getsockname())")];
+                if peer.is_some() {
+                    lines.push(format!("print({var}.getpeername())"));
+                } else if self.know.kinds.get(socket) == Some(&SocketKind::TcpStream) {
+                    lines.push(format!(
+                        "# {var}.getpeername() would raise OSError: [Errno 107] ENOTCONN"
+                    ));
+                }
+                self.push(i, Some(*socket), lines);
+            }
+            Event::AutoSet { socket, auto } => {
+                self.auto.insert(*socket, *auto);
+                let var = self.var(*socket);
+                let line = format!("# {var}: {}", describe_auto(auto));
+                self.push(i, Some(*socket), vec![line]);
+            }
+            Event::Error {
+                code,
+                message,
+                socket,
+                errno,
+                ..
+            } => {
+                let failure = Failure {
+                    code: *code,
+                    message,
+                    errno: errno.as_ref(),
+                    timeout_ms: None,
+                };
+                self.error(i, *socket, failure);
+            }
+        }
+    }
+}
