@@ -1,0 +1,221 @@
+//! The step controls: ⏮ ◀ ▶, play/pause at a chosen speed, "live", the keyboard shortcuts
+//! (← → space Home End) and the play timer.
+//!
+//! [`Controls`] holds the cursor moves all of them share, so a button, a key and the timer
+//! do exactly the same thing (and any of them stops playback the same way); [`ControlBar`]
+//! is the bar of buttons that calls them.
+
+use std::time::Duration;
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::connection::Lab;
+use crate::model::timeline::{first_step, next_step, position_label, prev_step, stop_for_row};
+
+/// Play speeds offered, as multiples of one step per second.
+const SPEEDS: [(&str, f64); 4] = [("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("4", 4.0)];
+
+/// The cursor moves the step buttons, the keyboard and the play timer share.
+#[derive(Clone, Copy)]
+pub(super) struct Controls {
+    pub(super) lab: Lab,
+    stops: Memo<Vec<usize>>,
+    len: Memo<usize>,
+    playing: RwSignal<bool>,
+    /// Steps per second.
+    speed: RwSignal<f64>,
+}
+
+impl Controls {
+    pub(super) fn new(lab: Lab, stops: Memo<Vec<usize>>, len: Memo<usize>) -> Self {
+        Controls {
+            lab,
+            stops,
+            len,
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(1.0),
+        }
+    }
+
+    fn set(&self, cursor: Option<usize>) {
+        self.lab.cursor.set(cursor);
+    }
+
+    fn cursor(&self) -> Option<usize> {
+        self.lab.cursor.get_untracked()
+    }
+
+    fn prev(&self) {
+        self.playing.set(false);
+        let len = self.len.get_untracked();
+        let to = self
+            .stops
+            .with_untracked(|s| prev_step(s, self.cursor(), len));
+        self.set(to);
+    }
+
+    /// One step forward; false once the cursor is back at the live picture.
+    fn advance(&self) -> bool {
+        let len = self.len.get_untracked();
+        let to = self
+            .stops
+            .with_untracked(|s| next_step(s, self.cursor(), len));
+        self.set(to);
+        to.is_some()
+    }
+
+    fn next(&self) {
+        self.playing.set(false);
+        self.advance();
+    }
+
+    fn first(&self) {
+        self.playing.set(false);
+        let to = self.stops.with_untracked(|s| first_step(s));
+        if to.is_some() {
+            self.set(to);
+        }
+    }
+
+    fn live(&self) {
+        self.playing.set(false);
+        self.set(None);
+    }
+
+    fn toggle_play(&self) {
+        if self.playing.get_untracked() {
+            self.playing.set(false);
+            return;
+        }
+        if self.cursor().is_none() {
+            // Playing from the live picture replays the session from its first step.
+            let len = self.len.get_untracked();
+            match self.stops.with_untracked(|s| first_step(s)) {
+                Some(first) if first < len => self.set(Some(first)),
+                _ => return,
+            }
+        }
+        self.playing.set(true);
+    }
+
+    pub(super) fn click_row(&self, index: usize) {
+        self.playing.set(false);
+        let len = self.len.get_untracked();
+        let to = self.stops.with_untracked(|s| stop_for_row(s, index, len));
+        self.set(to);
+    }
+
+    /// While playing, one step per interval (restarted when the speed changes).
+    pub(super) fn install_timer(self) {
+        let timer = StoredValue::new(None::<IntervalHandle>);
+        Effect::new(move |_| {
+            let playing = self.playing.get();
+            let speed = self.speed.get();
+            if let Some(handle) = timer.try_get_value().flatten() {
+                handle.clear();
+                timer.set_value(None);
+            }
+            if playing {
+                let every = Duration::from_millis((1000.0 / speed) as u64);
+                let handle = set_interval_with_handle(
+                    move || {
+                        if !self.advance() {
+                            self.playing.set(false);
+                        }
+                    },
+                    every,
+                );
+                timer.set_value(handle.ok());
+            }
+        });
+        on_cleanup(move || {
+            if let Some(handle) = timer.try_get_value().flatten() {
+                handle.clear();
+            }
+        });
+    }
+
+    /// ←/→ step, space plays, Home/End go to the first step / live; not while typing.
+    pub(super) fn install_keys(self) {
+        let handle = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
+            if e.ctrl_key() || e.alt_key() || e.meta_key() || e.default_prevented() {
+                return;
+            }
+            let tag = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .map(|el| el.tag_name().to_ascii_lowercase())
+                .unwrap_or_default();
+            if matches!(tag.as_str(), "input" | "select" | "textarea") {
+                return;
+            }
+            match e.key().as_str() {
+                "ArrowLeft" => self.prev(),
+                "ArrowRight" => self.next(),
+                // Space on a focused button presses that button; leave it alone.
+                " " if tag != "button" => self.toggle_play(),
+                "Home" => self.first(),
+                "End" => self.live(),
+                _ => return,
+            }
+            e.prevent_default();
+        });
+        on_cleanup(move || handle.remove());
+    }
+}
+
+/// ⏮ ◀ ▶ play/pause, speed, live, and where the cursor is.
+#[component]
+pub(super) fn ControlBar(controls: Controls) -> impl IntoView {
+    let lab = controls.lab;
+    let position = move || controls.stops.with(|s| position_label(s, lab.cursor.get()));
+    let is_live = move || lab.cursor.get().is_none();
+    let playing = controls.playing;
+    view! {
+        <header class="tl-controls">
+            <h2>"Timeline"</h2>
+            <div class="tl-buttons" role="group" aria-label="step through the session">
+                <button data-testid="tl-first" title="first step (Home)" aria-label="first step" on:click=move |_| controls.first()>
+                    <Icon path="M2 3h2.5v10H2z M14 3 6 8l8 5z"/>
+                </button>
+                <button data-testid="tl-prev" title="previous step (←)" aria-label="previous step" on:click=move |_| controls.prev()>
+                    <Icon path="M12 3 4 8l8 5z"/>
+                </button>
+                <button data-testid="tl-next" title="next step (→)" aria-label="next step" on:click=move |_| controls.next()>
+                    <Icon path="M4 3l8 5-8 5z"/>
+                </button>
+                <button data-testid="tl-play" class="tl-play" class:on=move || playing.get()
+                    title="play the session step by step (space)"
+                    on:click=move |_| controls.toggle_play()>
+                    {move || if playing.get() {
+                        view! { <Icon path="M3 2h3.5v12H3z M9.5 2H13v12H9.5z"/>" pause" }
+                    } else {
+                        view! { <Icon path="M4 2l10 6-10 6z"/>" play" }
+                    }}
+                </button>
+                <select data-testid="tl-speed" title="play speed" on:change=move |ev| {
+                    let v = event_target_value(&ev).parse().unwrap_or(1.0);
+                    controls.speed.set(v);
+                }>
+                    {SPEEDS.iter().map(|(label, v)| view! {
+                        <option value=label.to_string() selected=*v == 1.0>{format!("{label}×")}</option>
+                    }).collect_view()}
+                </select>
+                <button data-testid="tl-live" class="tl-live" class:on=is_live title="back to the present (End)"
+                    on:click=move |_| controls.live()>"● live"</button>
+            </div>
+            <span class="tl-position" class:live=is_live data-testid="tl-position" aria-live="polite">{position}</span>
+            <span class="tl-keys">"← → step · space play · Home / End"</span>
+        </header>
+    }
+}
+
+/// A 16×16 icon drawn in the text colour (the ⏮ ⏵ ⏸ glyphs are missing from common fonts).
+#[component]
+fn Icon(path: &'static str) -> impl IntoView {
+    view! {
+        <svg class="tl-icon" viewBox="0 0 16 16" aria-hidden="true"><path d=path/></svg>
+    }
+}

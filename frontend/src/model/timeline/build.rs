@@ -1,0 +1,277 @@
+//! Building the diagram: one walk over the history that opens a lane per socket and adds a
+//! row per call.
+//!
+//! [`Builder`] carries what the walk must remember (which lane each socket has, where each
+//! send's row is, which sockets are connected to which) so the arrows (see `arrows.rs`) can
+//! be drawn as soon as their second end shows up. The text of each row comes from
+//! `labels.rs`; this file only decides which lane and kind a row gets.
+
+use std::collections::HashMap;
+
+use socklab_shared::protocol::{Envelope, Event, ShutdownHow, SocketId, SocketKind};
+
+use super::labels::{
+    auto_set_label, auto_summary_label, call_or_auto, error_title, generic_label, opened_lane,
+    option_label, recv_label, recvfrom_label, sent_label, shutdown_name,
+};
+use super::{Lane, Row, RowKind, Timeline, is_row_event};
+use crate::model::byte_cells::colour_of;
+use crate::model::lab_state::socket_of;
+
+/// What the builder remembers while it walks the history.
+#[derive(Default)]
+pub(super) struct Builder {
+    pub(super) tl: Timeline,
+    pub(super) lane_of: HashMap<SocketId, usize>,
+    /// (socket, send_no) → the row of that send.
+    pub(super) sends: HashMap<(SocketId, u32), usize>,
+    /// Connected TCP sockets: local address → (socket, peer address, row of its opening).
+    pub(super) streams: Vec<(SocketId, String, Option<String>, usize)>,
+    /// A connected socket → the socket at the other end.
+    pub(super) peer: HashMap<SocketId, SocketId>,
+    /// A socket → the row of its latest close() or shutdown(SHUT_WR / SHUT_RDWR).
+    pub(super) fin: HashMap<SocketId, usize>,
+}
+
+impl Timeline {
+    /// Lays out `history`.
+    pub fn build(history: &[Envelope]) -> Self {
+        let mut b = Builder::default();
+        for (index, env) in history.iter().enumerate() {
+            b.add(index, env);
+        }
+        let Builder { mut tl, .. } = b;
+        for a in &tl.arrows {
+            tl.rows[a.from_row].arrows_out += 1;
+            tl.rows[a.to_row].arrows_in += 1;
+        }
+        tl
+    }
+}
+
+impl Builder {
+    fn lane(&mut self, socket: SocketId, row: usize) -> usize {
+        if let Some(&l) = self.lane_of.get(&socket) {
+            return l;
+        }
+        self.tl.lanes.push(Lane {
+            socket,
+            role: "socket",
+            label: "socket".into(),
+            detail: String::new(),
+            first_row: row,
+            closed_row: None,
+        });
+        let l = self.tl.lanes.len() - 1;
+        self.lane_of.insert(socket, l);
+        l
+    }
+
+    fn add(&mut self, index: usize, env: &Envelope) {
+        let event = &env.event;
+        if !is_row_event(event) {
+            return;
+        }
+        let row = self.tl.rows.len();
+        // Events with no request number come from auto behaviours (the page numbers every
+        // command it sends).
+        let auto = env.req.is_none();
+        let (lane, kind, title, colour) = match event {
+            Event::Error {
+                message,
+                hint,
+                socket,
+                errno,
+                ..
+            } => {
+                let lane = socket.and_then(|s| self.lane_of.get(&s).copied());
+                let title = error_title(message, hint.as_deref(), errno.as_ref());
+                let label = message.clone();
+                (lane, RowKind::Error { label }, title, None)
+            }
+            Event::SocketOpened {
+                socket,
+                kind,
+                local,
+                peer,
+                listener,
+            } => {
+                let lane = self.lane(*socket, row);
+                let (role, label, detail, call) =
+                    opened_lane(*kind, *listener, local, peer.as_deref());
+                let l = &mut self.tl.lanes[lane];
+                l.role = role;
+                l.label = label;
+                l.detail = detail;
+                if *kind == SocketKind::TcpStream {
+                    self.connect_arrow(*socket, local, peer.as_deref(), row, listener.is_some());
+                }
+                let title = match peer {
+                    Some(p) => format!("socket {socket}: {local} ⇄ {p}"),
+                    None => format!("socket {socket} bound to {local}"),
+                };
+                (Some(lane), call_or_auto(auto, call.into()), title, None)
+            }
+            Event::Sent {
+                socket,
+                send_no,
+                requested,
+                accepted,
+                all,
+                ..
+            } => {
+                self.sends.insert((*socket, *send_no), row);
+                let (label, title) = sent_label(*socket, *send_no, *requested, *accepted, *all);
+                let lane = self.lane(*socket, row);
+                (
+                    Some(lane),
+                    call_or_auto(auto, label),
+                    title,
+                    Some(colour_of(*send_no)),
+                )
+            }
+            Event::SentTo {
+                socket,
+                send_no,
+                to,
+                bytes,
+            } => {
+                self.sends.insert((*socket, *send_no), row);
+                let lane = self.lane(*socket, row);
+                (
+                    Some(lane),
+                    call_or_auto(auto, format!("sendto #{send_no} · {bytes} B")),
+                    format!("datagram #{send_no} from {socket}: {bytes} bytes to {to}"),
+                    Some(colour_of(*send_no)),
+                )
+            }
+            Event::Received {
+                socket,
+                data,
+                bufsize,
+                eof,
+                spans,
+                summary,
+                auto: by_auto,
+                ..
+            } => {
+                let lane = self.lane(*socket, row);
+                let label = if *eof || data.is_empty() {
+                    self.fin_arrow(*socket, row);
+                    format!("recv({bufsize}) → 0 B · EOF")
+                } else {
+                    self.data_arrows(spans, row);
+                    recv_label(*bufsize, data.len(), spans)
+                };
+                (
+                    Some(lane),
+                    call_or_auto(auto || *by_auto, label),
+                    summary.clone(),
+                    None,
+                )
+            }
+            Event::ReceivedFrom {
+                socket,
+                from,
+                data,
+                bufsize,
+                truncated,
+                real_len,
+                from_socket,
+                send_no,
+            } => {
+                let lane = self.lane(*socket, row);
+                self.datagram_arrow(*from_socket, *send_no, *real_len, row);
+                let label = recvfrom_label(*bufsize, data.len(), *truncated, *real_len);
+                (
+                    Some(lane),
+                    call_or_auto(auto, label),
+                    format!("a datagram of {real_len} bytes from {from}"),
+                    None,
+                )
+            }
+            Event::AutoSummary {
+                socket,
+                recvs,
+                bytes,
+                echoed,
+                eof,
+                ..
+            } => {
+                let lane = self.lane(*socket, row);
+                let (label, title) = auto_summary_label(*recvs, *bytes, *echoed, *eof);
+                if *eof {
+                    self.fin_arrow(*socket, row);
+                }
+                (Some(lane), RowKind::Auto { label }, title, None)
+            }
+            Event::ShutDown { socket, how } => {
+                let lane = self.lane(*socket, row);
+                let name = shutdown_name(*how);
+                if *how != ShutdownHow::Read {
+                    self.fin.insert(*socket, row);
+                }
+                (
+                    Some(lane),
+                    call_or_auto(auto, format!("shutdown({name})")),
+                    format!("shutdown({name}) on {socket}"),
+                    None,
+                )
+            }
+            Event::Closed { socket } => {
+                let lane = self.lane(*socket, row);
+                self.tl.lanes[lane].closed_row = Some(row);
+                self.fin.insert(*socket, row);
+                (
+                    Some(lane),
+                    call_or_auto(auto, "close()".into()),
+                    format!("socket {socket} closed"),
+                    None,
+                )
+            }
+            Event::OptionSet {
+                socket,
+                option,
+                effective,
+            } => {
+                let lane = self.lane(*socket, row);
+                let label = option_label(option, effective);
+                (
+                    Some(lane),
+                    call_or_auto(auto, label.clone()),
+                    format!("{label} on {socket}"),
+                    None,
+                )
+            }
+            Event::AutoSet { socket, auto: a } => {
+                let lane = self.lane(*socket, row);
+                let label = auto_set_label(a);
+                (
+                    Some(lane),
+                    call_or_auto(auto, label.clone()),
+                    format!("{label} on {socket}"),
+                    None,
+                )
+            }
+            Event::Hello { .. } | Event::Pong | Event::Buffers { .. } => return,
+            // `get_names`, and any event this page doesn't know yet: a row in its socket's
+            // lane named after the event.
+            other => {
+                let lane = socket_of(other).map(|s| self.lane(s, row));
+                let (label, title) = generic_label(other);
+                (lane, call_or_auto(auto, label), title, None)
+            }
+        };
+        self.tl.rows.push(Row {
+            index,
+            seq: env.seq,
+            lane,
+            kind,
+            t_us: env.t_us,
+            title,
+            colour,
+            arrows_in: 0,
+            arrows_out: 0,
+        });
+    }
+}
