@@ -35,6 +35,9 @@ pub struct Lab {
     pub cursor: RwSignal<Option<usize>>,
     /// What the page draws: the live state, or the state at the cursor.
     pub shown: Memo<LabState>,
+    /// Every command this page sent, by request number: the Python panel writes exactly what
+    /// was sent (events only say how many bytes went).
+    pub sent: RwSignal<socklab_shared::python::Commands>,
     /// The script being run (a demo or a lesson step), if any.
     pub script: RwSignal<Option<ScriptRun>>,
     /// The sockets the last finished script named (`"as"`), e.g. the TCP vs UDP demo's.
@@ -61,6 +64,7 @@ impl Lab {
             live,
             cursor,
             shown,
+            sent: RwSignal::new(Default::default()),
             script: RwSignal::new(None),
             last_names: RwSignal::new(HashMap::new()),
             fallbacks: RwSignal::new(Vec::new()),
@@ -113,6 +117,11 @@ impl Lab {
 
     /// Sends a command; returns false when the link is down.
     pub fn send(&self, request: &Request) -> bool {
+        if let Some(req) = request.req {
+            self.sent.update(|sent| {
+                sent.insert(req, request.command.clone());
+            });
+        }
         CURRENT.with(|slot| match slot.borrow().as_ref() {
             Some(conn) if conn.socket.ready_state() == WebSocket::OPEN => {
                 conn.socket.send_with_str(&request.to_json()).is_ok()
@@ -139,6 +148,7 @@ impl Lab {
             self.live.set(LabState::default());
             self.cursor.set(None);
             self.script.set(None);
+            self.sent.set(Default::default());
             self.last_names.set(HashMap::new());
         }
         self.live.update(|state| state.apply(&envelope));

@@ -62,7 +62,10 @@ pub fn PythonPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let code = Memo::new(move |_| {
         let names = lab.last_names.with(socket_names);
-        lab.history.with(|h| PythonCode::new(h, &names))
+        lab.sent.with(|sent| {
+            lab.history
+                .with(|h| PythonCode::with_commands(h, sent, &names))
+        })
     });
     let len = Memo::new(move |_| lab.history.with(Vec::len));
     let stops = Memo::new(move |_| lab.history.with(|h| step_positions(h)));
