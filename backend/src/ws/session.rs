@@ -136,7 +136,17 @@ pub async fn run_session<I, O>(
                 );
                 out.send(None, e).await
             }
-            Some(Incoming::Text(text)) => handle_text(&mut out, &mut engine, config, &text).await,
+            // A step may wait (a recv with a timeout, a sendall into a full buffer); a server
+            // shutdown must not wait for it. Dropping the step mid-wait is safe: it only ever
+            // waits for readiness, between system calls.
+            Some(Incoming::Text(text)) => tokio::select! {
+                result = handle_text(&mut out, &mut engine, config, &text) => result,
+                () = stopped(&mut shutdown) => {
+                    let bye = error_event(ErrorCode::ShuttingDown, "the lab server is shutting down", Some("the page reconnects when the server is back"));
+                    let _ = out.send(None, bye).await;
+                    break;
+                }
+            },
         };
         if result.is_err() {
             break;

@@ -55,6 +55,8 @@ pub fn Workbench() -> impl IntoView {
             <button data-testid="new-tcp-server" on:click=new_server>"+ TCP server"</button>
             <button data-testid="new-tcp-client" on:click=new_client>"+ TCP client"</button>
             <button data-testid="new-udp" on:click=new_udp>"+ UDP socket"</button>
+            <button data-testid="snapshot" title="read every socket's buffers from the kernel again (after an outside program sent something)"
+                on:click=move |_| { lab.command(Command::Snapshot); }>"⟳ kernel view"</button>
             <TcpVsUdpButton/>
             {move || lab.shown.with(|s| s.error.clone()).map(|(m, h)| view! {
                 <span class="error" data-testid="lab-error">{m}" "<em>{h}</em></span>

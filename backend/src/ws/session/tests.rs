@@ -138,3 +138,43 @@ async fn client_close_ends_the_session() {
     tx.unbounded_send(Incoming::Close).unwrap();
     assert!(out.next().await.is_none());
 }
+
+#[tokio::test]
+async fn shutdown_interrupts_a_waiting_step_and_closes_its_sockets() {
+    let (tx, mut out, stop) = start();
+    next(&mut out).await;
+    tx.unbounded_send(Incoming::Text(
+        r#"{"req":1,"cmd":"tcp_listen","port":0}"#.into(),
+    ))
+    .unwrap();
+    let opened = next(&mut out).await;
+    let port = match opened.event {
+        Event::SocketOpened { local, .. } => {
+            local.rsplit(':').next().unwrap().parse::<u16>().unwrap()
+        }
+        other => panic!("{other:?}"),
+    };
+    next(&mut out).await; // the snapshot
+    // accept() with nobody connecting waits for its whole (long) timeout...
+    tx.unbounded_send(Incoming::Text(
+        r#"{"req":2,"cmd":"accept","socket":1,"timeout_ms":60000}"#.into(),
+    ))
+    .unwrap();
+    // ...until the server stops: the session says so, ends, and frees the port.
+    stop.send_replace(true);
+    let bye = tokio::time::timeout(std::time::Duration::from_secs(10), next(&mut out))
+        .await
+        .expect("shutdown waited for the step");
+    assert!(
+        matches!(
+            bye.event,
+            Event::Error {
+                code: ErrorCode::ShuttingDown,
+                ..
+            }
+        ),
+        "{bye:?}"
+    );
+    assert!(out.next().await.is_none());
+    std::net::TcpListener::bind(("127.0.0.1", port)).expect("the listener's port is free again");
+}
