@@ -10,8 +10,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use socklab_shared::Payload;
-use socklab_shared::lesson::{Expect, Lesson};
+use socklab_shared::lesson::Lesson;
 use socklab_shared::protocol::{Command, Envelope, Event, Request};
 use socklab_shared::python::{Commands, PythonCode, py_bytes, socket_names};
 use socklab_shared::script::{Named, name_of, resolve_command};
@@ -88,7 +87,7 @@ async fn run_lesson(server: &LabServer, lesson: &Lesson) -> Run {
         }
         // Auto behaviours may answer a moment later.
         for expect in &step.expect {
-            let seen = |h: &[Envelope]| h.iter().any(|e| matches(&e.event, expect, &run.names));
+            let seen = |h: &[Envelope]| h.iter().any(|e| expect.matches(&e.event, &run.names));
             while !seen(&run.history[step_start..]) {
                 let env = tokio::time::timeout(Duration::from_secs(5), ws.next_event())
                     .await
@@ -103,24 +102,6 @@ async fn run_lesson(server: &LabServer, lesson: &Lesson) -> Run {
     }
     ws.close().await;
     run
-}
-
-/// Whether `event` is the one `expect` describes (event name, socket and data are enough to
-/// know when to stop waiting).
-fn matches(event: &Event, expect: &Expect, names: &HashMap<String, Named>) -> bool {
-    let v = serde_json::to_value(event).unwrap();
-    let socket_ok = expect.socket.as_ref().is_none_or(|n| {
-        names
-            .get(n)
-            .is_some_and(|named| v["socket"] == named.socket.0)
-    });
-    let data_ok = expect.data.as_ref().is_none_or(|want| {
-        v["data"]
-            .as_str()
-            .and_then(|b| Payload::from_base64(b).ok())
-            .is_some_and(|p| p.as_bytes() == want.as_bytes())
-    });
-    v["event"] == expect.event.as_str() && socket_ok && data_ok
 }
 
 /// What the lab's recv and recvfrom calls returned, in the generated program's order, as

@@ -6,10 +6,14 @@
 //! format for lecturers. The checks here need no sockets: every command template parses and
 //! only uses names defined by an earlier step ([`crate::script`]).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::script;
+use crate::Payload;
+use crate::protocol::Event;
+use crate::script::{self, Named};
 
 /// Text in the languages the page offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +133,52 @@ pub struct LessonProblem {
     pub message: String,
 }
 
+impl Expect {
+    /// Whether `event` is what this expectation describes: every field given must match.
+    /// `names` maps the lesson's socket names to the sockets they got.
+    pub fn matches(&self, event: &Event, names: &HashMap<String, Named>) -> bool {
+        let v = serde_json::to_value(event).unwrap_or_default();
+        let eq_str = |field: &str, want: &Option<String>| {
+            want.as_ref().is_none_or(|w| v[field].as_str() == Some(w))
+        };
+        let socket_ok = self.socket.as_ref().is_none_or(|n| {
+            names
+                .get(n)
+                .is_some_and(|named| v["socket"] == named.socket.0)
+        });
+        let data_ok = self.data.as_ref().is_none_or(|want| {
+            v["data"]
+                .as_str()
+                .and_then(|b| Payload::from_base64(b).ok())
+                .is_some_and(|p| p.as_bytes() == want.as_bytes())
+        });
+        let partial_ok = self.partial.is_none_or(|want| match event {
+            Event::Sent {
+                requested,
+                accepted,
+                ..
+            } => (accepted < requested) == want,
+            _ => false,
+        });
+        v["event"] == self.event.as_str()
+            && socket_ok
+            && data_ok
+            && partial_ok
+            && eq_str("summary", &self.summary)
+            && eq_str("code", &self.code)
+            && self
+                .errno
+                .as_ref()
+                .is_none_or(|w| v["errno"]["name"].as_str() == Some(w))
+            && self
+                .truncated
+                .is_none_or(|w| v["truncated"].as_bool() == Some(w))
+            && self
+                .real_len
+                .is_none_or(|w| v["real_len"].as_u64() == Some(w))
+    }
+}
+
 impl Lesson {
     /// Parses a lesson from TOML. The error names the place: "line 12, column 5: …".
     #[cfg(feature = "toml")]
@@ -173,6 +223,52 @@ impl Lesson {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod expect_tests {
+    use super::*;
+    use crate::protocol::SocketId;
+
+    #[test]
+    fn matching_checks_every_given_field() {
+        let names = HashMap::from([(
+            "conn".to_string(),
+            Named {
+                socket: SocketId(3),
+                port: 1,
+            },
+        )]);
+        let event = Event::Received {
+            socket: SocketId(3),
+            data: Payload::from("helloworld"),
+            bufsize: 12,
+            eof: false,
+            spans: vec![],
+            stream_offset: 0,
+            summary: "2 sends → 1 recv".into(),
+            auto: false,
+        };
+        let mut e = Expect {
+            event: "received".into(),
+            socket: Some("conn".into()),
+            data: Some("helloworld".into()),
+            summary: Some("2 sends → 1 recv".into()),
+            ..Default::default()
+        };
+        assert!(e.matches(&event, &names));
+        e.data = Some("hello".into());
+        assert!(!e.matches(&event, &names));
+        e.data = None;
+        e.socket = Some("other".into());
+        assert!(
+            !e.matches(&event, &names),
+            "an unknown name matches nothing"
+        );
+        e.socket = None;
+        e.event = "sent".into();
+        assert!(!e.matches(&event, &names));
     }
 }
 

@@ -83,7 +83,7 @@ impl LabState {
                 }
             }
             other => {
-                if let Some(view) = socket_of(other).and_then(|id| self.sockets.get_mut(&id)) {
+                if let Some(view) = other.socket().and_then(|id| self.sockets.get_mut(&id)) {
                     view.last = Some(other.clone());
                     view.error = None;
                 }
@@ -140,26 +140,6 @@ pub fn auto_totals(history: &[Envelope], socket: SocketId) -> AutoTotals {
         }
     }
     t
-}
-
-/// The socket an event is about, if it is about one.
-pub fn socket_of(event: &Event) -> Option<SocketId> {
-    use Event::*;
-    match event {
-        SocketOpened { socket, .. }
-        | Sent { socket, .. }
-        | Received { socket, .. }
-        | AutoSummary { socket, .. }
-        | SentTo { socket, .. }
-        | ReceivedFrom { socket, .. }
-        | ShutDown { socket, .. }
-        | Closed { socket }
-        | OptionSet { socket, .. }
-        | AutoSet { socket, .. }
-        | Names { socket, .. } => Some(*socket),
-        Error { socket, .. } => *socket,
-        Hello { .. } | Pong | Buffers { .. } => None,
-    }
 }
 
 #[cfg(test)]

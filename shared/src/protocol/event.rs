@@ -153,6 +153,28 @@ pub enum Event {
     Buffers { sockets: Vec<BufferSnapshot> },
 }
 
+impl Event {
+    /// The socket this event is about, if it is about one.
+    pub fn socket(&self) -> Option<SocketId> {
+        use Event::*;
+        match self {
+            SocketOpened { socket, .. }
+            | Sent { socket, .. }
+            | Received { socket, .. }
+            | AutoSummary { socket, .. }
+            | SentTo { socket, .. }
+            | ReceivedFrom { socket, .. }
+            | ShutDown { socket, .. }
+            | Closed { socket }
+            | OptionSet { socket, .. }
+            | AutoSet { socket, .. }
+            | Names { socket, .. } => Some(*socket),
+            Error { socket, .. } => *socket,
+            Hello { .. } | Pong | Buffers { .. } => None,
+        }
+    }
+}
+
 /// One socket's kernel state, as read from the kernel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BufferSnapshot {

@@ -4,7 +4,7 @@
 //! end.
 
 use super::knowledge::Knowledge;
-use crate::protocol::{Envelope, Event, SocketId};
+use crate::protocol::{Envelope, Event};
 
 impl Knowledge {
     /// The history indices of the events event `i` needs to have happened first.
@@ -65,11 +65,11 @@ impl Knowledge {
                 }
                 self.done[i] = true;
                 if i > self.front
-                    && let Some(s) = event_socket(&self.history[i].event)
+                    && let Some(s) = self.history[i].event.socket()
                 {
                     // Pulled forward: its socket's earlier calls go first.
                     for j in self.front..i {
-                        if !self.done[j] && event_socket(&self.history[j].event) == Some(s) {
+                        if !self.done[j] && self.history[j].event.socket() == Some(s) {
                             self.visit(j);
                         }
                     }
@@ -92,25 +92,5 @@ impl Knowledge {
             walk.visit(i);
         }
         walk.out
-    }
-}
-
-/// The socket an event is about.
-fn event_socket(event: &Event) -> Option<SocketId> {
-    use Event::*;
-    match event {
-        SocketOpened { socket, .. }
-        | Sent { socket, .. }
-        | Received { socket, .. }
-        | AutoSummary { socket, .. }
-        | SentTo { socket, .. }
-        | ReceivedFrom { socket, .. }
-        | ShutDown { socket, .. }
-        | Closed { socket }
-        | OptionSet { socket, .. }
-        | AutoSet { socket, .. }
-        | Names { socket, .. } => Some(*socket),
-        Error { socket, .. } => *socket,
-        Hello { .. } | Pong | Buffers { .. } => None,
     }
 }

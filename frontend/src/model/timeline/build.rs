@@ -16,7 +16,6 @@ use super::labels::{
 };
 use super::{Lane, Row, RowKind, Timeline, is_row_event};
 use crate::model::byte_cells::colour_of;
-use crate::model::lab_state::socket_of;
 
 /// What the builder remembers while it walks the history.
 #[derive(Default)]
@@ -257,7 +256,7 @@ impl Builder {
             // `get_names`, and any event this page doesn't know yet: a row in its socket's
             // lane named after the event.
             other => {
-                let lane = socket_of(other).map(|s| self.lane(s, row));
+                let lane = other.socket().map(|s| self.lane(s, row));
                 let (label, title) = generic_label(other);
                 (lane, call_or_auto(auto, label), title, None)
             }
