@@ -5,16 +5,15 @@
 
 mod support;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use socklab_shared::lesson::Lesson;
-use socklab_shared::protocol::{Command, Envelope, Event, Request};
-use socklab_shared::python::{Commands, PythonCode, py_bytes, socket_names};
-use socklab_shared::script::{Named, name_of, resolve_command};
-use support::{LabServer, TempDir, WsClient};
+use socklab_shared::protocol::{Envelope, Event};
+use socklab_shared::python::{PythonCode, py_bytes, socket_names};
+use support::lesson_run::run_lesson;
+use support::{LabServer, TempDir};
 
 /// Longest a generated program may run: lessons wait at most a few seconds in total.
 const PYTHON_TIMEOUT: Duration = Duration::from_secs(30);
@@ -29,79 +28,6 @@ fn lesson(slug: &str) -> Lesson {
         .into_iter()
         .find(|l| l.slug == slug)
         .unwrap_or_else(|| panic!("no lesson {slug}"))
-}
-
-/// What running a lesson left: every envelope of the session in arrival order, the commands
-/// by request number, and the names the lesson gave its sockets.
-struct Run {
-    history: Vec<Envelope>,
-    commands: Commands,
-    names: HashMap<String, Named>,
-}
-
-/// Runs every step of `lesson` as the page does: one command at a time, each after the
-/// previous one's snapshot, waiting for auto behaviours the step expects.
-async fn run_lesson(server: &LabServer, lesson: &Lesson) -> Run {
-    let mut ws = WsClient::connect(server).await;
-    let mut run = Run {
-        history: Vec::new(),
-        commands: Commands::new(),
-        names: HashMap::new(),
-    };
-    let mut req = 0;
-    for (i, step) in lesson.steps.iter().enumerate() {
-        let place = format!("lesson {}, step {}", lesson.slug, i + 1);
-        let step_start = run.history.len();
-        for template in &step.run {
-            let command: Command =
-                resolve_command(template, &run.names).unwrap_or_else(|e| panic!("{place}: {e}"));
-            req += 1;
-            run.commands.insert(req, command.clone());
-            ws.send(&Request {
-                req: Some(req),
-                command,
-            })
-            .await;
-            loop {
-                let env = ws.next_event().await;
-                let done = env.req == Some(req)
-                    && matches!(env.event, Event::Buffers { .. } | Event::Pong);
-                if env.req == Some(req)
-                    && let Event::SocketOpened { socket, local, .. } = &env.event
-                    && let Some(name) = name_of(template)
-                {
-                    let port = local.rsplit(':').next().unwrap().parse().unwrap();
-                    run.names.insert(
-                        name.to_owned(),
-                        Named {
-                            socket: *socket,
-                            port,
-                        },
-                    );
-                }
-                run.history.push(env);
-                if done {
-                    break;
-                }
-            }
-        }
-        // Auto behaviours may answer a moment later.
-        for expect in &step.expect {
-            let seen = |h: &[Envelope]| h.iter().any(|e| expect.matches(&e.event, &run.names));
-            while !seen(&run.history[step_start..]) {
-                let env = tokio::time::timeout(Duration::from_secs(5), ws.next_event())
-                    .await
-                    .unwrap_or_else(|_| panic!("{place}: never saw {expect:?}"));
-                run.history.push(env);
-            }
-        }
-    }
-    // What auto behaviours still report comes in after the last command, as on the page.
-    while let Ok(env) = tokio::time::timeout(QUIET, ws.next_event()).await {
-        run.history.push(env);
-    }
-    ws.close().await;
-    run
 }
 
 /// What the lab's recv and recvfrom calls returned, in the generated program's order, as
@@ -178,7 +104,7 @@ fn printed_bytes(stdout: &str) -> Vec<String> {
 /// or with the commands too), runs it, and checks it printed what the lab received. Returns
 /// the program and what it printed.
 async fn check(server: &LabServer, slug: &str, with_commands: bool) -> (String, Vec<String>) {
-    let run = run_lesson(server, &lesson(slug)).await;
+    let run = run_lesson(server, &lesson(slug), Some(QUIET)).await;
     let names = socket_names(&run.names);
     let code = if with_commands {
         PythonCode::with_commands(&run.history, &run.commands, &names)

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod lesson_run;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,0 +1,105 @@
+//! Running a lesson the way the page's player does: each step's commands one at a time, each
+//! after the previous one's snapshot, then waiting for what the step expects (auto behaviours
+//! may answer a moment later). Shared by the lesson tests and the generated-Python tests.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use socklab_shared::lesson::Lesson;
+use socklab_shared::protocol::{Command, Envelope, Event, Request};
+use socklab_shared::python::Commands;
+use socklab_shared::script::{Named, may_fail, name_of, resolve_command};
+
+use super::{LabServer, WsClient};
+
+/// Longest a step's expectation may take to show up after its commands ran.
+const EXPECT_WITHIN: Duration = Duration::from_secs(5);
+
+/// What running a lesson left: every envelope of the session in arrival order, the commands
+/// by request number, and the names the lesson gave its sockets.
+pub struct LessonRun {
+    pub history: Vec<Envelope>,
+    pub commands: Commands,
+    pub names: HashMap<String, Named>,
+}
+
+/// Runs every step of `lesson`; panics, naming the lesson and step, when a command fails
+/// without `may_fail` or an expectation is not met. With `settle`, it then keeps what auto
+/// behaviours still report until none came for that long (the page would show those too).
+pub async fn run_lesson(
+    server: &LabServer,
+    lesson: &Lesson,
+    settle: Option<Duration>,
+) -> LessonRun {
+    let mut ws = WsClient::connect(server).await;
+    let mut run = LessonRun {
+        history: Vec::new(),
+        commands: Commands::new(),
+        names: HashMap::new(),
+    };
+    let mut req = 0;
+    for (i, step) in lesson.steps.iter().enumerate() {
+        let place = format!("lesson {} ({}), step {}", lesson.number, lesson.slug, i + 1);
+        let step_start = run.history.len();
+        for template in &step.run {
+            let command: Command =
+                resolve_command(template, &run.names).unwrap_or_else(|e| panic!("{place}: {e}"));
+            req += 1;
+            run.commands.insert(req, command.clone());
+            ws.send(&Request {
+                req: Some(req),
+                command,
+            })
+            .await;
+            loop {
+                let env = ws.next_event().await;
+                let ours = env.req == Some(req);
+                if ours
+                    && let Event::SocketOpened { socket, local, .. } = &env.event
+                    && let Some(name) = name_of(template)
+                {
+                    let port = local.rsplit(':').next().unwrap().parse().unwrap();
+                    run.names.insert(
+                        name.to_owned(),
+                        Named {
+                            socket: *socket,
+                            port,
+                        },
+                    );
+                }
+                if ours && let Event::Error { message, .. } = &env.event {
+                    assert!(may_fail(template), "{place}: {template} failed: {message}");
+                }
+                let done = ours && matches!(env.event, Event::Buffers { .. } | Event::Pong);
+                run.history.push(env);
+                if done {
+                    break;
+                }
+            }
+        }
+        for expect in &step.expect {
+            let seen = |h: &[Envelope], names: &HashMap<String, Named>| {
+                h.iter().any(|e| expect.matches(&e.event, names))
+            };
+            while !seen(&run.history[step_start..], &run.names) {
+                match tokio::time::timeout(EXPECT_WITHIN, ws.next_event()).await {
+                    Ok(env) => run.history.push(env),
+                    Err(_) => panic!(
+                        "{place}: never saw {expect:?}; the step's events were {:#?}",
+                        run.history[step_start..]
+                            .iter()
+                            .map(|e| &e.event)
+                            .collect::<Vec<_>>()
+                    ),
+                }
+            }
+        }
+    }
+    if let Some(quiet) = settle {
+        while let Ok(env) = tokio::time::timeout(quiet, ws.next_event()).await {
+            run.history.push(env);
+        }
+    }
+    ws.close().await;
+    run
+}
