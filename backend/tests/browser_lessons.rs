@@ -24,18 +24,7 @@ async fn open_lab() -> (LabServer, Browser) {
 /// Chooses the lesson and presses "next" through every step, checking the narration and
 /// the step counter after each.
 async fn walk(b: &Browser, lesson: &Lesson) {
-    let option = format!(
-        "//select[@data-testid='lesson-select']/option[starts-with(normalize-space(.), '{}.')]",
-        lesson.number
-    );
-    b.client
-        .wait()
-        .for_element(Locator::XPath(&option))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.choose_lesson(lesson.number).await;
     b.wait_text_in(
         "[data-testid='lesson-say']",
         &lesson.goal.en.chars().take(20).collect::<String>(),

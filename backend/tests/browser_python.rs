@@ -7,7 +7,6 @@ mod support;
 use std::path::Path;
 
 use browser_support::{Browser, open_lab_with};
-use fantoccini::Locator;
 use support::LabServer;
 
 async fn open_lab() -> (LabServer, Browser) {
@@ -17,17 +16,7 @@ async fn open_lab() -> (LabServer, Browser) {
 
 /// Chooses lesson `number` and runs all its steps.
 async fn run_lesson(b: &Browser, number: u32) {
-    let option = format!(
-        "//select[@data-testid='lesson-select']/option[starts-with(normalize-space(.), '{number}.')]"
-    );
-    b.client
-        .wait()
-        .for_element(Locator::XPath(&option))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.choose_lesson(number).await;
     b.click_testid("lesson-run-all").await;
     b.wait_css("[data-testid='lesson-next'][disabled]").await;
     b.wait_css("[data-testid='lesson-run-all'][disabled]").await;

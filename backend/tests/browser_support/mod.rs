@@ -189,6 +189,21 @@ impl Browser {
         }
     }
 
+    /// Chooses lesson `number` in the lesson player's list.
+    pub async fn choose_lesson(&self, number: u32) {
+        let option = format!(
+            "//select[@data-testid='lesson-select']/option[starts-with(normalize-space(.), '{number}.')]"
+        );
+        self.client
+            .wait()
+            .for_element(Locator::XPath(&option))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
     /// The card of the socket with `data-role` = `role` (listener, client, accepted, udp).
     pub fn card(role: &str) -> String {
         format!("[data-testid='socket-card'][data-role='{role}']")
