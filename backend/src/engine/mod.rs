@@ -37,6 +37,7 @@ pub mod wait;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
+use socklab_shared::framing::Framing;
 use socklab_shared::protocol::{Command, Event, SocketId, SocketKind};
 use tokio::sync::mpsc;
 
@@ -152,6 +153,20 @@ impl Engine {
                 .recv_from(socket, bufsize, timeout_ms)
                 .await
                 .map(|e| vec![e]),
+            SendFileChunk {
+                socket,
+                data,
+                timeout_ms,
+                ..
+            } => {
+                self.send(socket, data.0, &Framing::Raw, None, true, timeout_ms)
+                    .await
+            }
+            // TODO(unix helper)
+            UnixListen { .. } | UnixConnect { .. } => Err(StepError::refused(
+                "Unix-domain sockets are not available yet",
+                "use TCP",
+            )),
             SetAuto { socket, auto } => self.set_auto(socket, auto).await,
             GetNames { socket } => self.names(socket).map(|e| vec![e]),
         }
@@ -263,5 +278,7 @@ pub fn kind_name(kind: SocketKind) -> &'static str {
         SocketKind::TcpListener => "TCP listening socket",
         SocketKind::TcpStream => "connected TCP socket",
         SocketKind::Udp => "UDP socket",
+        SocketKind::UnixListener => "listening Unix socket",
+        SocketKind::UnixStream => "connected Unix socket",
     }
 }

@@ -149,7 +149,9 @@ pub fn reply(mode: EchoMode, received: &[u8], now: SystemTime) -> Option<Vec<u8>
         | EchoMode::Chat
         | EchoMode::Login
         | EchoMode::HmacServer
-        | EchoMode::HmacClient { .. } => None,
+        | EchoMode::HmacClient { .. }
+        // TODO(file helper)
+        | EchoMode::FileReceiver => None,
         EchoMode::Same => Some(received.to_vec()),
         EchoMode::Upper => Some(received.to_ascii_uppercase()),
         EchoMode::Time => {

@@ -51,6 +51,8 @@ fn snapshot_one(s: &LabSocket, peek_bytes: usize) -> BufferSnapshot {
             snap.recv_spans = trace(&s.book, snap.recv_offset, peek.len() as u64, None);
             snap.recv_peek = Payload(peek);
         }
+        // TODO(unix helper)
+        SocketKind::UnixListener | SocketKind::UnixStream => {}
         SocketKind::Udp => {
             snap.next_datagram = sys::next_datagram_len(sock).ok().flatten();
             snap.recv_queued = sys::recv_queue_len(sock).unwrap_or(0);

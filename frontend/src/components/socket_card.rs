@@ -23,14 +23,18 @@ pub fn SocketCard(id: SocketId) -> impl IntoView {
         (SocketKind::TcpStream, Some(_)) => "accepted",
         (SocketKind::TcpStream, None) => "client",
         (SocketKind::Udp, _) => "udp",
+        // TODO(unix helper)
+        (SocketKind::UnixListener, _) => "listener",
+        (SocketKind::UnixStream, Some(_)) => "accepted",
+        (SocketKind::UnixStream, None) => "client",
     };
     Some(view! {
         <article class="card" data-testid="socket-card" data-socket=id.0 data-role=role
             class:look=move || looked_at(id, &[Panel::RecvResult, Panel::SendResult, Panel::Error, Panel::Decoded])>
             <CardHeader v=v.clone() view_of=view_of/>
             {match v.kind {
-                SocketKind::TcpListener => view! { <ListenerActions id=id view_of=view_of/> }.into_any(),
-                SocketKind::TcpStream => view! { <StreamActions id=id/> }.into_any(),
+                SocketKind::TcpListener | SocketKind::UnixListener => view! { <ListenerActions id=id view_of=view_of/> }.into_any(),
+                SocketKind::TcpStream | SocketKind::UnixStream => view! { <StreamActions id=id/> }.into_any(),
                 SocketKind::Udp => view! { <UdpActions id=id/> }.into_any(),
             }}
             {move || view_of.get().map(|v| view! { <ReceiveBuffer v=v/> })}
@@ -54,6 +58,9 @@ fn CardHeader(v: SocketView, view_of: Memo<Option<SocketView>>) -> impl IntoView
         (SocketKind::TcpStream, Some(l)) => format!("TCP connection (accepted by {l})"),
         (SocketKind::TcpStream, None) => "TCP client".to_owned(),
         (SocketKind::Udp, _) => "UDP socket".to_owned(),
+        (SocketKind::UnixListener, _) => "Unix server (listening)".to_owned(),
+        (SocketKind::UnixStream, Some(l)) => format!("Unix connection (accepted by {l})"),
+        (SocketKind::UnixStream, None) => "Unix client".to_owned(),
     };
     let state = move || {
         view_of

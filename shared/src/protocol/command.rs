@@ -132,6 +132,41 @@ pub enum Command {
         timeout_ms: Option<u64>,
     },
 
+    /// `socket(AF_UNIX, SOCK_STREAM); [os.remove(path)]; bind(path); listen(backlog)`
+    /// (experiment 25). `path` is a plain file name (`server.sock`): the lab keeps every Unix
+    /// socket of a session in that session's own private folder, and the events report the
+    /// full path the kernel bound. Like a real one, the socket file stays behind after
+    /// `close()`, so binding the same name again fails with EADDRINUSE unless `unlink` removes
+    /// the old file first, as course code does with `os.remove(path)`.
+    UnixListen {
+        path: String,
+        #[serde(default = "default_backlog")]
+        backlog: u32,
+        #[serde(default)]
+        unlink: bool,
+    },
+    /// `socket(AF_UNIX, SOCK_STREAM); connect(path)`: the same calls as TCP with a file name
+    /// instead of `(host, port)`. A missing file answers ENOENT; a file whose listener has
+    /// closed answers ECONNREFUSED.
+    UnixConnect {
+        path: String,
+        #[serde(default)]
+        timeout_ms: Option<u64>,
+    },
+    /// One chunk of a file upload (experiment 13): `sendall(chunk)` of the bytes at `offset`
+    /// of the file `name`, which is `total` bytes long. It performs exactly what
+    /// [`Command::SendAll`] performs; the file details let the Python panel write the chunk
+    /// loop (`while chunk := f.read(...)`) once instead of one literal per chunk.
+    SendFileChunk {
+        socket: SocketId,
+        data: Payload,
+        name: String,
+        offset: u64,
+        total: u64,
+        #[serde(default)]
+        timeout_ms: Option<u64>,
+    },
+
     /// Switches a socket's automatic behaviours (for talking to a student's own program).
     SetAuto {
         socket: SocketId,
@@ -220,4 +255,9 @@ pub enum EchoMode {
     /// The client side: answers a 32-byte challenge with HMAC-SHA256(key, challenge), using the
     /// right key (`socklab secret key`) or, to show a rejection, a wrong one.
     HmacClient { right_key: bool },
+    /// A file-upload server (experiment 13): reads `struct.pack('i', n)` (4 bytes, little-endian,
+    /// signed), an `n`-byte JSON header `{"filename", "size", "md5"}`, then `size` bytes of
+    /// file, computing their MD5 as they arrive. Then it reports [`super::Event::FileReceived`]
+    /// and answers JSON `{"ok", "filename", "size", "md5"}`, and waits for the next file.
+    FileReceiver,
 }

@@ -144,6 +144,23 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         peer: Option<String>,
     },
+    /// A file-receiver socket ([`super::EchoMode::FileReceiver`]) has read a whole file:
+    /// the header's claims and what really arrived.
+    FileReceived {
+        socket: SocketId,
+        /// `filename` from the JSON header.
+        filename: String,
+        /// `size` from the header: the bytes read as the file body.
+        size: u64,
+        /// `md5` from the header (what the sender computed).
+        md5_expected: String,
+        /// The MD5 of the bytes that arrived.
+        md5_actual: String,
+        /// Whether they agree.
+        ok: bool,
+        /// Microseconds from the first header byte to the last body byte.
+        elapsed_us: u64,
+    },
     /// Auto behaviours changed.
     AutoSet {
         socket: SocketId,
@@ -168,6 +185,7 @@ impl Event {
             | Closed { socket }
             | OptionSet { socket, .. }
             | AutoSet { socket, .. }
+            | FileReceived { socket, .. }
             | Names { socket, .. } => Some(*socket),
             Error { socket, .. } => *socket,
             Hello { .. } | Pong | Buffers { .. } => None,

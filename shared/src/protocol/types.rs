@@ -23,6 +23,27 @@ pub enum SocketKind {
     TcpStream,
     /// A bound UDP socket.
     Udp,
+    /// A listening Unix-domain stream socket (`AF_UNIX`, bound to a file path).
+    UnixListener,
+    /// A connected Unix-domain stream socket.
+    UnixStream,
+}
+
+impl SocketKind {
+    /// Listens for connections (TCP or Unix): `accept()` applies.
+    pub fn is_listener(self) -> bool {
+        matches!(self, SocketKind::TcpListener | SocketKind::UnixListener)
+    }
+
+    /// A connected byte stream (TCP or Unix): `send`, `recv` and `shutdown` apply.
+    pub fn is_stream(self) -> bool {
+        matches!(self, SocketKind::TcpStream | SocketKind::UnixStream)
+    }
+
+    /// An `AF_UNIX` socket, addressed by a file path rather than `(ip, port)`.
+    pub fn is_unix(self) -> bool {
+        matches!(self, SocketKind::UnixListener | SocketKind::UnixStream)
+    }
 }
 
 /// A TCP state as the kernel reports it (`TCP_INFO.tcpi_state`), for sockets that have one.

@@ -128,6 +128,7 @@ pub(super) fn describe_auto(a: &AutoBehaviour) -> String {
         EchoMode::Login => on.push("checks logins".to_owned()),
         EchoMode::HmacServer => on.push("challenges clients (HMAC)".to_owned()),
         EchoMode::HmacClient { .. } => on.push("answers HMAC challenges".to_owned()),
+        EchoMode::FileReceiver => on.push("receives files and checks their md5".to_owned()),
     }
     if on.is_empty() {
         "automatic behaviours off".to_owned()

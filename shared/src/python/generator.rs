@@ -131,6 +131,8 @@ impl<'a> Gen<'a> {
         let history = self.history;
         match &history[i].event {
             Event::Hello { .. } | Event::Pong | Event::Buffers { .. } => {}
+            // TODO(unix/file helpers): the receiver's verdict.
+            Event::FileReceived { .. } => {}
             Event::SocketOpened {
                 socket,
                 kind,

@@ -70,6 +70,8 @@ impl Gen<'_> {
                 ));
                 lines.push(format!("{var}.connect(('{peer_ip}', {target}))"));
             }
+            // TODO(unix helper): AF_UNIX sockets.
+            (SocketKind::UnixListener | SocketKind::UnixStream, _) => {}
             (SocketKind::Udp, _) => {
                 let bind = self.bind_port(true, port);
                 let var = self.open_var(id);

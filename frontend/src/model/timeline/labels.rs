@@ -63,6 +63,25 @@ pub(super) fn opened_lane(
             "connect()",
         ),
         (SocketKind::Udp, _) => ("udp", "UDP socket".to_owned(), local.to_owned(), "bind()"),
+        (SocketKind::UnixListener, _) => (
+            "listener",
+            "Unix server".to_owned(),
+            local.to_owned(),
+            "listen()",
+        ),
+        (SocketKind::UnixStream, Some(l)) => (
+            "accepted",
+            format!("accepted by {l}"),
+            local.to_owned(),
+            "accept()",
+        ),
+        (SocketKind::UnixStream, None) => (
+            "client",
+            "Unix client".to_owned(),
+            peer.map(|p| format!("→ {p}"))
+                .unwrap_or_else(|| local.to_owned()),
+            "connect()",
+        ),
     }
 }
 
