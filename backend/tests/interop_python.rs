@@ -187,3 +187,52 @@ async fn a_python_udp_client_gets_upper_case_echoes_from_auto_recv() {
     }
     assert_eq!(received, ["ping", "pong"]);
 }
+
+#[tokio::test]
+async fn a_python_course_upload_is_checked_by_the_file_receiver() {
+    let (_s, mut ws) = lab().await;
+    let listen = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
+    let (listener, port) = (opened(&listen), port_of(&listen));
+    let mut script = Script::start("upload.py", &[port.to_string()]);
+    let conn = opened(
+        &ws.ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))
+            .await,
+    );
+    // Bytes the script sent before this are waiting in the buffer: auto-recv reads them first.
+    let auto = json!({"recv": true, "echo": "file_receiver", "bufsize": 65536});
+    ws.ok(json!({"cmd": "set_auto", "socket": conn, "auto": auto}))
+        .await;
+
+    let sent = script.line().await;
+    let [_, name, size, md5]: [&str; 4] = sent
+        .split(' ')
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap_or_else(|_| panic!("unexpected line {sent:?}"));
+    let size: u64 = size.parse().unwrap();
+    for (expected, right) in [(md5.to_owned(), true), ("0".repeat(32), false)] {
+        match ws
+            .wait_unsolicited(|e| matches!(e, Event::FileReceived { .. } | Event::Error { .. }))
+            .await
+        {
+            Event::FileReceived {
+                socket,
+                filename,
+                size: got,
+                md5_expected,
+                md5_actual,
+                ok,
+                ..
+            } => {
+                assert_eq!(socket, conn);
+                assert_eq!((filename.as_str(), got), (name, size));
+                assert_eq!((md5_expected, md5_actual.as_str()), (expected, md5));
+                assert_eq!(ok, right);
+            }
+            other => panic!("expected file_received, got {other:?}"),
+        }
+    }
+    assert_eq!(script.line().await, "reply ok");
+    assert_eq!(script.line().await, "reply refused");
+    script.finished().await;
+}

@@ -241,6 +241,35 @@ async fn sticky_packets_run_in_python() {
     assert!(program.contains("data = conn.recv(12)"), "{program}");
 }
 
+#[tokio::test]
+async fn af_unix_runs_in_python() {
+    let server = LabServer::start().await;
+    for with_commands in [false, true] {
+        let (program, printed) = check(&server, "af-unix", with_commands).await;
+        assert_eq!(
+            printed,
+            ["b'helloworld'", "b'helloworld'", "b'hello again'"]
+        );
+        for line in [
+            "import os",
+            "import tempfile",
+            "server_path = os.path.join(folder, 'server.sock')",
+            "unix_server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+            "unix_server.bind(server_path)",
+            "unix_client.connect(server_path)",
+            "except ConnectionRefusedError as e:",
+            "# raises OSError: [Errno 98] EADDRINUSE",
+            "    os.remove(server_path)",
+        ] {
+            assert!(program.contains(line), "no {line:?} in\n{program}");
+        }
+        assert!(
+            !program.contains("socklab-"),
+            "the lab's folder leaked:\n{program}"
+        );
+    }
+}
+
 /// Every lesson, from the history alone and with the commands: the program runs to the end
 /// and its recvs return what the lab's did.
 #[tokio::test]

@@ -52,12 +52,15 @@
 //! - `threads`: sends that run in a thread, and the recvs that raced them as one loop.
 //! - `errors`: failed calls in `try`/`except`, made unable to hang.
 //! - `failed`: which call failed, from the command or the error message.
+//! - `files`: file uploads (the chunk loop) and the file receiver's verdict.
+//! - `unix`: AF_UNIX sockets: a folder of the program's own, a path per file name.
 //! - `sends`: one send's bytes as Python (`struct.pack`, JSON header).
 //! - `literal`: Python literals (`repr` of bytes, `json.dumps(...)`, MD5).
 
 mod auto;
 mod errors;
 mod failed;
+mod files;
 mod generator;
 mod knowledge;
 mod literal;
@@ -69,6 +72,7 @@ mod sends;
 mod tcp;
 mod threads;
 mod udp;
+mod unix;
 
 pub use literal::py_bytes;
 pub use program::{

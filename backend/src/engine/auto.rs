@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 
 use super::Engine;
 use super::chat::relay::{Link, Member};
+use super::file_receiver::cut_short;
 use super::lab_socket::{SharedBook, UdpDirectory, datagram_origin, lock, remember_datagram};
 use super::reporter::{Reporter, readable};
 use super::services::{CHALLENGE_LEN, ServiceState, greeting, reply_with_state};
@@ -58,10 +59,16 @@ impl Engine {
         let s = self.get_mut(id)?;
         let (wants_accept, wants_recv) = (auto.accept, auto.recv || auto.echo != EchoMode::Off);
         match s.kind {
-            SocketKind::TcpListener if wants_recv => {
+            kind if kind.is_listener() && wants_recv => {
                 return Err(StepError::wrong(
                     id,
                     "a listening socket can't receive data; only auto-accept applies",
+                ));
+            }
+            SocketKind::Udp if auto.echo == EchoMode::FileReceiver => {
+                return Err(StepError::wrong(
+                    id,
+                    "the file receiver reads a byte stream (length, header, body); use it on an accepted TCP connection",
                 ));
             }
             SocketKind::Udp if auto.echo == EchoMode::Chat => {
@@ -70,7 +77,7 @@ impl Engine {
                     "the chat server speaks TCP; use it on an accepted TCP connection",
                 ));
             }
-            SocketKind::TcpStream | SocketKind::Udp if wants_accept => {
+            kind if !kind.is_listener() && wants_accept => {
                 return Err(StepError::wrong(
                     id,
                     "only a listening socket can accept; auto-accept doesn't apply here",
@@ -96,7 +103,7 @@ impl Engine {
                 id,
                 fd,
                 book: s.book.clone(),
-                local: s.local,
+                local: s.local.ip(),
                 udp: udp.clone(),
                 bufsize: auto.bufsize as usize,
                 echo: auto.echo,
@@ -152,7 +159,8 @@ struct RecvTask {
     id: SocketId,
     fd: Arc<AsyncFd<Socket>>,
     book: SharedBook,
-    local: std::net::SocketAddr,
+    /// The socket's IP address (UDP: to trace datagrams); `None` for a Unix socket.
+    local: Option<std::net::SocketAddr>,
     udp: UdpDirectory,
     bufsize: usize,
     echo: EchoMode,
@@ -213,6 +221,9 @@ impl RecvTask {
                         let event =
                             received_event(self.id, data, self.bufsize as u32, offset, spans, true);
                         self.reporter.recv(event, len, offset + len, echoed, eof);
+                        if self.echo == EchoMode::FileReceiver {
+                            self.report_files(eof).await;
+                        }
                         // Chat traffic is slow and each forward matters: always in detail.
                         for event in relayed {
                             self.reporter.send(event);
@@ -245,7 +256,7 @@ impl RecvTask {
                     }
                     Ok((data, real_len, from)) => {
                         let len = data.len() as u64;
-                        let origin = datagram_origin(&self.udp, from, self.local);
+                        let origin = (self.local).and_then(|l| datagram_origin(&self.udp, from, l));
                         let echoed = self.echo_udp(&data, from);
                         let event = Event::ReceivedFrom {
                             socket: self.id,
@@ -273,6 +284,26 @@ impl RecvTask {
     async fn echo_tcp(&mut self, data: &[u8]) -> Option<Event> {
         let bytes = reply_with_state(self.echo, &mut self.service, data, SystemTime::now())?;
         Some(self.send_reply(&bytes).await)
+    }
+
+    /// The file receiver's verdicts, each followed by its JSON reply, and an upload the end
+    /// of the stream cut short. Never summarised: one event per file, and every one counts.
+    async fn report_files(&mut self, eof: bool) {
+        let done = self.service.take_files();
+        let cut = eof.then(|| self.service.files.unfinished()).flatten();
+        if done.is_empty() && cut.is_none() {
+            return;
+        }
+        // The summary of the recvs so far goes first: the verdict follows the bytes it judged.
+        self.reporter.flush();
+        for outcome in done {
+            self.reporter.send(outcome.event(self.id));
+            let sent = self.send_reply(&outcome.reply()).await;
+            self.reporter.send(sent);
+        }
+        if let Some(message) = cut {
+            self.reporter.send(cut_short(self.id, message));
+        }
     }
 
     /// Sends what a service answers (sendall, recorded as a send of this socket).

@@ -7,10 +7,12 @@
 //! end of the connection, which reads it to trace its received bytes back to our sends.
 
 use std::collections::VecDeque;
+use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use socket2::Socket;
+use socket2::{SockAddr, Socket};
 use socklab_shared::protocol::{AutoBehaviour, SocketId, SocketKind};
 use tokio::io::unix::AsyncFd;
 use tokio::task::JoinHandle;
@@ -116,15 +118,75 @@ pub fn register(socket: Socket) -> std::io::Result<AsyncFd<Socket>> {
     Ok(unsafe { AsyncFd::register(socket)? })
 }
 
+/// A socket's address as the kernel reports it (`getsockname()` / `getpeername()`): an IP
+/// address and port, or, for a Unix-domain socket, a file path — or nothing at all, since a
+/// Unix client that never called `bind()` has no name (Python's `getsockname()` returns `''`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LabAddr {
+    Ip(SocketAddr),
+    /// A Unix socket bound to a file.
+    Path(PathBuf),
+    /// A Unix socket in Linux's abstract namespace (no file; the lab never binds one, but an
+    /// outside client may have): the name without its leading NUL byte.
+    Abstract(Vec<u8>),
+    /// A Unix socket without a name.
+    Unnamed,
+}
+
+impl LabAddr {
+    /// What `getsockname()`/`getpeername()` returned, in the lab's terms.
+    pub fn of(addr: &SockAddr) -> Self {
+        if let Some(ip) = addr.as_socket() {
+            LabAddr::Ip(ip)
+        } else if let Some(path) = addr.as_pathname() {
+            LabAddr::Path(path.to_path_buf())
+        } else if let Some(name) = addr.as_abstract_namespace() {
+            LabAddr::Abstract(name.to_vec())
+        } else {
+            LabAddr::Unnamed
+        }
+    }
+
+    /// The IP address, for IP sockets.
+    pub fn ip(&self) -> Option<SocketAddr> {
+        match self {
+            LabAddr::Ip(a) => Some(*a),
+            _ => None,
+        }
+    }
+}
+
+impl From<SocketAddr> for LabAddr {
+    fn from(a: SocketAddr) -> Self {
+        LabAddr::Ip(a)
+    }
+}
+
+/// How events show an address: `127.0.0.1:9000`, `/tmp/socklab-…/server.sock`, `@name` for an
+/// abstract one (as `ss -x` writes it), and `(unnamed)` for a Unix socket without a name.
+impl fmt::Display for LabAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LabAddr::Ip(a) => a.fmt(f),
+            LabAddr::Path(p) => p.display().fmt(f),
+            LabAddr::Abstract(name) => write!(f, "@{}", String::from_utf8_lossy(name)),
+            LabAddr::Unnamed => f.write_str(UNNAMED),
+        }
+    }
+}
+
+/// How an unnamed Unix socket's address is shown.
+pub const UNNAMED: &str = "(unnamed)";
+
 /// A lab socket.
 pub struct LabSocket {
     pub id: SocketId,
     pub kind: SocketKind,
     pub fd: Arc<AsyncFd<Socket>>,
     /// `getsockname()` when the socket was set up.
-    pub local: SocketAddr,
-    /// `getpeername()` for connected TCP sockets.
-    pub peer: Option<SocketAddr>,
+    pub local: LabAddr,
+    /// `getpeername()` for connected sockets.
+    pub peer: Option<LabAddr>,
     pub book: SharedBook,
     /// The lab socket at the other end, if the peer is one.
     pub peer_id: Option<SocketId>,
@@ -141,14 +203,14 @@ impl LabSocket {
         id: SocketId,
         kind: SocketKind,
         socket: Socket,
-        local: SocketAddr,
+        local: impl Into<LabAddr>,
     ) -> std::io::Result<Self> {
         socket.set_nonblocking(true)?;
         Ok(LabSocket {
             id,
             kind,
             fd: Arc::new(register(socket)?),
-            local,
+            local: local.into(),
             peer: None,
             book: SharedBook::default(),
             peer_id: None,

@@ -10,16 +10,19 @@
 //! - [`provenance`]: which send wrote which received byte (stream offsets).
 //! - [`sys`]: the kernel questions (FIONREAD, SIOCOUTQ, TCP_INFO, MSG_PEEK, MSG_TRUNC, errno).
 //! - [`wait`]: one call, waiting for readiness first when the step allows it.
-//! - [`tcp`], [`stream_io`], [`udp`], [`options`]: the commands.
+//! - [`tcp`], [`stream_io`], [`udp`], [`unix`], [`options`]: the commands.
+//! - [`unix_dir`]: the session's private folder for Unix-domain socket files.
 //! - [`auto`]: auto-accept, auto-recv and echo, as background tasks.
 //! - [`reporter`]: detailed events or summaries for auto-recv (rate limiting).
 //! - [`chat`]: the chat room of the chat service (routing, store-and-forward).
 //! - [`services`]: what an auto-recv socket answers (echo, upper-case, time, canned output).
+//! - [`file_receiver`]: the file-upload service's parser (length, JSON header, body, MD5).
 //! - [`snapshot`]: the kernel's view of every socket after a step.
 //! - [`step_error`]: failures as error events (errno name, number, explanation).
 
 pub mod auto;
 pub mod chat;
+pub mod file_receiver;
 pub mod lab_socket;
 pub mod options;
 pub mod policy;
@@ -32,6 +35,8 @@ pub mod stream_io;
 pub mod sys;
 pub mod tcp;
 pub mod udp;
+pub mod unix;
+pub mod unix_dir;
 pub mod wait;
 
 use std::collections::BTreeMap;
@@ -41,7 +46,7 @@ use socklab_shared::framing::Framing;
 use socklab_shared::protocol::{Command, Event, SocketId, SocketKind};
 use tokio::sync::mpsc;
 
-use lab_socket::{LabSocket, WaitMode};
+use lab_socket::{LabAddr, LabSocket, WaitMode};
 use policy::Policy;
 use step_error::{StepError, StepResult};
 
@@ -56,6 +61,9 @@ pub struct Engine {
     chat: chat::relay::SharedRoom,
     /// Where auto tasks report what they did; the session forwards these to the page.
     auto_tx: mpsc::UnboundedSender<auto::AutoMsg>,
+    /// The session's folder for Unix socket files, removed with the engine. Declared after
+    /// `sockets` so the sockets are closed before their folder goes.
+    unix: unix_dir::UnixDir,
 }
 
 impl Engine {
@@ -67,6 +75,7 @@ impl Engine {
             udp: Default::default(),
             chat: Default::default(),
             auto_tx,
+            unix: Default::default(),
         }
     }
 
@@ -162,22 +171,27 @@ impl Engine {
                 self.send(socket, data.0, &Framing::Raw, None, true, timeout_ms)
                     .await
             }
-            // TODO(unix helper)
-            UnixListen { .. } | UnixConnect { .. } => Err(StepError::refused(
-                "Unix-domain sockets are not available yet",
-                "use TCP",
-            )),
+            UnixListen {
+                path,
+                backlog,
+                unlink,
+            } => self.unix_listen(&path, backlog, unlink).map(|e| vec![e]),
+            UnixConnect { path, timeout_ms } => {
+                self.unix_connect(&path, timeout_ms).map(|e| vec![e])
+            }
             SetAuto { socket, auto } => self.set_auto(socket, auto).await,
             GetNames { socket } => self.names(socket).map(|e| vec![e]),
         }
     }
 
-    /// Closes every socket (the WebSocket went away or the server is stopping).
+    /// Closes every socket (the WebSocket went away or the server is stopping), and removes
+    /// the session's folder of Unix socket files.
     pub async fn close_all(&mut self) {
         let ids: Vec<SocketId> = self.sockets.keys().copied().collect();
         for id in ids {
             let _ = self.close(id).await;
         }
+        self.unix.remove();
     }
 
     /// Number of open lab sockets.
@@ -201,15 +215,16 @@ impl Engine {
             .ok_or_else(|| StepError::unknown(id))
     }
 
-    /// The socket, checked to be of `kind`; `call` names the refused call in the message.
-    fn expect_kind(&self, id: SocketId, kind: SocketKind, call: &str) -> StepResult<&LabSocket> {
+    /// The socket, checked to play `role`; `call` names the refused call in the message.
+    /// TCP and Unix sockets play the same roles, so every stream call works on both.
+    fn expect_kind(&self, id: SocketId, role: Role, call: &str) -> StepResult<&LabSocket> {
         let s = self.get(id)?;
-        if s.kind != kind {
+        if Role::of(s.kind) != role {
             return Err(StepError::wrong(
                 id,
                 format!(
                     "{call} needs a {} but socket {id} is a {}",
-                    kind_name(kind),
+                    role.describe(),
                     kind_name(s.kind)
                 ),
             ));
@@ -217,14 +232,9 @@ impl Engine {
         Ok(s)
     }
 
-    /// The socket for a manual recv/recvfrom: of `kind`, and not being read by auto-recv.
-    fn manual_receiver(
-        &self,
-        id: SocketId,
-        kind: SocketKind,
-        call: &str,
-    ) -> StepResult<&LabSocket> {
-        let s = self.expect_kind(id, kind, call)?;
+    /// The socket for a manual recv/recvfrom: playing `role`, and not being read by auto-recv.
+    fn manual_receiver(&self, id: SocketId, role: Role, call: &str) -> StepResult<&LabSocket> {
+        let s = self.expect_kind(id, role, call)?;
         if s.auto_receiving() {
             return Err(StepError::wrong(
                 id,
@@ -268,7 +278,38 @@ impl Engine {
     fn find_by_local(&self, addr: SocketAddr, kind: SocketKind) -> Option<&LabSocket> {
         self.sockets
             .values()
-            .find(|s| s.kind == kind && s.local == addr)
+            .find(|s| s.kind == kind && s.local == LabAddr::Ip(addr))
+    }
+}
+
+/// What a socket does, whatever its family: the calls that apply depend on this only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Listens for connections (TCP or Unix): `accept()`.
+    Listener,
+    /// A connected byte stream (TCP or Unix): `send`, `recv`, `shutdown`.
+    Stream,
+    /// UDP: `sendto`, `recvfrom`.
+    Datagram,
+}
+
+impl Role {
+    pub fn of(kind: SocketKind) -> Role {
+        if kind.is_listener() {
+            Role::Listener
+        } else if kind.is_stream() {
+            Role::Stream
+        } else {
+            Role::Datagram
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Role::Listener => "listening socket (TCP or Unix)",
+            Role::Stream => "connected stream socket (TCP or Unix)",
+            Role::Datagram => "UDP socket",
+        }
     }
 }
 

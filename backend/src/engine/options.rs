@@ -21,8 +21,18 @@ impl Engine {
                         "TCP_NODELAY is a TCP option; this is a UDP socket",
                     ));
                 }
-                sock.set_tcp_nodelay(on)
-                    .map_err(os("setsockopt(TCP_NODELAY)"))?;
+                // On a Unix socket the kernel itself refuses (EOPNOTSUPP): let it say so.
+                sock.set_tcp_nodelay(on).map_err(|e| {
+                    let err = StepError::os("setsockopt(TCP_NODELAY)", &e).on(id);
+                    if s.kind.is_unix() {
+                        err.hint(
+                            "TCP_NODELAY switches off TCP's Nagle delay; a Unix-domain socket \
+                             has no TCP and no Nagle: its bytes go straight to the peer",
+                        )
+                    } else {
+                        err
+                    }
+                })?;
                 SockOption::Nodelay(sock.tcp_nodelay().map_err(os("getsockopt(TCP_NODELAY)"))?)
             }
             SockOption::Rcvbuf(n) => {

@@ -1,13 +1,16 @@
 //! What an auto-recv socket answers, for each echo mode: the same bytes, upper-cased, the time,
-//! canned "command output", a login check, or one side of an HMAC challenge. Pure functions of
-//! what arrived (the time and the random challenge are passed in).
+//! canned "command output", a login check, one side of an HMAC challenge, or a file upload's
+//! verdict ([`super::file_receiver`]). Pure functions of what arrived (the time and the random
+//! challenge are passed in).
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use socklab_shared::protocol::EchoMode;
+
+use super::file_receiver::{FileReceiver, Outcome};
 
 /// The key both ends of the HMAC challenge share (a lesson shows it; it protects nothing).
 pub const HMAC_KEY: &[u8] = b"socklab secret key";
@@ -32,11 +35,24 @@ const USERS: [(&str, &str, &str); 2] = [
 ];
 
 /// Per-connection state of a service that remembers something (the challenge it sent, bytes of
-/// a digest that arrived split across recvs).
+/// a digest that arrived split across recvs, the file upload under way).
 #[derive(Debug, Clone, Default)]
 pub struct ServiceState {
     pub challenge: Option<Vec<u8>>,
     pending: Vec<u8>,
+    /// The file receiver's parser, and the files it finished that the task hasn't reported
+    /// yet (see [`ServiceState::take_files`]).
+    pub files: FileReceiver,
+    finished: Vec<Outcome>,
+}
+
+impl ServiceState {
+    /// The files (and the malformed header) finished since the last call. The file receiver
+    /// answers through these, not through [`reply_with_state`]: each verdict is an event as
+    /// well as a reply, and one recv may finish several files.
+    pub fn take_files(&mut self) -> Vec<Outcome> {
+        std::mem::take(&mut self.finished)
+    }
 }
 
 /// What a service sends first, before receiving anything (the HMAC server's challenge).
@@ -63,6 +79,12 @@ pub fn reply_with_state(
 ) -> Option<Vec<u8>> {
     match mode {
         EchoMode::Login => Some(login(received)),
+        EchoMode::FileReceiver => {
+            // Monotonic time for the upload's duration (the wall clock may jump).
+            let done = state.files.feed(received, Instant::now());
+            state.finished.extend(done);
+            None
+        }
         EchoMode::HmacServer | EchoMode::HmacClient { .. } => {
             // A digest or challenge is 32 bytes, but TCP may deliver it in pieces (or glued to
             // more): collect exactly 32 first.
@@ -150,7 +172,6 @@ pub fn reply(mode: EchoMode, received: &[u8], now: SystemTime) -> Option<Vec<u8>
         | EchoMode::Login
         | EchoMode::HmacServer
         | EchoMode::HmacClient { .. }
-        // TODO(file helper)
         | EchoMode::FileReceiver => None,
         EchoMode::Same => Some(received.to_vec()),
         EchoMode::Upper => Some(received.to_ascii_uppercase()),

@@ -1,7 +1,7 @@
 //! The kernel's view of every socket, read right after a step.
 //!
 //! Every number here comes from the kernel: FIONREAD for the receive queue, MSG_PEEK for its
-//! bytes, SIOCOUTQ for the send queue, TCP_INFO for the state and the accept queue. Only the
+//! bytes, SIOCOUTQ for the send queue, TCP_INFO for the state and the accept queue (TCP only). Only the
 //! colouring (which send wrote the peeked bytes) comes from the lab's send logs.
 
 use socklab_shared::Payload;
@@ -32,8 +32,14 @@ fn snapshot_one(s: &LabSocket, peek_bytes: usize) -> BufferSnapshot {
             snap.tcp_state = sys::tcp_state(sock).ok();
             snap.accept_queue = sys::accept_queue(sock).ok().map(|(queued, _)| queued);
         }
-        SocketKind::TcpStream => {
-            snap.tcp_state = sys::tcp_state(sock).ok();
+        SocketKind::TcpStream | SocketKind::UnixStream => {
+            // A Unix socket has no TCP state (TCP_INFO is TCP's); its queues and peek work
+            // as for TCP. Its SIOCOUTQ counts the kernel memory its sent bytes still use
+            // while they wait in the peer's receive queue (buffer overhead included), since
+            // a Unix send puts them straight there.
+            if s.kind == SocketKind::TcpStream {
+                snap.tcp_state = sys::tcp_state(sock).ok();
+            }
             snap.recv_queued = sys::recv_queue_len(sock).unwrap_or(0);
             snap.send_queued = sys::send_queue_len(sock).unwrap_or(0);
             // The book's lock is held across the peek so a concurrent auto-recv can't move
@@ -51,8 +57,9 @@ fn snapshot_one(s: &LabSocket, peek_bytes: usize) -> BufferSnapshot {
             snap.recv_spans = trace(&s.book, snap.recv_offset, peek.len() as u64, None);
             snap.recv_peek = Payload(peek);
         }
-        // TODO(unix helper)
-        SocketKind::UnixListener | SocketKind::UnixStream => {}
+        // Its accept queue length is not in any ioctl or getsockopt of a Unix socket (only
+        // netlink's sock_diag reports it), so the snapshot leaves it unknown.
+        SocketKind::UnixListener => {}
         SocketKind::Udp => {
             snap.next_datagram = sys::next_datagram_len(sock).ok().flatten();
             snap.recv_queued = sys::recv_queue_len(sock).unwrap_or(0);

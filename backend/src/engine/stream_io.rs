@@ -10,15 +10,15 @@ use std::time::Duration;
 
 use socklab_shared::Payload;
 use socklab_shared::framing::{self, Framing, Message};
-use socklab_shared::protocol::{Event, SendSpan, SocketId, SocketKind};
+use socklab_shared::protocol::{Event, SendSpan, SocketId};
 use tokio::io::Interest;
 use tokio::time::Instant;
 
-use super::Engine;
 use super::lab_socket::{LabSocket, SharedBook, lock};
 use super::provenance::{describe, external_span};
 use super::step_error::{StepError, StepResult};
 use super::wait::with_wait;
+use super::{Engine, Role};
 use socklab_shared::protocol::ErrorCode;
 
 /// Bytes per `send()` call in a bulk transfer.
@@ -171,7 +171,7 @@ pub fn received_event(
 
 impl Engine {
     fn writable_stream(&self, id: SocketId, call: &str) -> StepResult<&LabSocket> {
-        let s = self.expect_kind(id, SocketKind::TcpStream, call)?;
+        let s = self.expect_kind(id, Role::Stream, call)?;
         if s.write_shut {
             return Err(StepError::wrong(
                 id,
@@ -365,7 +365,7 @@ impl Engine {
         bufsize: u32,
         timeout_ms: Option<u64>,
     ) -> StepResult<Event> {
-        let s = self.manual_receiver(id, SocketKind::TcpStream, "recv()")?;
+        let s = self.manual_receiver(id, Role::Stream, "recv()")?;
         if bufsize == 0 || u64::from(bufsize) > self.policy.max_send_bytes {
             return Err(StepError::refused(
                 format!(

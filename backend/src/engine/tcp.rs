@@ -12,11 +12,11 @@ use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use socklab_shared::protocol::{Event, ShutdownHow, SocketId, SocketKind};
 use tokio::io::Interest;
 
-use super::Engine;
-use super::lab_socket::{LabSocket, lock, register};
+use super::lab_socket::{LabAddr, LabSocket, lock, register};
 use super::step_error::{StepError, StepResult};
 use super::sys;
 use super::wait::with_wait;
+use super::{Engine, Role};
 
 /// How long `connect()` waits for the handshake when the command gives no timeout.
 pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 3_000;
@@ -81,7 +81,7 @@ impl Engine {
         id: SocketId,
         timeout_ms: Option<u64>,
     ) -> StepResult<Event> {
-        let listener = self.expect_kind(id, SocketKind::TcpListener, "accept()")?;
+        let listener = self.expect_kind(id, Role::Listener, "accept()")?;
         if listener.auto.accept {
             return Err(StepError::wrong(
                 id,
@@ -126,18 +126,20 @@ impl Engine {
 
     /// Makes an accepted connection a lab socket and links it to its lab peer, if any.
     fn adopt_accepted(&mut self, listener: SocketId, conn: Socket) -> StepResult<Event> {
+        if self.get(listener)?.kind.is_unix() {
+            return self.adopt_unix_accepted(listener, conn);
+        }
         let local = local_addr(&conn).map_err(|e| StepError::os("getsockname()", &e))?;
         let peer = peer_addr(&conn).map_err(|e| StepError::os("getpeername()", &e))?;
         let id = self.allocate_id();
         let mut lab = LabSocket::new(id, SocketKind::TcpStream, conn, local)
             .map_err(|e| StepError::os("socket setup", &e))?;
-        lab.peer = Some(peer);
+        lab.peer = Some(peer.into());
         // A lab client at the other end? Its local address is our peer and vice versa.
-        if let Some(client) = self
-            .sockets
-            .values_mut()
-            .find(|c| c.kind == SocketKind::TcpStream && c.local == peer && c.peer == Some(local))
-        {
+        let (ours, theirs) = (LabAddr::Ip(local), LabAddr::Ip(peer));
+        if let Some(client) = self.sockets.values_mut().find(|c| {
+            c.kind == SocketKind::TcpStream && c.local == theirs && c.peer.as_ref() == Some(&ours)
+        }) {
             lock(&lab.book).peer = Some(client.book.clone());
             lab.peer_id = Some(client.id);
             lock(&client.book).peer = Some(lab.book.clone());
@@ -197,7 +199,7 @@ impl Engine {
         let id = self.allocate_id();
         let mut lab = LabSocket::new(id, SocketKind::TcpStream, s, local)
             .map_err(|e| StepError::os("socket setup", &e))?;
-        lab.peer = Some(peer);
+        lab.peer = Some(peer.into());
         self.sockets.insert(id, lab);
         tracing::debug!(%id, %local, %peer, "connected");
         Ok(Event::SocketOpened {
@@ -226,13 +228,17 @@ impl Engine {
         }
     }
 
-    /// `getsockname()` / `getpeername()`, read from the kernel now.
+    /// `getsockname()` / `getpeername()`, read from the kernel now. A Unix client without a
+    /// name shows as `(unnamed)`, as in its `socket_opened` event.
     pub(super) fn names(&self, id: SocketId) -> StepResult<Event> {
         let s = self.get(id)?;
-        let local =
-            local_addr(s.socket()).map_err(|e| StepError::os("getsockname()", &e).on(id))?;
-        let peer = match peer_addr(s.socket()) {
-            Ok(p) => Some(p.to_string()),
+        let local = s
+            .socket()
+            .local_addr()
+            .map(|a| LabAddr::of(&a))
+            .map_err(|e| StepError::os("getsockname()", &e).on(id))?;
+        let peer = match s.socket().peer_addr() {
+            Ok(p) => Some(LabAddr::of(&p).to_string()),
             Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => None,
             Err(e) => return Err(StepError::os("getpeername()", &e).on(id)),
         };
@@ -245,7 +251,7 @@ impl Engine {
 
     /// `shutdown(how)`.
     pub(super) fn shutdown(&mut self, id: SocketId, how: ShutdownHow) -> StepResult<Event> {
-        let s = self.expect_kind(id, SocketKind::TcpStream, "shutdown()")?;
+        let s = self.expect_kind(id, Role::Stream, "shutdown()")?;
         let std_how = match how {
             ShutdownHow::Read => std::net::Shutdown::Read,
             ShutdownHow::Write => std::net::Shutdown::Write,
@@ -267,8 +273,12 @@ impl Engine {
             .sockets
             .remove(&id)
             .ok_or_else(|| StepError::unknown(id))?;
-        if s.kind == SocketKind::Udp {
-            self.udp_directory().remove(&s.local);
+        if let (SocketKind::Udp, Some(local)) = (s.kind, s.local.ip()) {
+            self.udp_directory().remove(&local);
+        }
+        if s.kind == SocketKind::UnixListener {
+            // Connections still queued on it are gone with it: nothing will accept them.
+            self.unix.forget_queue(&s.local);
         }
         s.stop_auto().await;
         drop(s);

@@ -7,12 +7,12 @@ use socklab_shared::Payload;
 use socklab_shared::protocol::{Event, SocketId, SocketKind};
 use tokio::io::Interest;
 
-use super::Engine;
 use super::lab_socket::{LabSocket, datagram_origin, lock, remember_datagram};
 use super::step_error::{StepError, StepResult};
 use super::sys;
 use super::tcp::local_addr;
 use super::wait::with_wait;
+use super::{Engine, Role};
 
 impl Engine {
     /// The session's UDP sockets by address, locked.
@@ -61,7 +61,7 @@ impl Engine {
         port: u16,
     ) -> StepResult<Event> {
         let to = self.policy.address(host, port)?;
-        let s = self.expect_kind(id, SocketKind::Udp, "sendto()")?;
+        let s = self.expect_kind(id, Role::Datagram, "sendto()")?;
         if data.len() as u64 > self.policy.max_send_bytes {
             return Err(StepError::refused(
                 format!("{} bytes is more than one send may carry here", data.len()),
@@ -92,7 +92,7 @@ impl Engine {
         bufsize: u32,
         timeout_ms: Option<u64>,
     ) -> StepResult<Event> {
-        let s = self.manual_receiver(id, SocketKind::Udp, "recvfrom()")?;
+        let s = self.manual_receiver(id, Role::Datagram, "recvfrom()")?;
         let wait = self.wait_for(s, timeout_ms);
         let call = format!("recvfrom({bufsize})");
         let (data, real_len, from) = with_wait(&s.fd, Interest::READABLE, wait, &call, |sock| {
@@ -100,7 +100,10 @@ impl Engine {
         })
         .await
         .map_err(|e| e.on(id))?;
-        let origin = datagram_origin(&self.udp, from, s.local);
+        let origin = s
+            .local
+            .ip()
+            .and_then(|l| datagram_origin(&self.udp, from, l));
         Ok(Event::ReceivedFrom {
             socket: id,
             from: from.to_string(),

@@ -58,7 +58,11 @@ pub async fn run_lesson(
                     && let Event::SocketOpened { socket, local, .. } = &env.event
                     && let Some(name) = name_of(template)
                 {
-                    let port = local.rsplit(':').next().unwrap().parse().unwrap();
+                    // A Unix socket's address is a path: it has no port.
+                    let port = local
+                        .rsplit_once(':')
+                        .and_then(|(_, p)| p.parse().ok())
+                        .unwrap_or(0);
                     run.names.insert(
                         name.to_owned(),
                         Named {

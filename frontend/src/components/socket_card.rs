@@ -23,7 +23,6 @@ pub fn SocketCard(id: SocketId) -> impl IntoView {
         (SocketKind::TcpStream, Some(_)) => "accepted",
         (SocketKind::TcpStream, None) => "client",
         (SocketKind::Udp, _) => "udp",
-        // TODO(unix helper)
         (SocketKind::UnixListener, _) => "listener",
         (SocketKind::UnixStream, Some(_)) => "accepted",
         (SocketKind::UnixStream, None) => "client",
@@ -83,11 +82,16 @@ fn CardHeader(v: SocketView, view_of: Memo<Option<SocketView>>) -> impl IntoView
 #[component]
 fn ListenerActions(id: SocketId, view_of: Memo<Option<SocketView>>) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    // The kernel reports a TCP listener's accept queue (TCP_INFO); a Unix listener's is not
+    // reported, and the card says so rather than show a 0 it doesn't know.
     let queued = move || {
-        view_of
-            .get()
-            .and_then(|v| v.snapshot?.accept_queue)
-            .unwrap_or(0)
+        let v = view_of.get()?;
+        let unix = v.kind.is_unix();
+        Some(match v.snapshot.and_then(|s| s.accept_queue) {
+            Some(n) => format!("{n} waiting in the accept queue"),
+            None if unix => "accept queue not reported for Unix sockets".to_owned(),
+            None => "0 waiting in the accept queue".to_owned(),
+        })
     };
     let auto_on = RwSignal::new(false);
     view! {
@@ -101,7 +105,7 @@ fn ListenerActions(id: SocketId, view_of: Memo<Option<SocketView>>) -> impl Into
                 }/>
                 " accept automatically"
             </label>
-            <span class="muted" data-testid="accept-queue">{move || format!("{} waiting in the accept queue", queued())}</span>
+            <span class="muted" data-testid="accept-queue">{queued}</span>
         </div>
     }
 }
@@ -110,7 +114,7 @@ fn ListenerActions(id: SocketId, view_of: Memo<Option<SocketView>>) -> impl Into
 #[component]
 fn ReceiveBuffer(v: SocketView) -> impl IntoView {
     let snap = v.snapshot.clone()?;
-    if snap.kind == SocketKind::TcpListener {
+    if snap.kind.is_listener() {
         return None;
     }
     let title = match snap.kind {

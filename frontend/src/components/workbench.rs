@@ -1,6 +1,7 @@
-//! The workbench: one click each for a TCP server, a TCP client and a UDP socket, with the
-//! course's defaults (a server on 127.0.0.1:9000, a free port when that one is taken), and a
-//! card for every socket.
+//! The workbench: one click each for a TCP server, a TCP client, a UDP socket and a Unix-domain
+//! server and client, with the course's defaults (a server on 127.0.0.1:9000, a free port when
+//! that one is taken; a Unix server on `server.sock`, another name when a live server has
+//! it), and a card for every socket.
 
 use leptos::prelude::*;
 use socklab_shared::protocol::{Command, SocketKind};
@@ -11,6 +12,28 @@ use crate::connection::Lab;
 
 /// The port the course material uses for its servers.
 pub const COURSE_PORT: u16 = 9000;
+
+/// The file name of the first Unix server (the lab puts it in the session's own folder).
+pub const UNIX_SERVER_NAME: &str = "server.sock";
+
+/// The file name of a socket path (`/tmp/socklab-…/server.sock` → `server.sock`).
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A name for a new Unix server: `server.sock`, or `server2.sock`, `server3.sock`… when a
+/// live server already has it (`taken`: the paths of the live Unix listeners). The server
+/// removes an old file of that name before binding (`unlink`), so a closed server's file
+/// left behind doesn't count, but a live server's must not be taken from it.
+pub fn unix_server_name<'a>(taken: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    (1..)
+        .map(|n| match n {
+            1 => UNIX_SERVER_NAME.to_owned(),
+            n => format!("server{n}.sock"),
+        })
+        .find(|name| !taken.clone().into_iter().any(|p| file_name(p) == name))
+        .unwrap_or_else(|| UNIX_SERVER_NAME.to_owned())
+}
 
 #[component]
 pub fn Workbench() -> impl IntoView {
@@ -40,6 +63,40 @@ pub fn Workbench() -> impl IntoView {
             timeout_ms: None,
         });
     };
+    let new_unix_server = move |_| {
+        let listen = |path: String| Command::UnixListen {
+            path,
+            backlog: 5,
+            unlink: true,
+        };
+        let (name, next) = lab.shown.with_untracked(|s| {
+            let live: Vec<&str> = s
+                .sockets
+                .values()
+                .filter(|v| v.kind == SocketKind::UnixListener)
+                .map(|v| v.local.as_str())
+                .collect();
+            let name = unix_server_name(live.iter().copied());
+            let next = unix_server_name(live.iter().copied().chain([name.as_str()]));
+            (name, next)
+        });
+        lab.command_or(listen(name), Some(listen(next)));
+    };
+    let new_unix_client = move |_| {
+        // Connect to the newest Unix server, else to the default name.
+        let path = lab.shown.with_untracked(|s| {
+            s.sockets
+                .values()
+                .rev()
+                .find(|v| v.kind == SocketKind::UnixListener)
+                .map(|v| file_name(&v.local).to_owned())
+                .unwrap_or_else(|| UNIX_SERVER_NAME.to_owned())
+        });
+        lab.command(Command::UnixConnect {
+            path,
+            timeout_ms: None,
+        });
+    };
     let new_udp = move |_| {
         lab.command(Command::UdpBind {
             host: "127.0.0.1".into(),
@@ -55,6 +112,9 @@ pub fn Workbench() -> impl IntoView {
             <button data-testid="new-tcp-server" on:click=new_server>"+ TCP server"</button>
             <button data-testid="new-tcp-client" on:click=new_client>"+ TCP client"</button>
             <button data-testid="new-udp" on:click=new_udp>"+ UDP socket"</button>
+            <button data-testid="new-unix-server" title="an AF_UNIX server: bound to a file path instead of (ip, port)"
+                on:click=new_unix_server>"+ Unix server"</button>
+            <button data-testid="new-unix-client" on:click=new_unix_client>"+ Unix client"</button>
             <button data-testid="snapshot" title="read every socket's buffers from the kernel again (after an outside program sent something)"
                 on:click=move |_| { lab.command(Command::Snapshot); }>"⟳ kernel view"</button>
             <TcpVsUdpButton/>
@@ -67,5 +127,27 @@ pub fn Workbench() -> impl IntoView {
                 <SocketCard id=id/>
             </For>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unix_server_takes_the_first_name_no_live_server_has() {
+        assert_eq!(unix_server_name([]), "server.sock");
+        assert_eq!(
+            unix_server_name(["/tmp/socklab-1-ab/other.sock"]),
+            "server.sock"
+        );
+        assert_eq!(
+            unix_server_name(["/tmp/socklab-1-ab/server.sock"]),
+            "server2.sock"
+        );
+        assert_eq!(
+            unix_server_name(["/tmp/d/server2.sock", "/tmp/d/server.sock"]),
+            "server3.sock"
+        );
     }
 }

@@ -144,6 +144,18 @@ impl<'a> Gen<'a> {
                 lines.push(format!("{tmp}.close()"));
                 (lines, None, Imports::default())
             }
+            Call::UnixBind {
+                name,
+                backlog,
+                unlink,
+            } => {
+                let (lines, imports) = self.unix_failed(&name, Some((backlog, unlink)), &f);
+                (lines, None, imports)
+            }
+            Call::UnixConnect(name) => {
+                let (lines, imports) = self.unix_failed(&name, None, &f);
+                (lines, None, imports)
+            }
             Call::Accept(s) => {
                 let var = self.var(s);
                 let body = vec![format!("{var}.accept()")];
@@ -245,6 +257,7 @@ pub(super) fn exception(f: &Failure) -> (&'static str, String) {
         Some("ETIMEDOUT") => "TimeoutError",
         Some("EAGAIN" | "EWOULDBLOCK" | "EINPROGRESS" | "EALREADY") => "BlockingIOError",
         Some("EINTR") => "InterruptedError",
+        Some("ENOENT") => "FileNotFoundError",
         _ => "OSError",
     };
     let shown = match f.errno {

@@ -5,6 +5,7 @@
 use super::generator::Gen;
 use super::names::tuple_addr;
 use super::sends::{Outgoing, bulk, outgoing_from_bytes, outgoing_from_command};
+use super::unix::file_name;
 use crate::protocol::{Command, ShutdownHow, SocketId};
 
 /// A call that failed, as far as the command or the error message tells.
@@ -20,6 +21,14 @@ pub(super) enum Call {
         reuse: bool,
         backlog: u32,
     },
+    /// A Unix listener's bind (file name, backlog, unlink first).
+    UnixBind {
+        name: String,
+        backlog: u32,
+        unlink: bool,
+    },
+    /// A Unix connect (file name).
+    UnixConnect(String),
     Accept(SocketId),
     Recv(SocketId, u32),
     RecvFrom(SocketId, u32),
@@ -67,6 +76,16 @@ impl Gen<'_> {
                     reuse: false,
                     backlog: 0,
                 },
+                Command::UnixListen {
+                    path,
+                    backlog,
+                    unlink,
+                } => Call::UnixBind {
+                    name: path.clone(),
+                    backlog: *backlog,
+                    unlink: *unlink,
+                },
+                Command::UnixConnect { path, .. } => Call::UnixConnect(path.clone()),
                 Command::Accept { socket, .. } => Call::Accept(*socket),
                 Command::Recv {
                     socket, bufsize, ..
@@ -132,6 +151,17 @@ impl Gen<'_> {
         if let Some(rest) = call.strip_prefix("connect((") {
             let (host, port) = tuple_addr(rest);
             return Call::Connect { host, port };
+        }
+        // A Unix call names its path in quotes: `connect('/tmp/…/server.sock')`.
+        if let Some(rest) = call.strip_prefix("connect('") {
+            return Call::UnixConnect(file_name(rest));
+        }
+        if let Some(rest) = call.strip_prefix("bind('") {
+            return Call::UnixBind {
+                name: file_name(rest),
+                backlog: 5,
+                unlink: false,
+            };
         }
         if let Some(rest) = call.strip_prefix("bind((") {
             let (host, port) = tuple_addr(rest);

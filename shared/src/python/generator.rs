@@ -13,7 +13,7 @@ use super::knowledge::Knowledge;
 use super::program::{Block, Commands, Imports, SocketNames};
 use super::tcp::shut_how;
 use super::threads::by_event;
-use crate::protocol::{AutoBehaviour, Command, Envelope, Event, SocketId, SocketKind};
+use crate::protocol::{AutoBehaviour, Command, Envelope, Event, SocketId};
 
 /// How a Python socket waits, as the generated code has set it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +56,10 @@ pub(super) struct Gen<'a> {
     pub thread_joins: HashMap<usize, Vec<usize>>,
     /// Each socket's automatic behaviours, as last set.
     pub auto: HashMap<SocketId, AutoBehaviour>,
+    /// The Python variables of Unix socket paths, by file name (see `unix`).
+    pub unix_paths: HashMap<String, String>,
+    /// Sockets whose file receiver's loop has been written out once (see `files`).
+    pub files_explained: HashSet<SocketId>,
     pub blocks: Vec<Block>,
 }
 
@@ -83,6 +87,8 @@ impl<'a> Gen<'a> {
             thread_starts: by_event(&know.concurrent, |c| Some(c.start)),
             thread_joins: by_event(&know.concurrent, |c| c.join),
             auto: HashMap::new(),
+            unix_paths: HashMap::new(),
+            files_explained: HashSet::new(),
             blocks: Vec::new(),
         }
     }
@@ -131,8 +137,7 @@ impl<'a> Gen<'a> {
         let history = self.history;
         match &history[i].event {
             Event::Hello { .. } | Event::Pong | Event::Buffers { .. } => {}
-            // TODO(unix/file helpers): the receiver's verdict.
-            Event::FileReceived { .. } => {}
+            Event::FileReceived { socket, .. } => self.file_received(i, *socket),
             Event::SocketOpened {
                 socket,
                 kind,
@@ -140,6 +145,7 @@ impl<'a> Gen<'a> {
                 peer,
                 listener,
             } => self.opened(i, *socket, *kind, local, peer.as_deref(), *listener),
+            Event::Sent { socket, .. } if self.file_chunk(i, *socket) => {}
             Event::Sent {
                 socket,
                 send_no,
@@ -247,7 +253,7 @@ impl<'a> Gen<'a> {
                 let mut lines = vec![format!("print({var}.getsockname())")];
                 if peer.is_some() {
                     lines.push(format!("print({var}.getpeername())"));
-                } else if self.know.kinds.get(socket) == Some(&SocketKind::TcpStream) {
+                } else if self.know.kinds.get(socket).is_some_and(|k| k.is_stream()) {
                     lines.push(format!(
                         "# {var}.getpeername() would raise OSError: [Errno 107] ENOTCONN"
                     ));
@@ -260,6 +266,9 @@ impl<'a> Gen<'a> {
                 let line = format!("# {var}: {}", describe_auto(auto));
                 self.push(i, Some(*socket), vec![line]);
             }
+            Event::Error {
+                message, socket, ..
+            } if self.file_error(i, *socket, message) => {}
             Event::Error {
                 code,
                 message,

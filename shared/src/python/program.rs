@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::files::forget_chunk_threads;
 use super::generator::Gen;
 use super::knowledge::Knowledge;
 use super::sends::Outgoing;
@@ -39,6 +40,8 @@ pub(super) struct Imports {
     pub hashlib: bool,
     pub hmac: bool,
     pub threading: bool,
+    /// `os` and `tempfile`, for Unix socket paths.
+    pub os_tempfile: bool,
 }
 
 impl Imports {
@@ -55,12 +58,14 @@ impl Imports {
     fn lines(blocks: &[&Block]) -> Vec<&'static str> {
         let any = |f: fn(&Imports) -> bool| blocks.iter().any(|b| f(&b.imports));
         [
+            (any(|i| i.os_tempfile), "import os"),
             (true, "import socket"),
             (any(|i| i.struct_), "import struct"),
             (any(|i| i.json), "import json"),
             (any(|i| i.hashlib), "import hashlib"),
             (any(|i| i.hmac), "import hmac"),
             (any(|i| i.threading), "import threading"),
+            (any(|i| i.os_tempfile), "import tempfile"),
         ]
         .into_iter()
         .filter_map(|(used, line)| used.then_some(line))
@@ -112,7 +117,8 @@ impl PythonCode {
     /// The Python for `history`, taking sent bytes and call details from `commands` (by
     /// request number) where they are known.
     pub fn with_commands(history: &[Envelope], commands: &Commands, names: &SocketNames) -> Self {
-        let know = Knowledge::build(history);
+        let mut know = Knowledge::build(history);
+        forget_chunk_threads(&mut know, history, commands);
         let order = know.order(history);
         // A port referred to after its socket closed needs a variable saved while it was open;
         // the first pass finds out which.

@@ -1,6 +1,7 @@
-//! Opening sockets (`bind` and `listen`, `accept`, `connect`, a UDP socket's `bind`) and TCP
-//! sends: `send`/`sendall` of the bytes the command or the receiver tells, a partial `send`
-//! made non-blocking, an automatic answer written as the lab's service computes it.
+//! Opening sockets (`bind` and `listen`, `accept`, `connect`, a UDP socket's `bind`; Unix
+//! sockets in `unix`) and stream sends: `send`/`sendall` of the bytes the command or the
+//! receiver tells, a partial `send` made non-blocking, an automatic answer written as the
+//! lab's service computes it.
 
 use super::errors::exception;
 use super::generator::{Gen, Mode};
@@ -70,8 +71,9 @@ impl Gen<'_> {
                 ));
                 lines.push(format!("{var}.connect(('{peer_ip}', {target}))"));
             }
-            // TODO(unix helper): AF_UNIX sockets.
-            (SocketKind::UnixListener | SocketKind::UnixStream, _) => {}
+            (SocketKind::UnixListener | SocketKind::UnixStream, _) => {
+                return self.unix_opened(i, id, kind, (local, peer), listener);
+            }
             (SocketKind::Udp, _) => {
                 let bind = self.bind_port(true, port);
                 let var = self.open_var(id);

@@ -8,7 +8,9 @@
 //! - `calls`: partial sends, options, shutdown, names and close.
 //! - `errors`: failed calls in `try`/`except`.
 //! - `auto`: automatic behaviours, threads and HMAC answers.
+//! - `files`: file uploads (the chunk loop) and the file receiver's verdicts.
 //! - `names`: Python literals and identifiers.
+//! - `unix`: AF_UNIX sockets and their paths.
 
 use std::collections::HashMap;
 
@@ -22,10 +24,12 @@ use crate::protocol::{
 mod auto;
 mod calls;
 mod errors;
+mod files;
 mod names;
 mod program;
 mod sends;
 mod udp;
+mod unix;
 
 /// A history written by hand: each event with the request number of its command.
 #[derive(Default)]

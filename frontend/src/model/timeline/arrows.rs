@@ -45,7 +45,9 @@ impl Builder {
         }
     }
 
-    /// Pairs the two ends of a TCP connection and draws connect() → accept().
+    /// Pairs the two ends of a TCP or Unix connection and draws connect() → accept(). Ends
+    /// already paired are skipped: every Unix client is `(unnamed)`, and taking the oldest
+    /// unpaired one follows the kernel's first-in, first-out accept queue.
     pub(super) fn connect_arrow(
         &mut self,
         socket: SocketId,
@@ -58,7 +60,9 @@ impl Builder {
         let other = self
             .streams
             .iter()
-            .find(|(_, l, p, _)| l == peer && p.as_deref() == Some(local))
+            .find(|(s, l, p, _)| {
+                l == peer && p.as_deref() == Some(local) && !self.peer.contains_key(s)
+            })
             .map(|(s, _, _, r)| (*s, *r));
         self.streams
             .push((socket, local.to_owned(), Some(peer.to_owned()), row));

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use socklab_shared::protocol::{Envelope, Event, ShutdownHow, SocketId, SocketKind};
+use socklab_shared::protocol::{Envelope, Event, ShutdownHow, SocketId};
 
 use super::labels::{
     auto_set_label, auto_summary_label, call_or_auto, error_title, generic_label, opened_lane,
@@ -102,7 +102,7 @@ impl Builder {
                 l.role = role;
                 l.label = label;
                 l.detail = detail;
-                if *kind == SocketKind::TcpStream {
+                if kind.is_stream() {
                     self.connect_arrow(*socket, local, peer.as_deref(), row, listener.is_some());
                 }
                 let title = match peer {
