@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::compare::ComparePanel;
+use crate::components::file_transfer::FileTransferPanel;
 use crate::components::lesson_player::{Highlights, LessonPlayer};
 use crate::components::python_panel::PythonPanel;
 use crate::components::timeline::Timeline;
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
             </p>
             <ComparePanel/>
             <Workbench/>
+            <FileTransferPanel/>
             <PythonPanel/>
             <Timeline/>
         </main>

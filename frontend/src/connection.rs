@@ -5,12 +5,17 @@
 //! [`reconnect_delay`]. The JavaScript callbacks of the current socket are kept alive in a
 //! thread-local slot and dropped only when the next attempt replaces them, never from inside a
 //! callback (dropping a running wasm-bindgen closure is an error).
+//!
+//! Events are applied in batches (`inbox::deliver`), so the page renders once per batch rather
+//! than once per event; [`Lab::ask`] sends a command and awaits its answer, for code that
+//! must wait for one step before the next (a file upload's chunks).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use socklab_shared::protocol::{Command, Envelope, Event, Request};
+use socklab_shared::Payload;
+use socklab_shared::protocol::{Command, Envelope, ErrorCode, Event, Limits, Request};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -18,12 +23,17 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 use crate::link::{LinkStatus, ServerInfo, reconnect_delay, ws_url};
 use crate::model::lab_state::LabState;
 use crate::model::script::{Named, ScriptRun};
+use inbox::{answer_waiter, deliver, fail_waiters, forget_waiters};
+
+mod inbox;
 
 /// The page's view of the backend, as signals.
 #[derive(Clone, Copy)]
 pub struct Lab {
     pub status: RwSignal<LinkStatus>,
     pub server: RwSignal<Option<ServerInfo>>,
+    /// The limits the server announced in its hello (largest send, largest message...).
+    pub limits: RwSignal<Option<Limits>>,
     /// The most recent error event's message, for the status bar.
     pub last_error: RwSignal<Option<String>>,
     /// Every event of this connection, in order (the timeline's history).
@@ -59,6 +69,7 @@ impl Lab {
         Lab {
             status: RwSignal::new(LinkStatus::Connecting),
             server: RwSignal::new(None),
+            limits: RwSignal::new(None),
             last_error: RwSignal::new(None),
             history,
             live,
@@ -92,6 +103,25 @@ impl Lab {
         })
     }
 
+    /// Sends `command` and waits for its answer: the events carrying its request number, up
+    /// to the snapshot that ends every step (the snapshot itself is left out). `None` when the
+    /// link is down or drops first. For code that must wait for one step before the next,
+    /// like a file upload's chunks (flow control: one chunk in flight at a time).
+    pub async fn ask(&self, command: Command) -> Option<Vec<Event>> {
+        self.cursor.set(None);
+        let req = self.next_req.get_untracked() + 1;
+        self.next_req.set(req);
+        let answer = inbox::wait_for(req);
+        if !self.send(&Request {
+            req: Some(req),
+            command,
+        }) {
+            inbox::forget(req);
+            return None;
+        }
+        answer.await.ok()
+    }
+
     /// Starts running `run`; its commands go out one at a time as answers come back.
     pub fn run_script(&self, run: ScriptRun) {
         self.script.set(Some(run));
@@ -118,8 +148,29 @@ impl Lab {
     /// Sends a command; returns false when the link is down.
     pub fn send(&self, request: &Request) -> bool {
         if let Some(req) = request.req {
+            // A file's later chunks are not kept: a 100 MB upload would stay in the page. The
+            // Python panel writes one chunk loop from the first chunk (its length is the
+            // chunk size) and the later ones' offsets.
+            let kept = match &request.command {
+                Command::SendFileChunk {
+                    socket,
+                    name,
+                    offset,
+                    total,
+                    timeout_ms,
+                    ..
+                } if *offset > 0 => Command::SendFileChunk {
+                    socket: *socket,
+                    data: Payload::default(),
+                    name: name.clone(),
+                    offset: *offset,
+                    total: *total,
+                    timeout_ms: *timeout_ms,
+                },
+                other => other.clone(),
+            };
             self.sent.update(|sent| {
-                sent.insert(req, request.command.clone());
+                sent.insert(req, kept);
             });
         }
         CURRENT.with(|slot| match slot.borrow().as_ref() {
@@ -141,6 +192,19 @@ impl Lab {
                 self.command(fallback);
                 return;
             }
+        }
+        match (envelope.req, &envelope.event) {
+            (Some(req), event) => answer_waiter(req, event),
+            // The server could not read a request (too large, not JSON), so it can't say
+            // which: every command awaited gets the error rather than waiting forever.
+            (
+                None,
+                Event::Error {
+                    code: ErrorCode::MessageTooLarge | ErrorCode::BadMessage,
+                    ..
+                },
+            ) => fail_waiters(&envelope.event),
+            _ => {}
         }
         if matches!(envelope.event, Event::Hello { .. }) {
             // A new connection is a new session: the server forgot the old sockets.
@@ -172,11 +236,14 @@ impl Lab {
             Event::Hello {
                 protocol_version,
                 server_version,
-                ..
-            } => self.server.set(Some(ServerInfo {
-                protocol_version,
-                server_version,
-            })),
+                limits,
+            } => {
+                self.limits.set(Some(limits));
+                self.server.set(Some(ServerInfo {
+                    protocol_version,
+                    server_version,
+                }))
+            }
             Event::Error { message, .. } => self.last_error.set(Some(message)),
             _ => {}
         }
@@ -228,7 +295,7 @@ fn open(lab: Lab, attempt: u32) {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         if let Some(text) = e.data().as_string() {
             match Envelope::parse(&text) {
-                Ok(env) => lab.apply(env),
+                Ok(env) => deliver(lab, env),
                 Err(err) => lab.last_error.set(Some(format!(
                     "the server sent something this page can't read: {err}"
                 ))),
@@ -243,6 +310,7 @@ fn open(lab: Lab, attempt: u32) {
             attempt + 1
         };
         lab.status.set(LinkStatus::Disconnected);
+        forget_waiters();
         retry_later(lab, next);
     });
     socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));

@@ -5,8 +5,10 @@
 use leptos::prelude::*;
 use socklab_shared::protocol::SocketId;
 
+use super::chat_view::ChatView;
 use super::stream_actions::{FRAMINGS, framing_for};
 use crate::connection::Lab;
+use crate::model::chat_view;
 use crate::model::decoder_view::{DecodedMessage, DecoderView as View, decode_received};
 use crate::model::input::{Encoding, decode_display, show_controls};
 
@@ -60,6 +62,12 @@ fn Decoded(v: View, encoding: Encoding) -> impl IntoView {
         if v.messages.len() == 1 { "" } else { "s" },
     );
     let count = v.messages.len();
+    // Messages that are chat JSON ({"from", "to", "text"}) also read as a conversation.
+    let chat: Vec<_> = v
+        .messages
+        .iter()
+        .filter_map(|m| chat_view::parse(&m.body))
+        .collect();
     let partial = v.partial_text().map(|text| {
         let have = hex(&v.pending);
         view! {
@@ -72,6 +80,7 @@ fn Decoded(v: View, encoding: Encoding) -> impl IntoView {
     view! {
         <div class="decoded" data-testid="decoded" data-messages=count>
             <div class="muted">{heading}</div>
+            <ChatView lines=chat/>
             <ol class="decoded-list">
                 {v.messages
                     .into_iter()

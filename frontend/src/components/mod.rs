@@ -8,13 +8,17 @@
 //! - [`buffer_strip`]: bytes as coloured cells (hex + characters), one colour per send.
 //! - [`compare`]: the "TCP vs UDP" button and the side-by-side panel of its results.
 //! - [`decoder_view`]: the receiver's decoder: whole messages and the frame still arriving.
+//! - [`chat_view`]: decoded chat messages, one colour per user, with a legend.
+//! - [`file_transfer`]: send a file (chosen or generated) with the course's md5-checked upload.
 //! - [`timeline`]: the session as a sequence diagram, with step / play controls.
 //! - [`python_panel`]: the session as the course's Python code, ready to copy and run.
 
 pub mod auto_controls;
 pub mod buffer_strip;
+pub mod chat_view;
 pub mod compare;
 pub mod decoder_view;
+pub mod file_transfer;
 pub mod lesson_player;
 pub mod python_panel;
 pub mod socket_card;

@@ -173,6 +173,9 @@ fn EncodingSelect(encoding: RwSignal<Encoding>) -> impl IntoView {
     }
 }
 
+/// Most characters of a recv result shown as text.
+const MAX_TEXT_CHARS: usize = 2048;
+
 /// A recv result as text in this side's encoding, warning when some bytes are not whole
 /// characters (a multi-byte character split between two recv calls, or the wrong encoding).
 #[component]
@@ -180,10 +183,17 @@ fn AsText(bytes: Vec<u8>, encoding: RwSignal<Encoding>) -> impl IntoView {
     move || {
         let enc = encoding.get();
         let (text, bad) = decode_display(&bytes, enc);
+        let mut shown = show_controls(&text);
+        // A 64 KB auto-recv of file bytes would be one huge line the browser lays out again on
+        // every event (it froze 100 MB uploads); the start says what the bytes are.
+        if let Some((cut, _)) = shown.char_indices().nth(MAX_TEXT_CHARS) {
+            shown.truncate(cut);
+            shown.push_str(" …");
+        }
         view! {
             <div class="as-text" data-testid="recv-text">
                 <span class="muted">{format!("as text ({}): ", enc.label())}</span>
-                <q class="text" class:bad=bad data-testid="recv-text-value">{show_controls(&text)}</q>
+                <q class="text" class:bad=bad data-testid="recv-text-value">{shown}</q>
                 {bad.then(|| view! {
                     <span class="warn" data-testid="recv-text-warning">
                         {format!(" \u{fffd} = bytes that are not a whole {} character: a character split between recv calls, or text sent in another encoding", enc.label())}

@@ -8,12 +8,16 @@
 //! - [`script`]: command sequences with named sockets (demos, lessons).
 //! - [`demos`]: the one-click demo scripts (TCP vs UDP) and what their results show.
 //! - [`decoder_view`]: a receiver's frame decoder replayed over its recv results.
+//! - [`chat_view`]: decoded chat messages as "from → to: text", one colour per user.
+//! - [`file_transfer`]: a file upload (length, JSON header, chunks) and its md5 verdict.
 //! - [`timeline`]: the history as a sequence diagram (lanes, rows, send → recv arrows) and
 //!   the stops of the step controls.
 
 pub mod byte_cells;
+pub mod chat_view;
 pub mod decoder_view;
 pub mod demos;
+pub mod file_transfer;
 pub mod input;
 pub mod lab_state;
 pub mod lesson_player;

@@ -1,0 +1,244 @@
+//! The file-transfer panel (experiment 13): pick a connection and a file (chosen, or generated
+//! at a picked size), and watch the course's upload protocol run on real sockets: the
+//! receiving end becomes a file server, the page hashes the file, sends
+//! `struct.pack('i', n)` + the JSON header, then the file in chunks, and the receiver's md5
+//! verdict comes back.
+//!
+//! Staying responsive with 100 MB: the file is read (or generated) one chunk at a time, twice
+//! (to hash, to send), and the page yields to the browser between chunks. One chunk is in
+//! flight at a time ([`Lab::ask`] waits for its answer): that is the flow control, so the
+//! WebSocket never holds more than a chunk. Chunk bytes are not kept in the page (`sent`
+//! events carry counts, the page's record of commands drops later chunks' bytes), the
+//! receiver reports small recvs ([`RECEIVER_BUFSIZE`]), and the page applies the events that
+//! pile up while it draws in one batch (see `connection`).
+//!
+//! [`Lab::ask`]: crate::connection::Lab::ask
+//! [`RECEIVER_BUFSIZE`]: crate::model::file_transfer::RECEIVER_BUFSIZE
+
+mod upload;
+
+use leptos::html::Input;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use socklab_shared::protocol::SocketId;
+
+use crate::connection::Lab;
+use crate::model::file_transfer::{
+    Phase, SIZES, Transfer, body_received, find_verdict, human, percent, received_upto,
+    stream_pairs,
+};
+use upload::{Source, now_ms, run};
+
+/// "socket 2 (client 127.0.0.1:40000) → socket 3 (accepted)" for every connection that can
+/// carry a file, keyed "2-3".
+fn pair_options(lab: Lab) -> Vec<(String, (SocketId, SocketId), String)> {
+    lab.live.with(|s| {
+        let role = |id: &SocketId| match s.sockets.get(id) {
+            Some(v) if v.listener.is_some() => format!("accepted {}", v.local),
+            Some(v) => format!("client {}", v.local),
+            None => String::new(),
+        };
+        stream_pairs(s)
+            .into_iter()
+            .map(|(a, b)| {
+                let label = format!("{a} ({}) → {b} ({})", role(&a), role(&b));
+                (format!("{}-{}", a.0, b.0), (a, b), label)
+            })
+            .collect()
+    })
+}
+
+#[component]
+pub fn FileTransferPanel() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let pairs = Memo::new(move |_| pair_options(lab));
+    let chosen_pair = RwSignal::new(String::new());
+    // The chosen connection, or the first one (a client sending to its server).
+    let pair = move || {
+        pairs.with(|p| {
+            p.iter()
+                .find(|(k, _, _)| *k == chosen_pair.get())
+                .or(p.first())
+                .map(|(k, ids, _)| (k.clone(), *ids))
+        })
+    };
+    let size = RwSignal::new(SIZES[3].0.to_string());
+    let input = NodeRef::<Input>::new();
+    let transfer = RwSignal::new(None::<Transfer>);
+    let busy = move || {
+        transfer.with(|t| {
+            t.as_ref().is_some_and(|t| {
+                matches!(t.phase, Phase::Preparing | Phase::Hashing | Phase::Sending)
+            })
+        })
+    };
+    let problem = RwSignal::new(None::<String>);
+
+    let send = move |_| {
+        let Some((_, ids)) = pair() else { return };
+        let source = if size.get_untracked() == "file" {
+            match input
+                .get_untracked()
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0))
+            {
+                Some(f) => Source::Chosen(f),
+                None => {
+                    problem.set(Some("choose a file first".into()));
+                    return;
+                }
+            }
+        } else {
+            Source::Generated(size.get_untracked().parse().unwrap_or(SIZES[0].0))
+        };
+        problem.set(None);
+        let start = lab.history.with_untracked(Vec::len);
+        transfer.set(Some(Transfer::new(
+            source.name(),
+            source.total(),
+            ids,
+            start,
+        )));
+        spawn_local(run(lab, transfer, ids, source));
+    };
+
+    // The receiver's verdict, from the events after the transfer began.
+    Effect::new(move |_| {
+        let Some((start, receiver)) = transfer.with(|t| {
+            t.as_ref()
+                .filter(|t| t.verdict.is_none())
+                .map(|t| (t.history_start, t.receiver))
+        }) else {
+            return;
+        };
+        let found = lab
+            .history
+            .with(|h| find_verdict(h.get(start..).unwrap_or_default(), receiver));
+        if let Some(v) = found {
+            transfer.update(|t| t.iter_mut().for_each(|t| t.judge(v.clone(), now_ms())));
+        }
+    });
+    // How far the receiver got, from its auto-recv reports (stream offsets).
+    let received = Memo::new(move |_| {
+        let (start, receiver, body, total, done) = transfer.with(|t| {
+            t.as_ref().map(|t| {
+                (
+                    t.history_start,
+                    t.receiver,
+                    t.body_offset,
+                    t.total,
+                    t.verdict.is_some(),
+                )
+            })
+        })?;
+        if done {
+            return Some(total);
+        }
+        let upto = lab
+            .history
+            .with(|h| received_upto(h.get(start..).unwrap_or_default(), receiver));
+        Some(body_received(upto, body, total))
+    });
+
+    let phase_key = move || transfer.with(|t| t.as_ref().map_or("idle", |t| t.phase.key()));
+    view! {
+        <section class="file-panel" data-testid="file-panel" data-phase=phase_key>
+            <h2>"📁 Send a file"</h2>
+            <p class="hint">
+                "Experiment 13's upload: "<code>"struct.pack('i', len(header))"</code>", the JSON header "
+                <code>"{filename, size, md5}"</code>", then the file in chunks of at most 1 MB, each with "
+                <code>"sendall()"</code>". The other end of the connection becomes the file server and checks the md5."
+            </p>
+            {move || pairs.with(Vec::is_empty).then(|| view! {
+                <p class="muted" data-testid="file-no-connection">
+                    "Make a connection first: + TCP server, + TCP client, then accept() on the server."
+                </p>
+            })}
+            <div class="actions">
+                <label>"connection "
+                    <select data-testid="file-sender" on:change=move |ev| chosen_pair.set(event_target_value(&ev))>
+                        {move || {
+                            let current = pair().map(|(k, _)| k);
+                            pairs.get().into_iter().map(|(key, _, label)| {
+                                let selected = current.as_deref() == Some(key.as_str());
+                                view! { <option value=key selected=selected>{label}</option> }
+                            }).collect_view()
+                        }}
+                    </select>
+                </label>
+                <label>"file "
+                    <select data-testid="file-size" prop:value=size on:change=move |ev| size.set(event_target_value(&ev))>
+                        {SIZES.iter().map(|(bytes, label)| view! {
+                            <option value=bytes.to_string()>{format!("generated, {label}")}</option>
+                        }).collect_view()}
+                        <option value="file">"the file chosen here →"</option>
+                    </select>
+                </label>
+                <input type="file" data-testid="file-input" node_ref=input
+                    on:change=move |_| size.set("file".into())/>
+                <button data-testid="file-send" on:click=send
+                    prop:disabled=move || busy() || pair().is_none()>"📤 send the file"</button>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="error">{p}</p> })}
+            {move || transfer.get().map(|t| view! { <Status t=t received=received.get().unwrap_or(0)/> })}
+        </section>
+    }
+}
+
+/// The transfer's phase, progress bars, speed and verdict.
+#[component]
+fn Status(t: Transfer, received: u64) -> impl IntoView {
+    let now = now_ms();
+    let speed = t.throughput(now).map(|mbs| {
+        let secs = (t.finished_ms.unwrap_or(now) - t.send_started_ms.unwrap_or(now)) / 1000.0;
+        view! {
+            <span data-testid="file-throughput" data-ms=format!("{:.0}", secs * 1000.0)>
+                {format!("{mbs:.1} MB/s · {secs:.2} s since the header went")}
+            </span>
+        }
+    });
+    let verdict = t.verdict.clone().map(|v| {
+        let ok = t.phase == Phase::Verified;
+        let said = if ok {
+            "verified ✓ the md5 of what arrived is the md5 in the header"
+        } else {
+            "MISMATCH ✗ the bytes that arrived are not the file the header describes"
+        };
+        view! {
+            <div class="file-verdict" class:ok=ok class:bad=!ok data-testid="file-verdict">
+                <strong>{said}</strong>
+                <dl>
+                    <dt>"md5 in the header (the sender's)"</dt>
+                    <dd><code data-testid="file-md5-expected">{v.md5_expected}</code></dd>
+                    <dt>"md5 of the bytes that arrived (the receiver's)"</dt>
+                    <dd><code data-testid="file-md5-actual">{v.md5_actual}</code></dd>
+                    <dt>"the receiver read"</dt>
+                    <dd>{format!("{} of {:?} in {:.2} s", human(v.size), v.filename, v.elapsed_us as f64 / 1e6)}</dd>
+                </dl>
+            </div>
+        }
+    });
+    view! {
+        <div class="file-status">
+            <div class="file-phase" data-testid="file-phase">{t.phase.label()}</div>
+            <div class="muted">{format!("{} · {} ({} bytes)", t.name, human(t.total), t.total)}</div>
+            <Bar label="md5 computed" testid="file-hash-progress" done=t.hashed total=t.total/>
+            <Bar label="sent (accepted by the sender's kernel)" testid="file-progress" done=t.accepted total=t.total/>
+            <Bar label="arrived at the receiver" testid="file-received" done=received total=t.total/>
+            {speed}
+            {verdict}
+        </div>
+    }
+}
+
+#[component]
+fn Bar(label: &'static str, testid: &'static str, done: u64, total: u64) -> impl IntoView {
+    let pct = percent(done, total);
+    view! {
+        <div class="file-bar" data-testid=testid data-done=done data-total=total>
+            <span class="file-bar-label">{label}</span>
+            <span class="file-bar-track"><span class="file-bar-fill" style=format!("width: {pct}%")></span></span>
+            <span class="file-bar-text">{format!("{} of {} ({pct}%)", human(done), human(total))}</span>
+        </div>
+    }
+}

@@ -1,0 +1,188 @@
+//! Running one upload: the bytes (a chosen file read a slice at a time, or generated), the
+//! md5 pass, the header, and the chunks, each one sent only after the previous one's answer.
+
+use leptos::prelude::*;
+use md5::{Digest, Md5};
+use socklab_shared::Payload;
+use socklab_shared::protocol::{AutoBehaviour, Command, EchoMode, Event, SocketId};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::File;
+
+use crate::connection::Lab;
+use crate::model::file_transfer::{
+    MAX_CHUNK, Phase, RECEIVER_BUFSIZE, Transfer, chunk_size, chunks, generated_chunk,
+    header_framing, header_json, hex_digest, human,
+};
+
+/// Where the file's bytes come from.
+#[derive(Clone)]
+pub(super) enum Source {
+    /// Pseudo-random bytes of this size (see [`crate::model::file_transfer::generate`]).
+    Generated(u64),
+    /// A file from the lecturer's computer, read a slice at a time.
+    Chosen(File),
+}
+
+impl Source {
+    pub(super) fn total(&self) -> u64 {
+        match self {
+            Source::Generated(n) => *n,
+            Source::Chosen(f) => f.size() as u64,
+        }
+    }
+
+    pub(super) fn name(&self) -> String {
+        match self {
+            Source::Generated(n) => format!("random-{}.bin", human(*n).replace(".0 ", "")),
+            Source::Chosen(f) => f.name(),
+        }
+    }
+
+    /// The bytes at `offset..offset + len`.
+    async fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>, String> {
+        match self {
+            Source::Generated(_) => Ok(generated_chunk(offset, len)),
+            Source::Chosen(f) => {
+                let slice = f
+                    .slice_with_f64_and_f64(offset as f64, (offset + len) as f64)
+                    .map_err(|_| "the browser could not slice the file".to_owned())?;
+                let buf = JsFuture::from(slice.array_buffer())
+                    .await
+                    .map_err(|_| "the browser could not read the file".to_owned())?;
+                Ok(js_sys::Uint8Array::new(&buf).to_vec())
+            }
+        }
+    }
+}
+
+/// Lets the browser paint and handle clicks before the next chunk (a `setTimeout(0)`).
+async fn yield_now() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+pub(super) fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+const LINK_DOWN: &str = "the link to the lab dropped";
+
+/// The `sent` answer's (stream offset, accepted, requested), or the error the step gave.
+fn sent_of(answer: Option<Vec<Event>>) -> Result<(u64, u64, u64), String> {
+    let events = answer.ok_or(LINK_DOWN)?;
+    for e in &events {
+        match e {
+            Event::Error { message, .. } => return Err(message.clone()),
+            Event::Sent {
+                stream_offset,
+                accepted,
+                requested,
+                ..
+            } if accepted < requested => {
+                return Err(format!(
+                    "sendall() stopped after {accepted} of {requested} bytes (at stream offset {stream_offset})"
+                ));
+            }
+            Event::Sent {
+                stream_offset,
+                accepted,
+                requested,
+                ..
+            } => return Ok((*stream_offset, *accepted, *requested)),
+            _ => {}
+        }
+    }
+    Err("the lab did not report the send".into())
+}
+
+/// Applies a change to the transfer in progress.
+type Change<'a> = &'a dyn Fn(&dyn Fn(&mut Transfer));
+
+/// Runs one transfer to the end, recording every step in `t`.
+pub(super) async fn run(
+    lab: Lab,
+    t: RwSignal<Option<Transfer>>,
+    ids: (SocketId, SocketId),
+    source: Source,
+) {
+    let update = move |f: &dyn Fn(&mut Transfer)| t.update(|t| t.iter_mut().for_each(f));
+    if let Err(why) = steps(lab, &update, ids, &source).await {
+        update(&|t| t.fail(why.clone()));
+    }
+}
+
+async fn steps(
+    lab: Lab,
+    update: Change<'_>,
+    (sender, receiver): (SocketId, SocketId),
+    source: &Source,
+) -> Result<(), String> {
+    let (total, name) = (source.total(), source.name());
+
+    // The receiving end becomes the course's file server.
+    let auto = AutoBehaviour {
+        recv: true,
+        echo: EchoMode::FileReceiver,
+        bufsize: RECEIVER_BUFSIZE,
+        accept: false,
+    };
+    let answer = lab
+        .ask(Command::SetAuto {
+            socket: receiver,
+            auto,
+        })
+        .await
+        .ok_or(LINK_DOWN)?;
+    if let Some(Event::Error { message, .. }) =
+        answer.iter().find(|e| matches!(e, Event::Error { .. }))
+    {
+        return Err(message.clone());
+    }
+    update(&|t| t.advance(Phase::Preparing, Phase::Hashing));
+
+    // The header carries the md5, so the whole file is hashed before the first byte goes.
+    let mut md5 = Md5::new();
+    for (offset, len) in chunks(total, MAX_CHUNK) {
+        md5.update(source.read(offset, len).await?);
+        update(&|t| t.hashed = offset + len);
+        yield_now().await;
+    }
+    let digest = hex_digest(&md5.finalize());
+    update(&|t| t.md5 = Some(digest.clone()));
+
+    // struct.pack('i', len(header)) + header, in one sendall.
+    let header = header_json(&name, total, &digest);
+    let (offset, _, wire_len) = sent_of(
+        lab.ask(Command::SendAll {
+            socket: sender,
+            data: Payload(header),
+            framing: header_framing(),
+            header: None,
+            timeout_ms: None,
+        })
+        .await,
+    )?;
+    update(&|t| t.header_sent(offset, wire_len, now_ms()));
+
+    // The body, one sendall per chunk, the next only once the previous one was accepted.
+    let size = chunk_size(lab.limits.get_untracked().as_ref());
+    for (offset, len) in chunks(total, size) {
+        let data = source.read(offset, len).await?;
+        sent_of(
+            lab.ask(Command::SendFileChunk {
+                socket: sender,
+                data: Payload(data),
+                name: name.clone(),
+                offset,
+                total,
+                timeout_ms: None,
+            })
+            .await,
+        )?;
+        update(&|t| t.chunk_accepted(len));
+    }
+    update(&|t| t.advance(Phase::Sending, Phase::WaitingVerdict));
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! A file upload over a lab TCP connection (experiment 13), as plain Rust.
+//!
+//! The course's protocol: `struct.pack('i', n)` (4 bytes, little-endian, signed), then an
+//! `n`-byte JSON header `{"filename", "size", "md5"}`, then `size` bytes of file. The sender
+//! must know the MD5 before the first byte goes, so the file is read twice: once to hash it,
+//! once to send it, a chunk at a time both times (100 MB never sits in the page at once).
+//!
+//! This module holds what does not need a browser: which connections can carry a file, the
+//! header bytes, the chunk plan, the generated test files, the phases of a transfer and the
+//! progress maths. The component drives it and does the I/O.
+
+use socklab_shared::framing::{Framing, LengthPrefix};
+use socklab_shared::protocol::{Limits, SocketId, SocketKind};
+
+use super::lab_state::LabState;
+
+mod transfer;
+pub use transfer::{Phase, Transfer, Verdict, body_received, find_verdict, received_upto};
+
+/// The largest chunk the page sends in one command: 1 MiB, as the course's chunked upload.
+pub const MAX_CHUNK: u64 = 1 << 20;
+
+/// The receiving end's `recv(bufsize)`. Small on purpose: while a transfer is slow enough,
+/// auto-recv reports each recv to the page with its bytes (up to 30 a second), and 64 KB
+/// reports would ship more bytes to the page than the file itself moves, keeping the page too
+/// busy to send the next chunk. With 4 KB recvs the reports stay small, and a fast transfer
+/// makes enough recvs that the server sums them up instead.
+pub const RECEIVER_BUFSIZE: u32 = 4096;
+
+/// The sizes a generated file can have: `<option>` value (bytes) and label.
+pub const SIZES: [(u64, &str); 4] = [
+    (1 << 10, "1 KB"),
+    (1 << 20, "1 MB"),
+    (10 << 20, "10 MB"),
+    (100 << 20, "100 MB"),
+];
+
+/// The seed of generated files: the same size always gives the same bytes (and MD5).
+pub const SEED: u64 = 13;
+
+/// The chunk size: 1 MiB, or less when the server allows less in one send, or in one
+/// WebSocket message (data travels base64-encoded: 4 characters per 3 bytes, plus the JSON).
+pub fn chunk_size(limits: Option<&Limits>) -> u64 {
+    let Some(l) = limits else {
+        return MAX_CHUNK;
+    };
+    let by_message = l.max_message_bytes.saturating_sub(1024) / 4 * 3;
+    MAX_CHUNK.min(l.max_send_bytes).min(by_message).max(1)
+}
+
+/// `(offset, length)` of each chunk of a `total`-byte file, in order. An empty file has none.
+pub fn chunks(total: u64, chunk: u64) -> impl Iterator<Item = (u64, u64)> {
+    let chunk = chunk.max(1);
+    (0..total.div_ceil(chunk)).map(move |i| {
+        let offset = i * chunk;
+        (offset, chunk.min(total - offset))
+    })
+}
+
+/// The JSON header, compact, in the course's key order: `{"filename":…,"size":…,"md5":…}`.
+pub fn header_json(filename: &str, size: u64, md5: &str) -> Vec<u8> {
+    let s = |v: &str| serde_json::Value::from(v).to_string();
+    format!(
+        "{{\"filename\":{},\"size\":{size},\"md5\":{}}}",
+        s(filename),
+        s(md5)
+    )
+    .into_bytes()
+}
+
+/// The header's framing: `struct.pack('i', len(header))` before it. The length field is 4
+/// bytes, so the header's wire length is `4 + len`.
+pub fn header_framing() -> Framing {
+    Framing::LengthPrefixed {
+        prefix: LengthPrefix::PYTHON_NATIVE_I,
+        max_len: 1 << 16,
+    }
+}
+
+/// An MD5 digest as `hashlib.md5(...).hexdigest()` writes it.
+pub fn hex_digest(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes at `offset..offset + buf.len()` of the generated file: pseudo-random, so MD5 is
+/// meaningful, and computable from any offset, so a chunk is made only when it is needed.
+/// Byte `i` is byte `i % 8` (little-endian) of `splitmix64(seed + i / 8)`.
+pub fn generate(seed: u64, offset: u64, buf: &mut [u8]) {
+    let (mut pos, mut i) = (offset, 0);
+    // A word at a time: 100 MB is made twice (to hash, to send), so this loop matters.
+    while i < buf.len() {
+        let word = splitmix64(seed.wrapping_add(pos / 8)).to_le_bytes();
+        let start = (pos % 8) as usize;
+        let n = (8 - start).min(buf.len() - i);
+        buf[i..i + n].copy_from_slice(&word[start..start + n]);
+        i += n;
+        pos += n as u64;
+    }
+}
+
+/// SplitMix64: a tiny, well-mixed pseudo-random function of a counter.
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The generated chunk at `offset` of `len` bytes.
+pub fn generated_chunk(offset: u64, len: u64) -> Vec<u8> {
+    let mut buf = vec![0; len as usize];
+    generate(SEED, offset, &mut buf);
+    buf
+}
+
+/// The connected lab TCP sockets whose peer is also a lab socket: `(sender, receiver)`.
+/// Clients come first, so the default is "the client uploads to the server".
+pub fn stream_pairs(state: &LabState) -> Vec<(SocketId, SocketId)> {
+    let streams: Vec<_> = state
+        .sockets
+        .values()
+        .filter(|v| v.kind == SocketKind::TcpStream)
+        .collect();
+    let mut pairs: Vec<_> = streams
+        .iter()
+        .filter_map(|s| {
+            let peer = s.peer.as_deref()?;
+            let r = streams
+                .iter()
+                .find(|r| r.local == peer && r.peer.as_deref() == Some(s.local.as_str()))?;
+            Some((s.listener.is_some(), s.id, r.id))
+        })
+        .collect();
+    pairs.sort();
+    pairs.into_iter().map(|(_, s, r)| (s, r)).collect()
+}
+
+/// Whole percent of `done` out of `total` (an empty file is done at once).
+pub fn percent(done: u64, total: u64) -> u64 {
+    (done.min(total) * 100).checked_div(total).unwrap_or(100)
+}
+
+/// "37.5 MB": bytes in the units a lecturer says (MB = 2^20 bytes, like the size picker).
+pub fn human(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
+}
+
+#[cfg(test)]
+mod tests;
