@@ -62,6 +62,41 @@ pub struct Browser {
     _profile: super::support::TempDir,
 }
 
+/// A test that panics drops its `Browser` without ending the WebDriver session: chromedriver is
+/// killed (`kill_on_drop`), but the Chromium it started would outlive it. Every Chromium process
+/// of this browser runs with our private `--user-data-dir`, so those are found in /proc and
+/// stopped; nothing else is touched.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let marker = format!("--user-data-dir={}", self._profile.0.display());
+        let Ok(procs) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for entry in procs.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok())
+            else {
+                continue;
+            };
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+                continue;
+            };
+            if cmdline
+                .split(|b| *b == 0)
+                .any(|arg| arg == marker.as_bytes())
+            {
+                // SAFETY: kill(2) with a pid read from /proc has no memory-safety effects;
+                // at worst the process is already gone and the call fails with ESRCH.
+                unsafe {
+                    libc::kill(pid, libc::SIGKILL);
+                }
+            }
+        }
+    }
+}
+
 impl Browser {
     pub async fn start() -> Self {
         let port = free_port();
