@@ -176,9 +176,8 @@ impl Engine {
                 backlog,
                 unlink,
             } => self.unix_listen(&path, backlog, unlink).map(|e| vec![e]),
-            UnixConnect { path, timeout_ms } => {
-                self.unix_connect(&path, timeout_ms).map(|e| vec![e])
-            }
+            // A Unix connect never waits (see `unix_connect`), so its timeout is unused.
+            UnixConnect { path, .. } => self.unix_connect(&path).map(|e| vec![e]),
             SetAuto { socket, auto } => self.set_auto(socket, auto).await,
             GetNames { socket } => self.names(socket).map(|e| vec![e]),
         }

@@ -29,6 +29,17 @@ fn new_socket() -> StepResult<Socket> {
         .map_err(|e| StepError::os("socket(AF_UNIX, SOCK_STREAM)", &e))
 }
 
+/// `getsockname()` and `getpeername()` of a connected Unix socket, in the lab's terms.
+fn both_names(s: &Socket) -> StepResult<(LabAddr, LabAddr)> {
+    let local = s
+        .local_addr()
+        .map_err(|e| StepError::os("getsockname()", &e))?;
+    let peer = s
+        .peer_addr()
+        .map_err(|e| StepError::os("getpeername()", &e))?;
+    Ok((LabAddr::of(&local), LabAddr::of(&peer)))
+}
+
 fn sock_addr(path: &Path) -> StepResult<SockAddr> {
     SockAddr::unix(path).map_err(|e| {
         StepError::os("sockaddr_un", &e)
@@ -94,13 +105,8 @@ impl Engine {
     /// A Unix connect has no handshake to wait for: the kernel puts the connection in the
     /// listener's accept queue (or refuses) at once. The lab's sockets are non-blocking, so
     /// a full queue answers EAGAIN right away where a blocking `connect()` would wait for the
-    /// server to `accept()`; `timeout_ms` therefore has nothing to wait for.
-    pub(super) fn unix_connect(
-        &mut self,
-        name: &str,
-        timeout_ms: Option<u64>,
-    ) -> StepResult<Event> {
-        let _ = timeout_ms;
+    /// server to `accept()`; the command's `timeout_ms` therefore has nothing to wait for.
+    pub(super) fn unix_connect(&mut self, name: &str) -> StepResult<Event> {
         self.check_capacity()?;
         let path = self.unix.path_for(name)?;
         let call = format!("connect('{}')", path.display());
@@ -109,14 +115,7 @@ impl Engine {
             .map_err(|e| StepError::os("setblocking(False)", &e))?;
         s.connect(&sock_addr(&path)?)
             .map_err(|e| connect_error(&call, &e))?;
-        let local = s
-            .local_addr()
-            .map(|a| LabAddr::of(&a))
-            .map_err(|e| StepError::os("getsockname()", &e))?;
-        let peer = s
-            .peer_addr()
-            .map(|a| LabAddr::of(&a))
-            .map_err(|e| StepError::os("getpeername()", &e))?;
+        let (local, peer) = both_names(&s)?;
         let id = self.allocate_id();
         let mut lab = LabSocket::new(id, SocketKind::UnixStream, s, local.clone())
             .map_err(|e| StepError::os("socket setup", &e))?;
@@ -153,14 +152,7 @@ impl Engine {
         listener: SocketId,
         conn: Socket,
     ) -> StepResult<Event> {
-        let local = conn
-            .local_addr()
-            .map(|a| LabAddr::of(&a))
-            .map_err(|e| StepError::os("getsockname()", &e))?;
-        let peer = conn
-            .peer_addr()
-            .map(|a| LabAddr::of(&a))
-            .map_err(|e| StepError::os("getpeername()", &e))?;
+        let (local, peer) = both_names(&conn)?;
         let from_lab = peer_pid(&conn).is_ok_and(|pid| pid == std::process::id());
         let client = match (&local, from_lab) {
             (LabAddr::Path(path), true) => self.unix.queue(path).pop_front(),
