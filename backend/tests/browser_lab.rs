@@ -1,5 +1,5 @@
 //! The lab page's teaching views in headless Chromium against a real socklab: the TCP vs UDP
-//! comparison, the receiver's decoder, UDP truncation and text encodings.
+//! comparison, the receiver's decoder, UDP truncation, text encodings and a Unix socket pair.
 //!
 //! Ignored by a plain `cargo test` (they need the page built by trunk and Chromium installed);
 //! scripts/test builds the page, installs Chromium and runs them with `--ignored`.
@@ -251,5 +251,43 @@ async fn a_character_split_between_two_recvs_shows_replacement_characters() {
             .await
             .is_empty()
     );
+    b.close().await;
+}
+
+/// Experiment 25 by hand: the workbench's Unix buttons make a real AF_UNIX pair, the card shows
+/// the socket file's path, and a Unix stream merges two sends into one recv just like TCP.
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn a_unix_socket_pair_from_the_workbench_is_a_byte_stream_too() {
+    let (_server, b) = open_lab().await;
+    b.click_testid("new-unix-server").await;
+    let listener = Browser::card("listener");
+    let path = b
+        .wait_text_in(&format!("{listener} [data-testid='local']"), "server.sock")
+        .await;
+    assert!(
+        path.starts_with('/'),
+        "the card shows the full path: {path}"
+    );
+    b.click_testid("new-unix-client").await;
+    let client = Browser::card("client");
+    b.wait_text_in(&format!("{client} [data-testid='local']"), "unnamed")
+        .await;
+    b.click_in(&listener, "accept").await;
+    let accepted = Browser::card("accepted");
+    b.wait_css(&accepted).await;
+
+    b.send_words(&client, &["hello", "world"]).await;
+    let buffer = format!("{accepted} [data-testid='recv-buffer']");
+    b.wait_css(&format!("{buffer}[data-bytes='10']")).await;
+    b.type_in(&accepted, "recv-bufsize", "1024").await;
+    b.click_in(&accepted, "recv").await;
+    b.wait_text_in(
+        &format!("{accepted} [data-testid='recv-label']"),
+        "2 sends → 1 recv",
+    )
+    .await;
+    let got = format!("{accepted} [data-testid='recv-bytes']");
+    assert_eq!(b.attr(&got, "data-bytes").await.as_deref(), Some("10"));
     b.close().await;
 }
