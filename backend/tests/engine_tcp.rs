@@ -19,7 +19,13 @@ async fn pair(ws: &mut WsClient) -> (SocketId, SocketId) {
     let listen = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
     let (listener, port) = (opened(&listen), port_of(&listen));
     let client = opened(&ws.ok(json!({"cmd": "connect", "port": port})).await);
-    let server = opened(&ws.ok(json!({"cmd": "accept", "socket": listener})).await);
+    let accepted = ws.ok(json!({"cmd": "accept", "socket": listener})).await;
+    // The engine pairs the two ends, so the page never has to guess.
+    assert!(
+        matches!(accepted, Event::SocketOpened { peer_socket: Some(c), .. } if c == client),
+        "{accepted:?}"
+    );
+    let server = opened(&accepted);
     ws.ok(json!({"cmd": "set_option", "socket": client, "option": {"name": "nodelay", "value": true}}))
         .await;
     (client, server)

@@ -36,6 +36,14 @@ fn opened_names(event: &Event) -> (SocketId, String, Option<String>) {
     }
 }
 
+/// The lab client an accepted connection's `socket_opened` names (`None`: from outside).
+fn peer_socket(event: &Event) -> Option<SocketId> {
+    match event {
+        Event::SocketOpened { peer_socket, .. } => *peer_socket,
+        other => panic!("expected socket_opened, got {other:?}"),
+    }
+}
+
 /// A Unix listener on `name`: (listener, the full path the kernel bound).
 async fn listen(ws: &mut WsClient, name: &str) -> (SocketId, PathBuf) {
     let (id, local, _) = opened_names(
@@ -168,7 +176,13 @@ async fn lab_clients_are_linked_in_accept_queue_order() {
     }
     ws.ok(json!({"cmd": "close", "socket": gone})).await;
     for (client, text) in [(a, "from a"), (b, "from b"), (gone, "from gone")] {
-        let conn = opened(&ws.ok(json!({"cmd": "accept", "socket": listener})).await);
+        let accepted = ws.ok(json!({"cmd": "accept", "socket": listener})).await;
+        assert_eq!(
+            peer_socket(&accepted),
+            Some(client),
+            "{text}: the page is told the pair"
+        );
+        let conn = opened(&accepted);
         let events = ws
             .step(json!({"cmd": "recv", "socket": conn, "bufsize": 1024}))
             .await;
@@ -318,6 +332,7 @@ async fn a_python_client_reaches_the_reported_path_and_is_external() {
         .await;
     let (conn, _, peer) = opened_names(&accepted);
     assert_eq!(peer.as_deref(), Some("(unnamed)"));
+    assert_eq!(peer_socket(&accepted), None, "a client outside the lab");
     assert_eq!(line().await, "sent");
     let mut got = Vec::new();
     while got.len() < 10 {

@@ -93,10 +93,20 @@ async fn a_python_client_two_sendalls_arrive_merged_and_external() {
     let listen = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
     let (listener, port) = (opened(&listen), port_of(&listen));
     let mut script = Script::start("tcp_client.py", &[port.to_string()]);
-    let conn = opened(
-        &ws.ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))
-            .await,
+    let accepted = ws
+        .ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))
+        .await;
+    assert!(
+        matches!(
+            accepted,
+            Event::SocketOpened {
+                peer_socket: None,
+                ..
+            }
+        ),
+        "the client is no lab socket: {accepted:?}"
     );
+    let conn = opened(&accepted);
     assert_eq!(script.line().await, "sent");
     // Both sendall() calls have returned; on loopback the bytes are (or are about to be) in
     // the lab's receive buffer, one stream with no trace of where the first send ended.

@@ -72,6 +72,7 @@ impl Engine {
             local: local.to_string(),
             peer: None,
             listener: None,
+            peer_socket: None,
         })
     }
 
@@ -137,14 +138,18 @@ impl Engine {
         lab.peer = Some(peer.into());
         // A lab client at the other end? Its local address is our peer and vice versa.
         let (ours, theirs) = (LabAddr::Ip(local), LabAddr::Ip(peer));
-        if let Some(client) = self.sockets.values_mut().find(|c| {
+        let client = self.sockets.values_mut().find(|c| {
             c.kind == SocketKind::TcpStream && c.local == theirs && c.peer.as_ref() == Some(&ours)
-        }) {
+        });
+        if let Some(client) = &client {
             lock(&lab.book).peer = Some(client.book.clone());
             lab.peer_id = Some(client.id);
             lock(&client.book).peer = Some(lab.book.clone());
-            client.peer_id = Some(id);
         }
+        let peer_socket = client.map(|client| {
+            client.peer_id = Some(id);
+            client.id
+        });
         self.sockets.insert(id, lab);
         tracing::debug!(%id, %listener, %peer, "accepted");
         Ok(Event::SocketOpened {
@@ -153,6 +158,7 @@ impl Engine {
             local: local.to_string(),
             peer: Some(peer.to_string()),
             listener: Some(listener),
+            peer_socket,
         })
     }
 
@@ -208,6 +214,7 @@ impl Engine {
             local: local.to_string(),
             peer: Some(peer.to_string()),
             listener: None,
+            peer_socket: None,
         })
     }
 

@@ -49,6 +49,7 @@ impl Engine {
             local: local.to_string(),
             peer: None,
             listener: None,
+            peer_socket: None,
         })
     }
 

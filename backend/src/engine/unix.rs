@@ -97,6 +97,7 @@ impl Engine {
             local: local.to_string(),
             peer: None,
             listener: None,
+            peer_socket: None,
         })
     }
 
@@ -130,6 +131,7 @@ impl Engine {
             local: local.to_string(),
             peer: Some(peer.to_string()),
             listener: None,
+            peer_socket: None,
         })
     }
 
@@ -162,14 +164,16 @@ impl Engine {
         let mut lab = LabSocket::new(id, SocketKind::UnixStream, conn, local.clone())
             .map_err(|e| StepError::os("socket setup", &e))?;
         lab.peer = Some(peer.clone());
-        if let Some((client_id, client_book)) = client {
+        // A client that closed before being accepted is still the one that sent its bytes.
+        let peer_socket = client.map(|(client_id, client_book)| {
             lock(&lab.book).peer = Some(client_book.clone());
             lock(&client_book).peer = Some(lab.book.clone());
             if let Some(c) = self.sockets.get_mut(&client_id) {
                 c.peer_id = Some(id);
                 lab.peer_id = Some(client_id);
             }
-        }
+            client_id
+        });
         self.sockets.insert(id, lab);
         tracing::debug!(%id, %listener, from_lab, "accepted (Unix)");
         Ok(Event::SocketOpened {
@@ -178,6 +182,7 @@ impl Engine {
             local: local.to_string(),
             peer: Some(peer.to_string()),
             listener: Some(listener),
+            peer_socket,
         })
     }
 }

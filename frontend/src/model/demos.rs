@@ -277,6 +277,7 @@ mod tests {
             local: "127.0.0.1:40001".into(),
             peer: None,
             listener: None,
+            peer_socket: None,
         });
         for n in 1..=2 {
             push(Event::Sent {

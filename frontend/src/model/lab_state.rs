@@ -45,6 +45,7 @@ impl LabState {
                 local,
                 peer,
                 listener,
+                ..
             } => {
                 self.sockets.insert(
                     *socket,
@@ -160,6 +161,7 @@ mod tests {
             local: format!("127.0.0.1:{}", 5000 + id),
             peer: None,
             listener: None,
+            peer_socket: None,
         }
     }
 

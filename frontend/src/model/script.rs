@@ -131,6 +131,7 @@ mod tests {
                 local: format!("127.0.0.1:{port}"),
                 peer: None,
                 listener: None,
+                peer_socket: None,
             },
         )
     }

@@ -44,12 +44,18 @@ pub enum Event {
         kind: SocketKind,
         /// `getsockname()`: the real bound address, e.g. "127.0.0.1:9000".
         local: String,
-        /// `getpeername()` for connected TCP sockets.
+        /// `getpeername()` for connected stream sockets (TCP and Unix).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         peer: Option<String>,
         /// For an accepted connection, the listener it came from.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         listener: Option<SocketId>,
+        /// For an accepted connection, the lab socket that connected (the other end), when
+        /// the client is one of the lab's; `None` for a client outside the lab (a Python
+        /// script). The engine knows this for certain, so pages and the Python generator take
+        /// it from here instead of matching names: every Unix client is `(unnamed)`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peer_socket: Option<SocketId>,
     },
     /// A `send`/`sendall` call finished.
     Sent {

@@ -60,6 +60,8 @@ pub(super) struct Gen<'a> {
     pub unix_paths: HashMap<String, String>,
     /// Sockets whose file receiver's loop has been written out once (see `files`).
     pub files_explained: HashSet<SocketId>,
+    /// Whether `make_sample_file` has been defined (see `files`).
+    pub sample_maker: bool,
     pub blocks: Vec<Block>,
 }
 
@@ -89,6 +91,7 @@ impl<'a> Gen<'a> {
             auto: HashMap::new(),
             unix_paths: HashMap::new(),
             files_explained: HashSet::new(),
+            sample_maker: false,
             blocks: Vec::new(),
         }
     }
@@ -144,6 +147,7 @@ impl<'a> Gen<'a> {
                 local,
                 peer,
                 listener,
+                ..
             } => self.opened(i, *socket, *kind, local, peer.as_deref(), *listener),
             Event::Sent { socket, .. } if self.file_chunk(i, *socket) => {}
             Event::Sent {

@@ -32,10 +32,10 @@ pub(super) struct Knowledge {
     pub local_of: HashMap<SocketId, String>,
     /// Every socket's kind.
     pub kinds: HashMap<SocketId, SocketKind>,
-    /// The two ends of each Unix connection between lab sockets, both ways. A Unix client
-    /// has no name to match, but the kernel's accept queue is first in, first out: each
-    /// accept takes the oldest lab client that connected to the listener's path.
-    pub unix_peer: HashMap<SocketId, SocketId>,
+    /// The two ends of each connection between lab sockets, both ways, as the engine reported
+    /// them (`peer_socket` of the accepted end). The only way to pair Unix sockets: every Unix
+    /// client is `(unnamed)`, and an outside client may be queued between two lab clients.
+    pub lab_peer: HashMap<SocketId, SocketId>,
     /// Listeners whose port another listener of the session bound too. On Linux a listener
     /// can take a port whose old connections linger in TIME_WAIT only when both sockets set
     /// SO_REUSEADDR, so without the commands these are given it.
@@ -64,8 +64,6 @@ impl Knowledge {
         // Sockets receiving by themselves, and buffer sizes set (SO_RCVBUF, SO_SNDBUF).
         let mut auto_recv: HashSet<SocketId> = HashSet::new();
         let mut bufs: HashMap<SocketId, u64> = HashMap::new();
-        // Lab Unix clients not accepted yet, by the path they connected to, oldest first.
-        let mut unix_queued: HashMap<String, std::collections::VecDeque<SocketId>> = HashMap::new();
         // Sends that need their receiver reading at the same time: (send, receiver, first
         // read of its bytes if reported before the send, stream offset after the send).
         let mut big: Vec<(usize, SocketId, Option<usize>, u64)> = Vec::new();
@@ -77,8 +75,13 @@ impl Knowledge {
                     local,
                     peer,
                     listener,
+                    peer_socket,
                 } => {
                     k.local_of.insert(*socket, local.clone());
+                    if let Some(client) = peer_socket {
+                        k.lab_peer.insert(*socket, *client);
+                        k.lab_peer.insert(*client, *socket);
+                    }
                     k.kinds.insert(*socket, *kind);
                     if *kind == SocketKind::TcpListener {
                         let same = listeners_on.entry(local.clone()).or_default();
@@ -104,26 +107,6 @@ impl Knowledge {
                     }
                     if let Some(p) = peer {
                         k.peer_of.insert(*socket, p.clone());
-                    }
-                    match (kind, listener, peer) {
-                        // A new listener's queue starts empty (as the lab's does).
-                        (SocketKind::UnixListener, _, _) => {
-                            unix_queued.remove(local);
-                        }
-                        (SocketKind::UnixStream, None, Some(path)) => {
-                            unix_queued
-                                .entry(path.clone())
-                                .or_default()
-                                .push_back(*socket);
-                        }
-                        (SocketKind::UnixStream, Some(_), _) => {
-                            if let Some(c) = unix_queued.get_mut(local).and_then(|q| q.pop_front())
-                            {
-                                k.unix_peer.insert(*socket, c);
-                                k.unix_peer.insert(c, *socket);
-                            }
-                        }
-                        _ => {}
                     }
                 }
                 Event::Sent {
@@ -226,11 +209,6 @@ impl Knowledge {
                 }
                 Event::Closed { socket } => {
                     k.fin_at.entry(*socket).or_insert(i);
-                    if k.kinds.get(socket) == Some(&SocketKind::UnixListener)
-                        && let Some(path) = k.local_of.get(socket)
-                    {
-                        unix_queued.remove(path);
-                    }
                 }
                 Event::Buffers { sockets } => {
                     if let Some((key, to, len)) = pending_udp.take() {
@@ -292,7 +270,7 @@ impl Knowledge {
 
     /// The other end of a connected TCP or Unix socket, when it is a lab socket.
     pub(super) fn peer_socket(&self, socket: SocketId) -> Option<SocketId> {
-        if let Some(peer) = self.unix_peer.get(&socket) {
+        if let Some(peer) = self.lab_peer.get(&socket) {
             return Some(*peer);
         }
         let local = self.local_of.get(&socket)?;

@@ -66,6 +66,7 @@ fn listener(n: u32, port: u16) -> Event {
         local: format!("127.0.0.1:{port}"),
         peer: None,
         listener: None,
+        peer_socket: None,
     }
 }
 
@@ -76,6 +77,7 @@ fn connected(n: u32, port: u16, peer: u16) -> Event {
         local: format!("127.0.0.1:{port}"),
         peer: Some(format!("127.0.0.1:{peer}")),
         listener: None,
+        peer_socket: None,
     }
 }
 
@@ -86,6 +88,7 @@ fn accepted(n: u32, l: u32, port: u16, peer: u16) -> Event {
         local: format!("127.0.0.1:{port}"),
         peer: Some(format!("127.0.0.1:{peer}")),
         listener: Some(id(l)),
+        peer_socket: None,
     }
 }
 
@@ -96,6 +99,7 @@ fn udp(n: u32, port: u16) -> Event {
         local: format!("127.0.0.1:{port}"),
         peer: None,
         listener: None,
+        peer_socket: None,
     }
 }
 

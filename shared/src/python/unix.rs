@@ -95,7 +95,7 @@ impl Gen<'_> {
                 let server = self.var(l);
                 let var = self.open_var(id);
                 let mut line = format!("{var}, addr = {server}.accept()");
-                if !self.know.unix_peer.contains_key(&id) {
+                if !self.know.lab_peer.contains_key(&id) {
                     line.push_str("  # waits for a client from outside this program");
                 } else if self.history[i].req.is_none() {
                     line.push_str("  # auto-accept");

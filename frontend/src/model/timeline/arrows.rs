@@ -5,7 +5,7 @@
 //! These are [`Builder`] methods because each arrow needs what the walk remembers (the row of
 //! every send, which sockets are the two ends of a connection, each socket's last FIN).
 
-use socklab_shared::protocol::{SendSpan, SocketId};
+use socklab_shared::protocol::{SendSpan, SocketId, SocketKind};
 
 use super::Arrow;
 use super::build::Builder;
@@ -45,30 +45,33 @@ impl Builder {
         }
     }
 
-    /// Pairs the two ends of a TCP or Unix connection and draws connect() → accept(). Ends
-    /// already paired are skipped: every Unix client is `(unnamed)`, and taking the oldest
-    /// unpaired one follows the kernel's first-in, first-out accept queue.
-    pub(super) fn connect_arrow(
-        &mut self,
-        socket: SocketId,
-        local: &str,
-        peer: Option<&str>,
-        row: usize,
-        accepted: bool,
-    ) {
-        let Some(peer) = peer else { return };
-        let other = self
-            .streams
-            .iter()
-            .find(|(s, l, p, _)| {
-                l == peer && p.as_deref() == Some(local) && !self.peer.contains_key(s)
-            })
-            .map(|(s, _, _, r)| (*s, *r));
-        self.streams
-            .push((socket, local.to_owned(), Some(peer.to_owned()), row));
+    /// Pairs the two ends of a TCP or Unix connection and draws connect() → accept().
+    ///
+    /// An accepted end names its client when the engine knows it (`peer_socket`): the only
+    /// way for Unix, where every client is `(unnamed)` and a program outside the lab may have
+    /// connected in between. Without it, TCP ends still pair by address (each client has an
+    /// ephemeral port of its own): that covers a client closed before its accept.
+    pub(super) fn connect_arrow(&mut self, end: &StreamEnd<'_>, row: usize) {
+        let accepted = end.listener.is_some();
+        let other = match (end.peer_socket, end.peer, end.kind) {
+            (Some(client), _, _) => self.streams.iter().find(|(s, ..)| *s == client),
+            (None, Some(peer), SocketKind::TcpStream) => {
+                self.streams.iter().find(|(s, l, p, _)| {
+                    l == peer && p.as_deref() == Some(end.local) && !self.peer.contains_key(s)
+                })
+            }
+            _ => None,
+        }
+        .map(|(s, _, _, r)| (*s, *r));
+        self.streams.push((
+            end.socket,
+            end.local.to_owned(),
+            end.peer.map(str::to_owned),
+            row,
+        ));
         if let Some((other, other_row)) = other {
-            self.peer.insert(socket, other);
-            self.peer.insert(other, socket);
+            self.peer.insert(end.socket, other);
+            self.peer.insert(other, end.socket);
             let (from, to) = if accepted {
                 (other_row, row)
             } else {
@@ -84,6 +87,17 @@ impl Builder {
             self.arrow(from_row, row, "FIN".into(), None);
         }
     }
+}
+
+/// A stream socket as it opened: what pairing it with its other end needs (the fields of its
+/// `socket_opened` event).
+pub(super) struct StreamEnd<'a> {
+    pub socket: SocketId,
+    pub kind: SocketKind,
+    pub local: &'a str,
+    pub peer: Option<&'a str>,
+    pub listener: Option<SocketId>,
+    pub peer_socket: Option<SocketId>,
 }
 
 /// The sends a recv's bytes came from, in order, with how many bytes of each.

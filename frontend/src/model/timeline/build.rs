@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use socklab_shared::protocol::{Envelope, Event, ShutdownHow, SocketId};
 
+use super::arrows::StreamEnd;
 use super::labels::{
     auto_set_label, auto_summary_label, call_or_auto, error_title, generic_label, opened_lane,
     option_label, recv_label, recvfrom_label, sent_label, shutdown_name,
@@ -24,7 +25,7 @@ pub(super) struct Builder {
     pub(super) lane_of: HashMap<SocketId, usize>,
     /// (socket, send_no) → the row of that send.
     pub(super) sends: HashMap<(SocketId, u32), usize>,
-    /// Connected TCP sockets: local address → (socket, peer address, row of its opening).
+    /// Connected stream sockets as they opened: (socket, local name, peer name, row).
     pub(super) streams: Vec<(SocketId, String, Option<String>, usize)>,
     /// A connected socket → the socket at the other end.
     pub(super) peer: HashMap<SocketId, SocketId>,
@@ -94,6 +95,7 @@ impl Builder {
                 local,
                 peer,
                 listener,
+                peer_socket,
             } => {
                 let lane = self.lane(*socket, row);
                 let (role, label, detail, call) =
@@ -103,7 +105,15 @@ impl Builder {
                 l.label = label;
                 l.detail = detail;
                 if kind.is_stream() {
-                    self.connect_arrow(*socket, local, peer.as_deref(), row, listener.is_some());
+                    let end = StreamEnd {
+                        socket: *socket,
+                        kind: *kind,
+                        local,
+                        peer: peer.as_deref(),
+                        listener: *listener,
+                        peer_socket: *peer_socket,
+                    };
+                    self.connect_arrow(&end, row);
                 }
                 let title = match peer {
                     Some(p) => format!("socket {socket}: {local} ⇄ {p}"),

@@ -13,6 +13,7 @@ fn unix_listener(n: u32, name: &str) -> Event {
         local: format!("{DIR}/{name}"),
         peer: None,
         listener: None,
+        peer_socket: None,
     }
 }
 
@@ -23,16 +24,19 @@ fn unix_client(n: u32, name: &str) -> Event {
         local: "(unnamed)".into(),
         peer: Some(format!("{DIR}/{name}")),
         listener: None,
+        peer_socket: None,
     }
 }
 
-fn unix_accepted(n: u32, l: u32, name: &str) -> Event {
+/// Connection `n` accepted on listener `l`, from lab client `client` (`None`: from outside).
+fn unix_accepted(n: u32, l: u32, name: &str, client: Option<u32>) -> Event {
     Event::SocketOpened {
         socket: id(n),
         kind: SocketKind::UnixStream,
         local: format!("{DIR}/{name}"),
         peer: Some("(unnamed)".into()),
         listener: Some(id(l)),
+        peer_socket: client.map(id),
     }
 }
 
@@ -40,7 +44,7 @@ fn unix_accepted(n: u32, l: u32, name: &str) -> Event {
 fn unix_sticky(h: &mut H) {
     h.step(1, unix_listener(1, "server.sock"))
         .step(2, unix_client(2, "server.sock"))
-        .step(3, unix_accepted(3, 1, "server.sock"))
+        .step(3, unix_accepted(3, 1, "server.sock", Some(2)))
         .step(4, sent(2, 1, 5, 0, 0))
         .step(5, sent(2, 2, 5, 0, 5))
         .step(
@@ -136,23 +140,29 @@ fn from_the_history_alone_names_come_from_the_paths() {
 }
 
 #[test]
-fn an_outside_client_is_marked_and_clients_pair_in_queue_order() {
+fn an_outside_client_is_marked_and_accepts_pair_as_the_engine_says() {
     let mut h = H::default();
+    // #2 is accepted from outside; #3 connects, but a Python client had queued before it, so
+    // the next accept (#4) takes the outsider and only #5 gets #3: no order rule could know.
     h.step(1, unix_listener(1, "a.sock"))
-        .step(2, unix_accepted(2, 1, "a.sock"))
+        .step(2, unix_accepted(2, 1, "a.sock", None))
         .step(3, unix_client(3, "a.sock"))
-        .step(4, unix_client(4, "a.sock"))
-        .step(5, unix_accepted(5, 1, "a.sock"))
-        .step(6, unix_accepted(6, 1, "a.sock"));
+        .step(4, unix_accepted(4, 1, "a.sock", None))
+        .step(5, unix_accepted(5, 1, "a.sock", Some(3)));
     let text = python_program(&h.envs, &HashMap::new());
-    assert!(
-        text.contains("s2, addr = s1.accept()  # waits for a client from outside this program"),
-        "{text}"
-    );
+    for outsider in ["s2", "s4"] {
+        assert!(
+            text.contains(&format!(
+                "{outsider}, addr = s1.accept()  # waits for a client from outside this program"
+            )),
+            "{text}"
+        );
+    }
     assert!(text.contains("s5, addr = s1.accept()\n"), "{text}");
     let know = super::super::knowledge::Knowledge::build(&h.envs);
     assert_eq!(know.peer_socket(id(5)), Some(id(3)));
-    assert_eq!(know.peer_socket(id(4)), Some(id(6)));
+    assert_eq!(know.peer_socket(id(3)), Some(id(5)));
+    assert_eq!(know.peer_socket(id(4)), None);
     assert_eq!(know.peer_socket(id(2)), None);
 }
 

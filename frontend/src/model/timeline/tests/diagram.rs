@@ -58,6 +58,43 @@ fn connect_is_drawn_to_its_accept() {
 }
 
 #[test]
+fn a_unix_accept_is_drawn_from_the_client_the_engine_names() {
+    // Every Unix client is "(unnamed)". Lab clients #2 and #3 wait on one path, but the
+    // engine says accept #4 took #3 and accept #5 came from outside the lab: no arrow for it.
+    let path = "/tmp/socklab-1-ab/a.sock";
+    let client = |n: u32| opened(n, SocketKind::UnixStream, "(unnamed)", Some(path), None);
+    let accepted = |n: u32, from: Option<u32>| Event::SocketOpened {
+        socket: SocketId(n),
+        kind: SocketKind::UnixStream,
+        local: path.into(),
+        peer: Some("(unnamed)".into()),
+        listener: Some(SocketId(1)),
+        peer_socket: from.map(SocketId),
+    };
+    let tl = Timeline::build(&history(vec![
+        (None, hello()),
+        (
+            Some(1),
+            opened(1, SocketKind::UnixListener, path, None, None),
+        ),
+        (Some(2), client(2)),
+        (Some(3), client(3)),
+        (Some(4), accepted(4, Some(3))),
+        (Some(5), accepted(5, None)),
+    ]));
+    let conn: Vec<_> = tl
+        .arrows
+        .iter()
+        .map(|a| (a.from_row, a.to_row, a.label.as_str()))
+        .collect();
+    assert_eq!(
+        conn,
+        [(2, 3, "connect")],
+        "client #3 (row 2) → accept #4 (row 3)"
+    );
+}
+
+#[test]
 fn one_send_read_by_two_recvs_has_an_arrow_to_each() {
     let mut h = connection();
     h.extend([

@@ -71,6 +71,7 @@ fn opened(
         local: local.into(),
         peer: peer.map(Into::into),
         listener: listener.map(SocketId),
+        peer_socket: None,
     }
 }
 
