@@ -10,7 +10,7 @@
 //! - [`provenance`]: which send wrote which received byte (stream offsets).
 //! - [`sys`]: the kernel questions (FIONREAD, SIOCOUTQ, TCP_INFO, MSG_PEEK, MSG_TRUNC, errno).
 //! - [`wait`]: one call, waiting for readiness first when the step allows it.
-//! - [`tcp`], [`stream_io`], [`udp`], [`unix`], [`options`]: the commands.
+//! - [`tcp`], [`stream_io`], [`bulk_send`], [`udp`], [`unix`], [`options`]: the commands.
 //! - [`unix_dir`]: the session's private folder for Unix-domain socket files.
 //! - [`auto`]: auto-accept, auto-recv and echo, as background tasks.
 //! - [`reporter`]: detailed events or summaries for auto-recv (rate limiting).
@@ -21,6 +21,7 @@
 //! - [`step_error`]: failures as error events (errno name, number, explanation).
 
 pub mod auto;
+pub mod bulk_send;
 pub mod chat;
 pub mod file_receiver;
 pub mod lab_socket;

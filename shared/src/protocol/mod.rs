@@ -19,6 +19,7 @@
 
 mod command;
 mod event;
+pub mod hmac_demo;
 mod types;
 
 pub use command::{AutoBehaviour, Command, EchoMode, ShutdownHow, SockOption};

@@ -7,6 +7,7 @@ use super::generator::Gen;
 use super::literal::py_bytes;
 use super::program::Imports;
 use super::sends::Outgoing;
+use crate::protocol::hmac_demo::{HMAC_KEY, HMAC_LEN, HMAC_WRONG_KEY};
 use crate::protocol::{AutoBehaviour, EchoMode, SocketId, SocketKind};
 
 impl Gen<'_> {
@@ -23,7 +24,7 @@ impl Gen<'_> {
         let echo = self.auto.get(&socket).map(|a| a.echo);
         match echo {
             Some(EchoMode::HmacClient { right_key })
-                if len == HMAC_LEN && self.data_holds == Some((socket, HMAC_LEN as usize)) =>
+                if len == HMAC_LEN as u64 && self.data_holds == Some((socket, HMAC_LEN)) =>
             {
                 let key = if right_key { HMAC_KEY } else { HMAC_WRONG_KEY };
                 out.pre.clear();
@@ -31,7 +32,7 @@ impl Gen<'_> {
                 imports.hmac = true;
                 imports.hashlib = true;
             }
-            Some(EchoMode::HmacServer) if len == HMAC_LEN => {
+            Some(EchoMode::HmacServer) if len == HMAC_LEN as u64 => {
                 out.pre
                     .push("# a random challenge: os.urandom(32) in a real server".to_owned());
             }
@@ -101,14 +102,6 @@ impl Gen<'_> {
         lines
     }
 }
-
-/// The keys of the lab's HMAC client (backend/src/engine/services.rs): the shared secret, and
-/// the guess of a client that doesn't know it. The Python tests run the generated HMAC code
-/// against the lab, so a change there shows up as a failing test.
-const HMAC_KEY: &[u8] = b"socklab secret key";
-const HMAC_WRONG_KEY: &[u8] = b"guess";
-/// Length of the HMAC server's challenge and of an HMAC-SHA256 digest.
-const HMAC_LEN: u64 = 32;
 
 pub(super) fn describe_auto(a: &AutoBehaviour) -> String {
     let mut on = Vec::new();
