@@ -12,6 +12,7 @@ use std::time::Duration;
 use socklab_shared::lesson::Lesson;
 use socklab_shared::protocol::{Envelope, Event};
 use socklab_shared::python::{PythonCode, py_bytes, socket_names};
+use socklab_shared::sample_file::{PYTHON_MAKER, generated_chunk};
 use support::lesson_run::run_lesson;
 use support::{LabServer, TempDir};
 
@@ -289,4 +290,24 @@ fn unrepr_reads_back_what_py_bytes_writes() {
     let all: Vec<u8> = (0..=255).collect();
     assert_eq!(unrepr(&py_bytes(&all)), all);
     assert_eq!(unrepr(&py_bytes(b"it's")), b"it's");
+}
+
+#[tokio::test]
+async fn the_python_sample_file_maker_writes_the_pages_generated_bytes() {
+    // A generated upload's program makes its file with this function: it must write exactly
+    // the bytes the page sent, or the md5 in the header it sends would be wrong. Several 1 MiB
+    // blocks and a size that ends in the middle of a 64-bit word.
+    let dir = TempDir::new();
+    let file = dir.0.join("sample.bin");
+    let size: u64 = (3 << 20) + 5;
+    let program = format!(
+        "import struct\n\n{PYTHON_MAKER}\n\nmake_sample_file('{}', {size})\n",
+        file.display()
+    );
+    if let Err(why) = run_python(&program).await {
+        panic!("the maker failed: {why}\n{program}");
+    }
+    let made = std::fs::read(&file).unwrap();
+    assert_eq!(made.len() as u64, size);
+    assert!(made == generated_chunk(0, size), "python made other bytes");
 }

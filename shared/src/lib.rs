@@ -10,6 +10,7 @@
 //! - [`script`]: command templates with named sockets, for demos and lessons.
 //! - [`framing`]: the message framings a course teaches (raw, length-prefixed, JSON header,
 //!   lines) as pure, incremental codecs.
+//! - [`sample_file`]: the generated test files of the file-transfer panel, byte for byte.
 //! - [`python`]: the Python socket code for a session's history (the course's style, standard
 //!   library only), one block per call and as one runnable program.
 //!
@@ -21,6 +22,7 @@ pub mod lesson;
 pub mod payload;
 pub mod protocol;
 pub mod python;
+pub mod sample_file;
 pub mod script;
 
 pub use payload::Payload;

@@ -15,6 +15,7 @@ use socklab_shared::protocol::{Limits, SocketId, SocketKind};
 use super::lab_state::LabState;
 
 mod transfer;
+pub use socklab_shared::sample_file::{SEED, generated_chunk};
 pub use transfer::{Phase, Transfer, Verdict, body_received, find_verdict, received_upto};
 
 /// The largest chunk the page sends in one command: 1 MiB, as the course's chunked upload.
@@ -34,9 +35,6 @@ pub const SIZES: [(u64, &str); 4] = [
     (10 << 20, "10 MB"),
     (100 << 20, "100 MB"),
 ];
-
-/// The seed of generated files: the same size always gives the same bytes (and MD5).
-pub const SEED: u64 = 13;
 
 /// The chunk size: 1 MiB, or less when the server allows less in one send, or in one
 /// WebSocket message (data travels base64-encoded: 4 characters per 3 bytes, plus the JSON).
@@ -80,37 +78,6 @@ pub fn header_framing() -> Framing {
 /// An MD5 digest as `hashlib.md5(...).hexdigest()` writes it.
 pub fn hex_digest(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The bytes at `offset..offset + buf.len()` of the generated file: pseudo-random, so MD5 is
-/// meaningful, and computable from any offset, so a chunk is made only when it is needed.
-/// Byte `i` is byte `i % 8` (little-endian) of `splitmix64(seed + i / 8)`.
-pub fn generate(seed: u64, offset: u64, buf: &mut [u8]) {
-    let (mut pos, mut i) = (offset, 0);
-    // A word at a time: 100 MB is made twice (to hash, to send), so this loop matters.
-    while i < buf.len() {
-        let word = splitmix64(seed.wrapping_add(pos / 8)).to_le_bytes();
-        let start = (pos % 8) as usize;
-        let n = (8 - start).min(buf.len() - i);
-        buf[i..i + n].copy_from_slice(&word[start..start + n]);
-        i += n;
-        pos += n as u64;
-    }
-}
-
-/// SplitMix64: a tiny, well-mixed pseudo-random function of a counter.
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-/// The generated chunk at `offset` of `len` bytes.
-pub fn generated_chunk(offset: u64, len: u64) -> Vec<u8> {
-    let mut buf = vec![0; len as usize];
-    generate(SEED, offset, &mut buf);
-    buf
 }
 
 /// The connected lab TCP sockets whose peer is also a lab socket: `(sender, receiver)`.

@@ -16,8 +16,9 @@ use super::errors::{Failure, exception};
 use super::generator::Gen;
 use super::knowledge::Knowledge;
 use super::literal::py_str;
-use super::program::Commands;
+use super::program::{Commands, Imports};
 use crate::protocol::{Command, EchoMode, Envelope, Event, SocketId};
+use crate::sample_file::{PYTHON_MAKER, is_generated};
 
 /// The course's chunk size, used when one chunk was the whole file.
 const DEFAULT_CHUNK: u64 = 1 << 20;
@@ -28,6 +29,8 @@ struct Chunk<'c> {
     len: u64,
     offset: u64,
     total: u64,
+    /// The first chunk of one of the lab's generated files ([`crate::sample_file`]).
+    generated: bool,
 }
 
 fn chunk_of(command: Option<&Command>) -> Option<Chunk<'_>> {
@@ -43,6 +46,7 @@ fn chunk_of(command: Option<&Command>) -> Option<Chunk<'_>> {
             len: data.len() as u64,
             offset: *offset,
             total: *total,
+            generated: *offset == 0 && is_generated(data.as_bytes(), 0),
         }),
         _ => None,
     }
@@ -71,6 +75,21 @@ impl<'a> Gen<'a> {
         let var = self.var(socket);
         let failure = self.take_error(i);
         let mut lines = Vec::new();
+        let mut imports = Imports::default();
+        if chunk.generated {
+            // The page made the file up: the program makes the same bytes, so it runs as it is.
+            if !self.sample_maker {
+                self.sample_maker = true;
+                lines.extend(PYTHON_MAKER.lines().map(str::to_owned));
+                lines.push(String::new());
+            }
+            lines.push(format!(
+                "make_sample_file({}, {})  # the bytes the page generated",
+                py_str(chunk.name),
+                chunk.total
+            ));
+            imports.struct_ = true;
+        }
         if chunk.offset == 0 {
             let size = if chunk.len < chunk.total {
                 chunk.len
@@ -96,7 +115,7 @@ impl<'a> Gen<'a> {
         if let Some(f) = failure {
             lines.push(chunk_failed(&chunk, &f));
         }
-        self.push(i, Some(socket), lines);
+        self.push_with(i, Some(socket), lines, imports);
         true
     }
 

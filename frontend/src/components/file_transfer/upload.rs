@@ -17,7 +17,7 @@ use crate::model::file_transfer::{
 /// Where the file's bytes come from.
 #[derive(Clone)]
 pub(super) enum Source {
-    /// Pseudo-random bytes of this size (see [`crate::model::file_transfer::generate`]).
+    /// Pseudo-random bytes of this size (see [`socklab_shared::sample_file`]).
     Generated(u64),
     /// A file from the lecturer's computer, read a slice at a time.
     Chosen(File),

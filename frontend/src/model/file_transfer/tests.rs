@@ -8,6 +8,7 @@ use socklab_shared::protocol::{Envelope, Event, Sequencer};
 
 use super::*;
 use crate::model::lab_state::SocketView;
+use socklab_shared::sample_file::splitmix64;
 
 fn limits(max_send: u64, max_message: u64) -> Limits {
     Limits {

@@ -33,6 +33,11 @@ fn verdict(ok: bool) -> Event {
 /// chunks of up to 20000 bytes, each bigger than the buffers a plain sendall may fill); the
 /// first upload matches, the second doesn't. Returns the history and the commands.
 fn uploads() -> (Vec<Envelope>, Commands) {
+    uploads_of(|at, len| (at..at + len).map(|i| (i % 253) as u8).collect())
+}
+
+/// [`uploads`] with the file's bytes at (offset, length) from `bytes`.
+fn uploads_of(bytes: impl Fn(usize, usize) -> Vec<u8>) -> (Vec<Envelope>, Commands) {
     let mut h = H::default();
     connection(&mut h);
     let auto = AutoBehaviour {
@@ -70,7 +75,7 @@ fn uploads() -> (Vec<Envelope>, Commands) {
         (req, send_no, offset) = (req + 1, send_no + 1, offset + len);
         for at in (0..TOTAL).step_by(CHUNK) {
             let len = CHUNK.min(TOTAL - at);
-            let data: Vec<u8> = (at..at + len).map(|i| (i % 253) as u8).collect();
+            let data = bytes(at, len);
             commands.insert(
                 req,
                 Command::SendFileChunk {
@@ -114,6 +119,32 @@ fn the_chunks_of_an_upload_are_one_loop_over_the_file() {
     // Big sends to an auto-receiving socket would be threads; file chunks are the loop.
     assert!(!text.contains("threading"), "{text}");
     assert!(!text.contains("\\x"), "no chunk bytes as literals:\n{text}");
+}
+
+#[test]
+fn a_generated_file_is_made_by_the_program_before_its_loop() {
+    let (history, commands) = uploads();
+    let plain = PythonCode::with_commands(&history, &commands, &lesson_names()).text(None);
+    assert!(
+        !plain.contains("make_sample_file"),
+        "a chosen file is read: {plain}"
+    );
+    let (history, commands) =
+        uploads_of(|at, len| crate::sample_file::generated_chunk(at as u64, len as u64));
+    let text = PythonCode::with_commands(&history, &commands, &lesson_names()).text(None);
+    assert_eq!(
+        text.matches("def make_sample_file(path, size, seed=13):")
+            .count(),
+        1,
+        "defined once:\n{text}"
+    );
+    let made_then_sent = "make_sample_file('report.pdf', 50000)  # the bytes the page generated\n\
+                          # 'report.pdf': 50000 bytes, sent in 3 chunks";
+    assert_eq!(
+        text.matches(made_then_sent).count(),
+        2,
+        "per upload:\n{text}"
+    );
 }
 
 #[test]
