@@ -21,7 +21,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use crate::link::{LinkStatus, ServerInfo, reconnect_delay, ws_url};
-use crate::model::lab_state::LabState;
+use crate::model::lab_state::{LabState, supersedes};
 use crate::model::script::{Named, ScriptRun};
 use inbox::{answer_waiter, deliver, fail_waiters, forget_waiters};
 
@@ -34,8 +34,10 @@ pub struct Lab {
     pub server: RwSignal<Option<ServerInfo>>,
     /// The limits the server announced in its hello (largest send, largest message...).
     pub limits: RwSignal<Option<Limits>>,
-    /// The most recent error event's message, for the status bar.
+    /// The most recent error event's message, for the status bar, until a later command works.
     pub last_error: RwSignal<Option<String>>,
+    /// The request `last_error` answered (see [`crate::model::lab_state::supersedes`]).
+    last_error_req: RwSignal<Option<u64>>,
     /// Every event of this connection, in order (the timeline's history).
     pub history: RwSignal<Vec<Envelope>>,
     /// The state after every event ("live").
@@ -71,6 +73,7 @@ impl Lab {
             server: RwSignal::new(None),
             limits: RwSignal::new(None),
             last_error: RwSignal::new(None),
+            last_error_req: RwSignal::new(None),
             history,
             live,
             cursor,
@@ -232,6 +235,11 @@ impl Lab {
                 self.last_names.set(names);
             }
         }
+        if supersedes(self.last_error_req.get_untracked(), &envelope)
+            && self.last_error.with_untracked(Option::is_some)
+        {
+            self.last_error.set(None);
+        }
         match envelope.event {
             Event::Hello {
                 protocol_version,
@@ -244,7 +252,10 @@ impl Lab {
                     server_version,
                 }))
             }
-            Event::Error { message, .. } => self.last_error.set(Some(message)),
+            Event::Error { message, .. } => {
+                self.last_error.set(Some(message));
+                self.last_error_req.set(envelope.req);
+            }
             _ => {}
         }
     }

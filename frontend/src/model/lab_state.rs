@@ -28,8 +28,10 @@ pub struct SocketView {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LabState {
     pub sockets: BTreeMap<SocketId, SocketView>,
-    /// The latest error not tied to a socket.
+    /// The latest error not tied to a socket, until a later command succeeds.
     pub error: Option<(String, Option<String>)>,
+    /// The request that `error` answered.
+    error_req: Option<u64>,
     /// How many events were applied.
     pub applied: usize,
 }
@@ -38,6 +40,9 @@ impl LabState {
     /// Applies one event.
     pub fn apply(&mut self, env: &Envelope) {
         self.applied += 1;
+        if supersedes(self.error_req, env) {
+            self.error = None;
+        }
         match &env.event {
             Event::SocketOpened {
                 socket,
@@ -80,7 +85,7 @@ impl LabState {
                 let err = Some((message.clone(), hint.clone()));
                 match socket.and_then(|s| self.sockets.get_mut(&s)) {
                     Some(view) => view.error = err,
-                    None => self.error = err,
+                    None => (self.error, self.error_req) = (err, env.req),
                 }
             }
             other => {
@@ -100,6 +105,19 @@ impl LabState {
         }
         state
     }
+}
+
+/// Whether `env` is the result of a later command than `failed_req`, the one an error answered.
+/// A later command that worked makes the error stale: the workbench stops showing it (the
+/// timeline keeps it at its place), so a lesson step that fixes a failed bind does not end under
+/// the old "address in use". Snapshots, pongs and automatic events (no request) change nothing.
+pub fn supersedes(failed_req: Option<u64>, env: &Envelope) -> bool {
+    env.req.is_some()
+        && env.req != failed_req
+        && !matches!(
+            env.event,
+            Event::Error { .. } | Event::Buffers { .. } | Event::Pong | Event::Hello { .. }
+        )
 }
 
 /// What auto-recv did on one socket, summed over detailed and summarised events.
@@ -254,6 +272,34 @@ mod tests {
         assert_eq!(peek(3).unwrap(), b"lloworld");
         assert_eq!(peek(2).unwrap(), b"helloworld");
         assert_eq!(peek(1), None);
+    }
+
+    #[test]
+    fn an_error_without_a_socket_stays_until_a_later_command_works() {
+        let mut seq = Sequencer::default();
+        let bind_failed = Event::Error {
+            code: socklab_shared::protocol::ErrorCode::Os,
+            message: "bind failed: EADDRINUSE".into(),
+            hint: None,
+            socket: None,
+            errno: None,
+        };
+        let h = vec![
+            seq.stamp(0, Some(7), bind_failed),
+            seq.stamp(0, Some(7), buffers(1, "")),
+            seq.stamp(0, None, opened(3)),
+            seq.stamp(0, Some(8), buffers(1, "")),
+            seq.stamp(0, Some(8), opened(2)),
+        ];
+        for n in 1..=4 {
+            let s = LabState::replay(&h, n);
+            assert_eq!(
+                s.error.as_ref().map(|e| e.0.as_str()),
+                Some("bind failed: EADDRINUSE"),
+                "after {n} events: snapshots and automatic events keep it"
+            );
+        }
+        assert_eq!(LabState::replay(&h, 5).error, None, "request 8 worked");
     }
 
     #[test]
