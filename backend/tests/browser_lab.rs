@@ -256,15 +256,29 @@ async fn a_character_split_between_two_recvs_shows_replacement_characters() {
 
 /// Experiment 25 by hand: the workbench's Unix buttons make a real AF_UNIX pair, the card shows
 /// the socket file's path, and a Unix stream merges two sends into one recv just like TCP.
+/// A client started before its server fails with ENOENT and says what to do, and the error
+/// goes away once the server exists.
 #[tokio::test]
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn a_unix_socket_pair_from_the_workbench_is_a_byte_stream_too() {
     let (_server, b) = open_lab().await;
+    b.click_testid("new-unix-client").await;
+    let error = b.wait_text_in("[data-testid='lab-error']", "ENOENT").await;
+    assert!(error.contains("start the server first"), "{error}");
+    b.wait_text_in("[data-testid='last-error']", "ENOENT").await;
+
     b.click_testid("new-unix-server").await;
     let listener = Browser::card("listener");
     let path = b
         .wait_text_in(&format!("{listener} [data-testid='local']"), "server.sock")
         .await;
+    for stale in ["lab-error", "last-error"] {
+        assert_eq!(
+            b.text_of(stale).await,
+            None,
+            "the bind worked: the old connect error is gone from [data-testid={stale}]"
+        );
+    }
     assert!(
         path.starts_with('/'),
         "the card shows the full path: {path}"
@@ -273,9 +287,13 @@ async fn a_unix_socket_pair_from_the_workbench_is_a_byte_stream_too() {
     let client = Browser::card("client");
     b.wait_text_in(&format!("{client} [data-testid='local']"), "unnamed")
         .await;
+    // The listener's queue as the kernel counts it (sock_diag), before and after accept().
+    let queue = format!("{listener} [data-testid='accept-queue']");
+    b.wait_text_in(&queue, "1 waiting").await;
     b.click_in(&listener, "accept").await;
     let accepted = Browser::card("accepted");
     b.wait_css(&accepted).await;
+    b.wait_text_in(&queue, "0 waiting").await;
 
     b.send_words(&client, &["hello", "world"]).await;
     let buffer = format!("{accepted} [data-testid='recv-buffer']");

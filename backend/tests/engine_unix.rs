@@ -174,9 +174,17 @@ async fn lab_clients_are_linked_in_accept_queue_order() {
         ws.ok(json!({"cmd": "send_all", "socket": s, "data": b64(text)}))
             .await;
     }
-    ws.ok(json!({"cmd": "close", "socket": gone})).await;
-    for (client, text) in [(a, "from a"), (b, "from b"), (gone, "from gone")] {
-        let accepted = ws.ok(json!({"cmd": "accept", "socket": listener})).await;
+    let events = ws.step(json!({"cmd": "close", "socket": gone})).await;
+    // The kernel's own count (sock_diag): a closed client's connection still waits.
+    assert_eq!(snapshot_of(&events, listener).accept_queue, Some(3));
+    for (waiting, (client, text)) in [(a, "from a"), (b, "from b"), (gone, "from gone")]
+        .into_iter()
+        .enumerate()
+    {
+        let events = ws.step(json!({"cmd": "accept", "socket": listener})).await;
+        let accepted = events[0].clone();
+        let left = 2 - waiting as u32;
+        assert_eq!(snapshot_of(&events, listener).accept_queue, Some(left));
         assert_eq!(
             peer_socket(&accepted),
             Some(client),

@@ -1,8 +1,9 @@
 //! The kernel's view of every socket, read right after a step.
 //!
 //! Every number here comes from the kernel: FIONREAD for the receive queue, MSG_PEEK for its
-//! bytes, SIOCOUTQ for the send queue, TCP_INFO for the state and the accept queue (TCP only). Only the
-//! colouring (which send wrote the peeked bytes) comes from the lab's send logs.
+//! bytes, SIOCOUTQ for the send queue, TCP_INFO for the state and a TCP listener's accept queue,
+//! sock_diag for a Unix listener's. Only the colouring (which send wrote the peeked bytes) comes
+//! from the lab's send logs.
 
 use socklab_shared::Payload;
 use socklab_shared::protocol::{BufferSnapshot, Event, SocketKind};
@@ -57,9 +58,11 @@ fn snapshot_one(s: &LabSocket, peek_bytes: usize) -> BufferSnapshot {
             snap.recv_spans = trace(&s.book, snap.recv_offset, peek.len() as u64, None);
             snap.recv_peek = Payload(peek);
         }
-        // Its accept queue length is not in any ioctl or getsockopt of a Unix socket (only
-        // netlink's sock_diag reports it), so the snapshot leaves it unknown.
-        SocketKind::UnixListener => {}
+        // No ioctl or getsockopt of a Unix socket tells its accept queue; netlink's
+        // sock_diag does (unknown, not 0, when even that fails).
+        SocketKind::UnixListener => {
+            snap.accept_queue = sys::unix_accept_queue(sock).ok().map(|(queued, _)| queued);
+        }
         SocketKind::Udp => {
             snap.next_datagram = sys::next_datagram_len(sock).ok().flatten();
             snap.recv_queued = sys::recv_queue_len(sock).unwrap_or(0);

@@ -82,14 +82,14 @@ fn CardHeader(v: SocketView, view_of: Memo<Option<SocketView>>) -> impl IntoView
 #[component]
 fn ListenerActions(id: SocketId, view_of: Memo<Option<SocketView>>) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    // The kernel reports a TCP listener's accept queue (TCP_INFO); a Unix listener's is not
-    // reported, and the card says so rather than show a 0 it doesn't know.
+    // The kernel reports a listener's accept queue (TCP_INFO for TCP, sock_diag for Unix);
+    // when it could not, the card says so rather than show a 0 it doesn't know.
     let queued = move || {
         let v = view_of.get()?;
         let unix = v.kind.is_unix();
         Some(match v.snapshot.and_then(|s| s.accept_queue) {
             Some(n) => format!("{n} waiting in the accept queue"),
-            None if unix => "accept queue not reported for Unix sockets".to_owned(),
+            None if unix => "accept queue not reported by this kernel".to_owned(),
             None => "0 waiting in the accept queue".to_owned(),
         })
     };

@@ -34,6 +34,7 @@
 //!
 //! - [`queues`]: how many bytes wait in the receive and send queues; peeking at them.
 //! - [`tcp`]: the TCP state and a listener's accept queue, from `TCP_INFO`.
+//! - [`unix_diag`]: a Unix listener's accept queue, from netlink's sock_diag.
 //! - [`datagram`]: UDP: reading one datagram and seeing how long it really was.
 //! - [`errno`]: naming and explaining the errors a socket course meets.
 //!
@@ -45,6 +46,7 @@ pub mod datagram;
 pub mod errno;
 pub mod queues;
 pub mod tcp;
+pub mod unix_diag;
 
 #[cfg(test)]
 mod tests;
@@ -56,6 +58,7 @@ pub use datagram::{DATAGRAM_LIMIT, next_datagram_len, recv_datagram};
 pub use errno::{errno_of, explain_errno};
 pub use queues::{PEEK_LIMIT, peek, recv_queue_len, send_queue_len};
 pub use tcp::{accept_queue, tcp_state};
+pub use unix_diag::unix_accept_queue;
 
 /// Calls `read` with a fresh, uninitialised buffer of up to `len` bytes and returns the bytes
 /// the kernel wrote, plus whatever else `read` returned.
