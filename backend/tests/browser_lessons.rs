@@ -1,5 +1,5 @@
 //! The lesson player in headless Chromium: the sticky-packet and length-prefix lessons walked
-//! step by step on real sockets.
+//! step by step on real sockets, and the AF_UNIX lesson's highlights on two accept queues.
 
 mod browser_support;
 mod support;
@@ -112,5 +112,37 @@ async fn the_player_walks_the_length_prefix_lesson_and_switches_language() {
         &last.chars().take(8).collect::<String>(),
     )
     .await;
+    b.close().await;
+}
+
+/// Lesson 25's second step points at both listeners' accept queues, and the Unix listener's
+/// count is the kernel's (sock_diag), not a placeholder.
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_af_unix_lesson_points_at_both_accept_queues() {
+    let (_server, b) = open_lab().await;
+    let l = lesson("25-af-unix.toml");
+    b.choose_lesson(l.number).await;
+    for step in 1..=2 {
+        b.wait_css("[data-testid='lesson-next']:not([disabled])")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.wait_text_in(
+            "[data-testid='lesson-step']",
+            &format!("step {step} of {}", l.steps.len()),
+        )
+        .await;
+    }
+    // Socket #1 is the TCP server, #2 the Unix server (the lesson opens them in that order).
+    for listener in ["1", "2"] {
+        let queue = format!(
+            "[data-testid='socket-card'][data-socket='{listener}'] [data-testid='accept-queue']"
+        );
+        b.wait_text_in(&queue, "1 waiting in the accept queue")
+            .await;
+        b.wait_css(&format!("{queue}.look")).await;
+    }
     b.close().await;
 }

@@ -6,14 +6,13 @@
 //! format for lecturers. The checks here need no sockets: every command template parses and
 //! only uses names defined by an earlier step ([`crate::script`]).
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::Payload;
-use crate::protocol::Event;
-use crate::script::{self, Named};
+use crate::script;
+
+mod expect;
+pub use expect::Expect;
 
 /// Text in the languages the page offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,40 +79,21 @@ pub enum Panel {
     Decoded,
     /// The error shown on a socket's card.
     Error,
+    /// A listener's accept queue: connections waiting for `accept()`.
+    AcceptQueue,
     /// The timeline.
     Timeline,
 }
 
-/// An observation a step must produce: an event of this step matching every given field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Expect {
-    /// The event's name, e.g. `"received"`, `"received_from"`, `"sent"`, `"error"`.
-    pub event: String,
-    /// The socket it is about (a name from an `as`).
-    #[serde(default)]
-    pub socket: Option<String>,
-    /// The bytes received, as UTF-8 text.
-    #[serde(default)]
-    pub data: Option<String>,
-    /// A `received` event's summary, e.g. "2 sends → 1 recv".
-    #[serde(default)]
-    pub summary: Option<String>,
-    /// An error's errno name, e.g. "ECONNREFUSED".
-    #[serde(default)]
-    pub errno: Option<String>,
-    /// An error's code, e.g. "would_block".
-    #[serde(default)]
-    pub code: Option<String>,
-    /// `received_from.truncated`.
-    #[serde(default)]
-    pub truncated: Option<bool>,
-    /// `received_from.real_len`.
-    #[serde(default)]
-    pub real_len: Option<u64>,
-    /// `sent.accepted` compared with `sent.requested`: true = a partial send.
-    #[serde(default)]
-    pub partial: Option<bool>,
+impl Panel {
+    /// Whether a socket of this role has the panel: a listener holds connections, not bytes.
+    fn fits(self, listener: bool) -> bool {
+        match self {
+            Panel::AcceptQueue => listener,
+            Panel::RecvBuffer | Panel::RecvResult | Panel::SendResult | Panel::Decoded => !listener,
+            Panel::Error | Panel::Timeline => true,
+        }
+    }
 }
 
 /// What the backend serves at `/api/lessons`: the lessons that loaded, in course order, and
@@ -131,52 +111,6 @@ pub struct LessonProblem {
     pub file: String,
     /// Where and what: "line 12, column 5: expected …" or "step 3: command 1: …".
     pub message: String,
-}
-
-impl Expect {
-    /// Whether `event` is what this expectation describes: every field given must match.
-    /// `names` maps the lesson's socket names to the sockets they got.
-    pub fn matches(&self, event: &Event, names: &HashMap<String, Named>) -> bool {
-        let v = serde_json::to_value(event).unwrap_or_default();
-        let eq_str = |field: &str, want: &Option<String>| {
-            want.as_ref().is_none_or(|w| v[field].as_str() == Some(w))
-        };
-        let socket_ok = self.socket.as_ref().is_none_or(|n| {
-            names
-                .get(n)
-                .is_some_and(|named| v["socket"] == named.socket.0)
-        });
-        let data_ok = self.data.as_ref().is_none_or(|want| {
-            v["data"]
-                .as_str()
-                .and_then(|b| Payload::from_base64(b).ok())
-                .is_some_and(|p| p.as_bytes() == want.as_bytes())
-        });
-        let partial_ok = self.partial.is_none_or(|want| match event {
-            Event::Sent {
-                requested,
-                accepted,
-                ..
-            } => (accepted < requested) == want,
-            _ => false,
-        });
-        v["event"] == self.event.as_str()
-            && socket_ok
-            && data_ok
-            && partial_ok
-            && eq_str("summary", &self.summary)
-            && eq_str("code", &self.code)
-            && self
-                .errno
-                .as_ref()
-                .is_none_or(|w| v["errno"]["name"].as_str() == Some(w))
-            && self
-                .truncated
-                .is_none_or(|w| v["truncated"].as_bool() == Some(w))
-            && self
-                .real_len
-                .is_none_or(|w| v["real_len"].as_u64() == Some(w))
-    }
 }
 
 impl Lesson {
@@ -205,10 +139,30 @@ impl Lesson {
             return Err("a lesson needs at least one [[steps]]".into());
         }
         let mut known = Vec::new();
+        let mut listeners = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
             let place = |what: String| format!("step {}: {what}", i + 1);
             script::check_sequence(&step.run, &mut known)
                 .map_err(|(j, e)| place(format!("command {}: {e}", j + 1)))?;
+            listeners.extend(step.run.iter().filter_map(|t| {
+                let listen = matches!(t["cmd"].as_str(), Some("tcp_listen" | "unix_listen"));
+                script::name_of(t).filter(|_| listen)
+            }));
+            for look in &step.look {
+                let Some(name) = &look.socket else { continue };
+                let listener = listeners.contains(&name.as_str());
+                if !look.at.fits(listener) {
+                    let at = serde_json::to_value(look.at).unwrap_or_default();
+                    return Err(place(format!(
+                        "looks at the {at} of {name:?}, {}",
+                        if listener {
+                            "a listener, which holds connections, not bytes: look at \"accept-queue\""
+                        } else {
+                            "which is not a listener: only a listener has an accept queue"
+                        }
+                    )));
+                }
+            }
             let names = step
                 .look
                 .iter()
@@ -226,52 +180,6 @@ impl Lesson {
     }
 }
 
-#[cfg(test)]
-mod expect_tests {
-    use super::*;
-    use crate::protocol::SocketId;
-
-    #[test]
-    fn matching_checks_every_given_field() {
-        let names = HashMap::from([(
-            "conn".to_string(),
-            Named {
-                socket: SocketId(3),
-                port: 1,
-            },
-        )]);
-        let event = Event::Received {
-            socket: SocketId(3),
-            data: Payload::from("helloworld"),
-            bufsize: 12,
-            eof: false,
-            spans: vec![],
-            stream_offset: 0,
-            summary: "2 sends → 1 recv".into(),
-            auto: false,
-        };
-        let mut e = Expect {
-            event: "received".into(),
-            socket: Some("conn".into()),
-            data: Some("helloworld".into()),
-            summary: Some("2 sends → 1 recv".into()),
-            ..Default::default()
-        };
-        assert!(e.matches(&event, &names));
-        e.data = Some("hello".into());
-        assert!(!e.matches(&event, &names));
-        e.data = None;
-        e.socket = Some("other".into());
-        assert!(
-            !e.matches(&event, &names),
-            "an unknown name matches nothing"
-        );
-        e.socket = None;
-        e.event = "sent".into();
-        assert!(!e.matches(&event, &names));
-    }
-}
-
 #[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
@@ -285,7 +193,7 @@ goal = { en = "Two sends, one recv.", zh = "两次发送，一次接收。" }
 [[steps]]
 say = { en = "A server.", zh = "一个服务器。" }
 run = [{ cmd = "tcp_listen", port = 0, as = "srv" }]
-look = [{ socket = "srv", at = "recv-buffer" }]
+look = [{ socket = "srv", at = "accept-queue" }]
 
 [[steps]]
 say = { en = "A client.", zh = "一个客户端。" }
@@ -298,7 +206,7 @@ expect = [{ event = "sent", socket = "cli" }]
     fn a_good_lesson_loads() {
         let l = Lesson::from_toml(GOOD).unwrap();
         assert_eq!(l.steps.len(), 2);
-        assert_eq!(l.steps[0].look[0].at, Panel::RecvBuffer);
+        assert_eq!(l.steps[0].look[0].at, Panel::AcceptQueue);
     }
 
     #[test]
@@ -316,6 +224,23 @@ expect = [{ event = "sent", socket = "cli" }]
             e.starts_with("step 2: command 1:") && e.contains("$server"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_look_at_a_panel_the_socket_lacks_is_reported() {
+        let on_listener = GOOD.replace("at = \"accept-queue\"", "at = \"recv-buffer\"");
+        let e = Lesson::from_toml(&on_listener).unwrap_err();
+        assert!(
+            e.starts_with("step 1: looks at the \"recv-buffer\" of \"srv\", a listener")
+                && e.contains("accept-queue"),
+            "{e}"
+        );
+        let bad = GOOD.replace(
+            "expect = [",
+            "look = [{ socket = \"cli\", at = \"accept-queue\" }]\nexpect = [",
+        );
+        let e = Lesson::from_toml(&bad).unwrap_err();
+        assert!(e.contains("step 2") && e.contains("not a listener"), "{e}");
     }
 
     #[test]

@@ -105,7 +105,8 @@ fn ListenerActions(id: SocketId, view_of: Memo<Option<SocketView>>) -> impl Into
                 }/>
                 " accept automatically"
             </label>
-            <span class="muted" data-testid="accept-queue">{queued}</span>
+            <span class="muted accept-queue" data-testid="accept-queue"
+                class:look=move || looked_at(id, &[Panel::AcceptQueue])>{queued}</span>
         </div>
     }
 }
