@@ -34,7 +34,7 @@ fn card(id: &str) -> String {
     format!("[data-testid='socket-card'][data-socket='{id}']")
 }
 
-/// Switches the card's decoder to the chat's framing, `struct.pack('!I', n)`.
+/// Switches the card's decoder to the chat's framing, `struct.pack('!I', n)`, by hand.
 async fn decode_chat(b: &Browser, card: &str) {
     b.wait_css(&format!("{card} [data-testid='decode-framing']"))
         .await
@@ -94,9 +94,20 @@ async fn each_chat_user_has_one_colour_everywhere() {
     );
     let (alice, bob, carol) = (card(&clients[0]), card(&clients[1]), card(&clients[2]));
     let bob_conn = card(&accepted[1]);
-    for c in [&alice, &bob, &carol, &bob_conn] {
-        decode_chat(&b, c).await;
+    // The clients send '!I' frames, so their decoders read '!I' frames without being asked;
+    // the server's connection never sent from the page, so it is switched by hand.
+    for c in [&alice, &bob, &carol] {
+        b.wait_css(&format!("{c} [data-testid='decode-as-sent']"))
+            .await;
+        let select = b
+            .wait_css(&format!("{c} [data-testid='decode-framing']"))
+            .await;
+        assert_eq!(
+            select.prop("value").await.unwrap().as_deref(),
+            Some("len-net")
+        );
     }
+    decode_chat(&b, &bob_conn).await;
 
     // bob received alice's message; carol received the one alice left while she was away.
     let alice_at_bob = colour_of(&b, &bob, "alice", "alice → bob: hi bob, lunch?").await;

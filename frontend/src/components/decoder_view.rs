@@ -6,10 +6,12 @@ use leptos::prelude::*;
 use socklab_shared::protocol::SocketId;
 
 use super::chat_view::ChatView;
-use super::stream_actions::{FRAMINGS, framing_for};
+use super::stream_actions::{FRAMINGS, framing_choice, framing_for};
 use crate::connection::Lab;
 use crate::model::chat_view;
-use crate::model::decoder_view::{DecodedMessage, DecoderView as View, decode_received};
+use crate::model::decoder_view::{
+    DecodedMessage, DecoderView as View, decode_received, prefix_sent_by,
+};
 use crate::model::input::{Encoding, decode_display, show_controls};
 
 /// The framing select and, when it is not raw, the decoder's messages and partial frame.
@@ -20,7 +22,18 @@ pub fn DecoderView(
     encoding: RwSignal<Encoding>,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let choice = RwSignal::new(String::from("raw"));
+    // What the user picked; until then, the framing this socket sends with.
+    let picked = RwSignal::new(None::<String>);
+    let as_sent = Memo::new(move |_| {
+        lab.sent
+            .with(|s| prefix_sent_by(s, id))
+            .and_then(framing_choice)
+    });
+    let choice = Memo::new(move |_| {
+        picked
+            .get()
+            .unwrap_or_else(|| as_sent.get().unwrap_or("raw").to_owned())
+    });
     let decoded = Memo::new(move |_| {
         let choice = choice.get();
         if choice == "raw" {
@@ -39,13 +52,18 @@ pub fn DecoderView(
             <div class="actions">
                 <label title="What the receiving program expects; its decoder buffers recv results until a whole frame is there">
                     "receiver decodes "
-                    <select data-testid="decode-framing" on:change=move |ev| choice.set(event_target_value(&ev))>
+                    <select data-testid="decode-framing" on:change=move |ev| picked.set(Some(event_target_value(&ev)))>
                         {FRAMINGS
                             .iter()
-                            .map(|(value, label)| view! { <option value=*value>{*label}</option> })
+                            .map(|(value, label)| view! {
+                                <option value=*value prop:selected=move || choice.get() == *value>{*label}</option>
+                            })
                             .collect_view()}
                     </select>
                 </label>
+                <Show when=move || picked.with(Option::is_none) && as_sent.get().is_some()>
+                    <span class="muted" data-testid="decode-as-sent">" as this socket sends: both ends speak one protocol"</span>
+                </Show>
             </div>
             {move || decoded.get().map(|v| view! { <Decoded v=v encoding=encoding.get()/> })}
         </div>

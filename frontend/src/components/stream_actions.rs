@@ -32,6 +32,13 @@ pub fn framing_for(choice: &str) -> Framing {
     }
 }
 
+/// The [`FRAMINGS`] value whose framing has this length prefix.
+pub fn framing_choice(prefix: LengthPrefix) -> Option<&'static str> {
+    FRAMINGS.iter().map(|(value, _)| *value).find(|value| {
+        matches!(framing_for(value), Framing::LengthPrefixed { prefix: p, .. } if p == prefix)
+    })
+}
+
 #[component]
 pub fn StreamActions(id: SocketId) -> impl IntoView {
     let lab = expect_context::<Lab>();

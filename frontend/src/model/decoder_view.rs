@@ -6,8 +6,9 @@
 //! waiting for the rest of its bytes. The view is a pure function of the history, so it
 //! follows the timeline's cursor like everything else on the page.
 
-use socklab_shared::framing::{FrameDecoder, Framing, PartialFrame};
-use socklab_shared::protocol::{Envelope, Event, SocketId};
+use socklab_shared::framing::{FrameDecoder, Framing, LengthPrefix, PartialFrame};
+use socklab_shared::protocol::{Command, Envelope, Event, SocketId};
+use socklab_shared::python::Commands;
 
 /// One whole message the decoder assembled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +116,28 @@ fn drain(decoder: &mut FrameDecoder, view: &mut DecoderView) {
                 return;
             }
         }
+    }
+}
+
+/// The length prefix of this socket's latest send, if that send was length-prefixed. A
+/// program reads with the protocol it writes (the chat's clients send and receive
+/// `struct.pack('!I', n)` frames), so a socket's decoder starts there until the user picks.
+pub fn prefix_sent_by(sent: &Commands, socket: SocketId) -> Option<LengthPrefix> {
+    let latest = sent
+        .iter()
+        .filter_map(|(req, command)| match command {
+            Command::Send {
+                socket: s, framing, ..
+            }
+            | Command::SendAll {
+                socket: s, framing, ..
+            } if *s == socket => Some((*req, framing)),
+            _ => None,
+        })
+        .max_by_key(|(req, _)| *req)?;
+    match latest.1 {
+        Framing::LengthPrefixed { prefix, .. } => Some(*prefix),
+        _ => None,
     }
 }
 
@@ -263,5 +286,33 @@ mod tests {
         let mut h = recvs(ME, &stream, 3);
         h.remove(1);
         assert!(decode_received(&h, ME, &framing).gap);
+    }
+
+    #[test]
+    fn a_socket_decodes_with_the_prefix_of_its_latest_send() {
+        let send = |socket: u32, framing: Framing| Command::Send {
+            socket: SocketId(socket),
+            data: Payload::from("x"),
+            framing,
+            header: None,
+        };
+        let net = Framing::LengthPrefixed {
+            prefix: LengthPrefix::NETWORK_U32,
+            max_len: 65536,
+        };
+        let mut sent = Commands::from([(1, send(3, len_i())), (2, send(4, net.clone()))]);
+        assert_eq!(
+            prefix_sent_by(&sent, ME),
+            Some(LengthPrefix::PYTHON_NATIVE_I)
+        );
+        assert_eq!(
+            prefix_sent_by(&sent, SocketId(4)),
+            Some(LengthPrefix::NETWORK_U32)
+        );
+        assert_eq!(prefix_sent_by(&sent, SocketId(5)), None, "never sent");
+        sent.insert(3, send(3, Framing::Raw));
+        assert_eq!(prefix_sent_by(&sent, ME), None, "its latest send is raw");
+        sent.insert(9, send(3, net));
+        assert_eq!(prefix_sent_by(&sent, ME), Some(LengthPrefix::NETWORK_U32));
     }
 }
