@@ -14,7 +14,10 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::connection::Lab;
 use crate::model::lesson_player::{Lang, Player};
+
+mod follow;
 use crate::model::script::ScriptRun;
+use follow::follow_highlights;
 
 /// What the page should highlight for the lesson step shown (provided by the app, written by
 /// the player, read by the cards and the timeline).
@@ -53,6 +56,10 @@ pub fn LessonPlayer() -> impl IntoView {
     if let Some(Highlights(looks)) = use_context::<Highlights>() {
         Effect::new(move |_| looks.set(player.with(|p| p.looks())));
     }
+    follow_highlights(
+        Memo::new(move |_| player.with(|p| (p.current, p.done))),
+        lab,
+    );
     let reload = move || {
         spawn_local(async move {
             match fetch_lessons().await {
@@ -126,7 +133,7 @@ pub fn LessonPlayer() -> impl IntoView {
             .with(|r| r.as_ref().and_then(|r| r.failed.clone()))
     };
     view! {
-        <section class="lessons" data-testid="lesson-player">
+        <section class="lessons" class:active=move || player.with(|p| p.current.is_some()) data-testid="lesson-player">
             <div class="lesson-bar">
                 <select data-testid="lesson-select" on:change=choose>
                     <option value="">"Choose a lesson…"</option>
