@@ -55,11 +55,8 @@ pub fn LessonPlayer() -> impl IntoView {
     let load_error = RwSignal::new(None::<String>);
     if let Some(Highlights(looks)) = use_context::<Highlights>() {
         Effect::new(move |_| looks.set(player.with(|p| p.looks())));
+        follow_highlights(looks, lab);
     }
-    follow_highlights(
-        Memo::new(move |_| player.with(|p| (p.current, p.done))),
-        lab,
-    );
     let reload = move || {
         spawn_local(async move {
             match fetch_lessons().await {

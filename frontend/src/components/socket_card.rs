@@ -128,9 +128,9 @@ fn ReceiveBuffer(v: SocketView) -> impl IntoView {
             snap.recv_queued, snap.send_queued
         ),
     };
-    let look = looked_at(v.id, &[Panel::RecvBuffer]);
+    let id = v.id;
     Some(view! {
-        <div class="buffer" class:look=look data-testid="buffer-panel">
+        <div class="buffer" class:look=move || looked_at(id, &[Panel::RecvBuffer]) data-testid="buffer-panel">
             <div class="muted">{title}</div>
             <BufferStrip bytes=snap.recv_peek.0.clone() spans=snap.recv_spans.clone() testid="recv-buffer".to_owned()/>
         </div>

@@ -1,13 +1,15 @@
 //! Bringing what a lesson step points at into view. On a projector the highlighted card is
 //! often below the fold; the lecturer should not have to hunt for it while talking.
 //!
-//! Once per step, as soon as a highlighted element exists (a step often creates the socket
-//! it points at, so the card appears only when the step's events arrive), the page scrolls
+//! Once per step, when the step's commands are done (a step often creates the socket it
+//! points at, and its events change the cards' sizes), the page scrolls
 //! until its top is just below the lesson bar (which stays at the top of the window: see
 //! `.lessons` in static/lessons.css), unless it is fully visible already. Scrolling happens once, so
 //! a student who scrolls away during the step is not pulled back.
 
 use leptos::prelude::*;
+use socklab_shared::lesson::Panel;
+use socklab_shared::protocol::SocketId;
 use web_sys::{ScrollBehavior, ScrollToOptions};
 
 use crate::connection::Lab;
@@ -15,23 +17,43 @@ use crate::connection::Lab;
 /// Pixels between the lesson bar and the element scrolled to.
 const MARGIN: f64 = 12.0;
 
-/// Scrolls the first `.look` element into view once per value of `step`.
-pub(super) fn follow_highlights(step: Memo<(Option<usize>, usize)>, lab: Lab) {
-    let scrolled_for = StoredValue::new(None::<(Option<usize>, usize)>);
+/// What a step highlights: (socket, panel) pairs, as [`super::Highlights`] holds them.
+type Looks = Vec<(Option<SocketId>, Panel)>;
+
+/// Scrolls the highlighted elements into view (the topmost just below the bar) once per set
+/// of highlights: the highlights, not the step number, because they change only once the
+/// step's sockets have names. Elements are found from the highlights themselves, not from the
+/// `.look` class, which the page may not have moved yet when this runs.
+pub(super) fn follow_highlights(looks: RwSignal<Looks>, lab: Lab) {
+    let scrolled_for = StoredValue::new(Looks::new());
     Effect::new(move |_| {
-        let key = step.get();
-        // Events may bring the highlighted card: look again whenever some arrive.
+        let key = looks.get();
+        // Events may bring the highlighted card: look again whenever some arrive, but only
+        // once the step's commands are done, when the cards have stopped changing size.
         lab.history.track();
-        if key.0.is_none() || scrolled_for.get_value() == Some(key) {
+        let running = lab
+            .script
+            .with(|run| run.as_ref().is_some_and(|r| !r.finished()));
+        if running || key.is_empty() || scrolled_for.with_value(|done| *done == key) {
             return;
         }
         // After this change's elements are in the DOM.
         request_animation_frame(move || {
-            let Some(target) = document().query_selector(".look").ok().flatten() else {
+            // Every highlighted element that exists, as (top, bottom) in the window.
+            let spans: Vec<(f64, f64)> = key
+                .iter()
+                .filter_map(|look| document().query_selector(&selector(look)).ok().flatten())
+                .map(|el| {
+                    let r = el.get_bounding_client_rect();
+                    (r.top(), r.bottom())
+                })
+                .collect();
+            if spans.is_empty() {
                 return;
-            };
-            scrolled_for.set_value(Some(key));
-            let rect = target.get_bounding_client_rect();
+            }
+            scrolled_for.set_value(key);
+            let top = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
+            let bottom = spans.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
             // The bar's height is where it ends once it sticks to the top of the window.
             let (bar_bottom, bar_height) = document()
                 .query_selector(".lessons")
@@ -46,14 +68,27 @@ pub(super) fn follow_highlights(step: Memo<(Option<usize>, usize)>, lab: Lab) {
                 .ok()
                 .and_then(|h| h.as_f64())
                 .unwrap_or(0.0);
-            if rect.top() >= bar_bottom.max(bar_height) && rect.bottom() <= height {
+            if top >= bar_bottom.max(bar_height) && bottom <= height {
                 return;
             }
-            // Its top just below the bar: a card's title and a panel's start are what matter.
+            // The topmost just below the bar: a card's title and a panel's start matter most.
             let options = ScrollToOptions::new();
-            options.set_top(rect.top() - bar_height - MARGIN);
+            options.set_top(top - bar_height - MARGIN);
             options.set_behavior(ScrollBehavior::Smooth);
             window().scroll_by_with_scroll_to_options(&options);
         });
     });
+}
+
+/// The CSS selector of the element a highlight points at.
+fn selector((socket, panel): &(Option<SocketId>, Panel)) -> String {
+    let Some(id) = socket else {
+        return "[data-testid='timeline']".to_owned();
+    };
+    let card = format!("[data-testid='socket-card'][data-socket='{}']", id.0);
+    match panel {
+        Panel::RecvBuffer => format!("{card} [data-testid='buffer-panel']"),
+        Panel::AcceptQueue => format!("{card} [data-testid='accept-queue']"),
+        _ => card,
+    }
 }
