@@ -2,30 +2,26 @@
 //!
 //! [`Lab`] is a bundle of signals (cheap to copy into components). [`connect`] opens the
 //! socket and keeps it open: when it closes, a timer schedules the next attempt with
-//! [`reconnect_delay`]. The JavaScript callbacks of the current socket are kept alive in a
-//! thread-local slot and dropped only when the next attempt replaces them, never from inside a
-//! callback (dropping a running wasm-bindgen closure is an error).
+//! [`crate::link::reconnect_delay`] (`socket.rs`).
 //!
 //! Events are applied in batches (`inbox::deliver`), so the page renders once per batch rather
 //! than once per event; [`Lab::ask`] sends a command and awaits its answer, for code that
 //! must wait for one step before the next (a file upload's chunks).
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use socklab_shared::Payload;
 use socklab_shared::protocol::{Command, Envelope, ErrorCode, Event, Limits, Request};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
-use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use crate::link::{LinkStatus, ServerInfo, reconnect_delay, ws_url};
+use crate::link::{LinkStatus, ServerInfo};
 use crate::model::lab_state::{LabState, supersedes};
 use crate::model::script::{Named, ScriptRun};
-use inbox::{answer_waiter, deliver, fail_waiters, forget_waiters};
+use inbox::{answer_waiter, fail_waiters};
 
 mod inbox;
+mod socket;
+pub use socket::connect;
 
 /// The page's view of the backend, as signals.
 #[derive(Clone, Copy)]
@@ -176,12 +172,7 @@ impl Lab {
                 sent.insert(req, kept);
             });
         }
-        CURRENT.with(|slot| match slot.borrow().as_ref() {
-            Some(conn) if conn.socket.ready_state() == WebSocket::OPEN => {
-                conn.socket.send_with_str(&request.to_json()).is_ok()
-            }
-            _ => false,
-        })
+        socket::send_text(&request.to_json())
     }
 
     fn apply(&self, envelope: Envelope) {
@@ -265,82 +256,4 @@ impl Default for Lab {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// A live socket and the callbacks the browser calls on it.
-struct Conn {
-    socket: WebSocket,
-    _on_open: Closure<dyn FnMut()>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut(CloseEvent)>,
-}
-
-thread_local! {
-    static CURRENT: RefCell<Option<Conn>> = const { RefCell::new(None) };
-}
-
-/// Opens the link and keeps reopening it whenever it drops.
-pub fn connect(lab: Lab) {
-    open(lab, 0);
-}
-
-fn open(lab: Lab, attempt: u32) {
-    lab.status.set(LinkStatus::Connecting);
-    let location = window().location();
-    let url = ws_url(
-        &location.protocol().unwrap_or_default(),
-        &location.host().unwrap_or_default(),
-    );
-    let socket = match WebSocket::new(&url) {
-        Ok(s) => s,
-        Err(_) => {
-            retry_later(lab, attempt);
-            return;
-        }
-    };
-    let on_open = Closure::<dyn FnMut()>::new(move || {
-        lab.status.set(LinkStatus::Connected);
-        lab.last_error.set(None);
-    });
-    let opened_at_least_once = lab.status;
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        if let Some(text) = e.data().as_string() {
-            match Envelope::parse(&text) {
-                Ok(env) => deliver(lab, env),
-                Err(err) => lab.last_error.set(Some(format!(
-                    "the server sent something this page can't read: {err}"
-                ))),
-            }
-        }
-    });
-    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_e: CloseEvent| {
-        // A link that was up starts the back-off from the beginning.
-        let next = if opened_at_least_once.get_untracked() == LinkStatus::Connected {
-            0
-        } else {
-            attempt + 1
-        };
-        lab.status.set(LinkStatus::Disconnected);
-        forget_waiters();
-        retry_later(lab, next);
-    });
-    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    let old = CURRENT.with(|slot| {
-        slot.borrow_mut().replace(Conn {
-            socket,
-            _on_open: on_open,
-            _on_message: on_message,
-            _on_close: on_close,
-        })
-    });
-    if let Some(old) = old {
-        old.socket.set_onclose(None);
-        let _ = old.socket.close();
-    }
-}
-
-fn retry_later(lab: Lab, attempt: u32) {
-    set_timeout(move || open(lab, attempt), reconnect_delay(attempt));
 }
