@@ -30,24 +30,7 @@ async fn walk(b: &Browser, lesson: &Lesson) {
         &lesson.goal.en.chars().take(20).collect::<String>(),
     )
     .await;
-    let total = lesson.steps.len();
-    for (i, step) in lesson.steps.iter().enumerate() {
-        b.wait_css("[data-testid='lesson-next']:not([disabled])")
-            .await
-            .click()
-            .await
-            .unwrap();
-        b.wait_text_in(
-            "[data-testid='lesson-step']",
-            &format!("step {} of {total}", i + 1),
-        )
-        .await;
-        b.wait_text_in(
-            "[data-testid='lesson-say']",
-            &step.say.en.chars().take(20).collect::<String>(),
-        )
-        .await;
-    }
+    step_to(b, lesson, 1, lesson.steps.len()).await;
     // The last step's commands have all run when "next" is disabled and nothing failed.
     b.wait_css("[data-testid='lesson-next'][disabled]").await;
     b.wait_css("[data-testid='lesson-run-all'][disabled]").await;
@@ -115,7 +98,8 @@ async fn the_player_walks_the_length_prefix_lesson_and_switches_language() {
     b.close().await;
 }
 
-/// Presses "next" until the player shows step `to` of `lesson`.
+/// Presses "next" for steps `from` to `to` of `lesson`, checking the step counter and the
+/// narration after each.
 async fn step_to(b: &Browser, lesson: &Lesson, from: usize, to: usize) {
     for step in from..=to {
         b.wait_css("[data-testid='lesson-next']:not([disabled])")
@@ -126,6 +110,16 @@ async fn step_to(b: &Browser, lesson: &Lesson, from: usize, to: usize) {
         b.wait_text_in(
             "[data-testid='lesson-step']",
             &format!("step {step} of {}", lesson.steps.len()),
+        )
+        .await;
+        b.wait_text_in(
+            "[data-testid='lesson-say']",
+            &lesson.steps[step - 1]
+                .say
+                .en
+                .chars()
+                .take(20)
+                .collect::<String>(),
         )
         .await;
     }
