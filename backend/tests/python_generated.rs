@@ -50,8 +50,8 @@ fn lab_results(code: &PythonCode, history: &[Envelope]) -> Vec<String> {
         .collect()
 }
 
-/// Runs `program` with python3; returns its stdout, or why it failed: it didn't finish in time
-/// or exited with an error.
+/// Runs `program` with python3 in an empty temporary folder (files it writes go there);
+/// returns its stdout, or why it failed: it didn't finish in time or exited with an error.
 async fn run_python(program: &str) -> Result<String, String> {
     let dir = TempDir::new();
     let path = dir.0.join("generated.py");
@@ -59,6 +59,7 @@ async fn run_python(program: &str) -> Result<String, String> {
     let child = tokio::process::Command::new("python3")
         .arg("-u")
         .arg(&path)
+        .current_dir(&dir.0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -310,4 +311,79 @@ async fn the_python_sample_file_maker_writes_the_pages_generated_bytes() {
     let made = std::fs::read(&file).unwrap();
     assert_eq!(made.len() as u64, size);
     assert!(made == generated_chunk(0, size), "python made other bytes");
+}
+
+/// A lesson-shaped upload of the page's generated file: the header as a length-prefixed
+/// `sendall`, the file in two `send_file_chunk` commands, to a connection whose auto-recv is
+/// the file receiver.
+fn generated_upload(size: u64, chunk: u64) -> Lesson {
+    use md5::{Digest, Md5};
+    use serde_json::json;
+    use socklab_shared::Payload;
+    use socklab_shared::lesson::{Expect, Step, Text};
+
+    let body = generated_chunk(0, size);
+    let md5: String = Md5::digest(&body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let header = json!({"filename": "random-40KB.bin", "size": size, "md5": md5}).to_string();
+    let prefix = json!({"kind": "length_prefixed", "max_len": 65536,
+        "prefix": {"width": 4, "endian": "little", "signed": true}});
+    let mut run = vec![
+        json!({"cmd": "tcp_listen", "port": 0, "as": "server"}),
+        json!({"cmd": "connect", "port": "$server.port", "as": "client"}),
+        json!({"cmd": "accept", "socket": "$server", "timeout_ms": 2000, "as": "conn"}),
+        json!({"cmd": "set_auto", "socket": "$conn",
+            "auto": {"recv": true, "echo": "file_receiver", "bufsize": 4096}}),
+        json!({"cmd": "send_all", "socket": "$client", "text": header, "framing": prefix}),
+    ];
+    for offset in (0..size).step_by(chunk as usize) {
+        let piece = &body[offset as usize..(offset + chunk).min(size) as usize];
+        run.push(json!({"cmd": "send_file_chunk", "socket": "$client",
+            "data": Payload::from(piece).to_base64(), "name": "random-40KB.bin",
+            "offset": offset, "total": size}));
+    }
+    let text = |t: &str| Text {
+        en: t.into(),
+        zh: t.into(),
+    };
+    Lesson {
+        number: 99,
+        slug: "generated-upload".into(),
+        title: text("a generated upload"),
+        goal: text("the page's generated file, uploaded"),
+        steps: vec![Step {
+            say: text("upload"),
+            run,
+            look: vec![],
+            expect: vec![Expect {
+                event: "file_received".into(),
+                ..Default::default()
+            }],
+        }],
+    }
+}
+
+#[tokio::test]
+async fn an_upload_of_a_generated_file_runs_in_python_without_the_file() {
+    // The program makes the file itself (make_sample_file), sends header and chunks, and the
+    // receiving end reads them all: it runs in an empty folder, where no such file exists.
+    let server = LabServer::start().await;
+    let run = run_lesson(&server, &generated_upload(40_000, 16_384), Some(QUIET)).await;
+    let verdict = run.history.iter().find_map(|e| match &e.event {
+        Event::FileReceived { ok, .. } => Some(*ok),
+        _ => None,
+    });
+    assert_eq!(verdict, Some(true), "the lab's receiver checked the md5");
+    let names = socket_names(&run.names);
+    let program = PythonCode::with_commands(&run.history, &run.commands, &names).text(None);
+    assert!(
+        program.contains("make_sample_file('random-40KB.bin', 40000)"),
+        "{program}"
+    );
+    if let Err(why) = run_python(&program).await {
+        let kept = keep("generated upload", &program, &run.history);
+        panic!("the upload program doesn't run: {why}\n(kept in {kept}.py/.jsonl)\n{program}");
+    }
 }
