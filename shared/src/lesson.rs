@@ -144,10 +144,16 @@ impl Lesson {
             let place = |what: String| format!("step {}: {what}", i + 1);
             script::check_sequence(&step.run, &mut known)
                 .map_err(|(j, e)| place(format!("command {}: {e}", j + 1)))?;
-            listeners.extend(step.run.iter().filter_map(|t| {
-                let listen = matches!(t["cmd"].as_str(), Some("tcp_listen" | "unix_listen"));
-                script::name_of(t).filter(|_| listen)
-            }));
+            // A name belongs to the last socket given it: a listener or not.
+            for t in &step.run {
+                let Some(name) = script::name_of(t) else {
+                    continue;
+                };
+                listeners.retain(|l| *l != name);
+                if matches!(t["cmd"].as_str(), Some("tcp_listen" | "unix_listen")) {
+                    listeners.push(name);
+                }
+            }
             for look in &step.look {
                 let Some(name) = &look.socket else { continue };
                 let listener = listeners.contains(&name.as_str());
@@ -241,6 +247,15 @@ expect = [{ event = "sent", socket = "cli" }]
         );
         let e = Lesson::from_toml(&bad).unwrap_err();
         assert!(e.contains("step 2") && e.contains("not a listener"), "{e}");
+        // A name given again belongs to its new socket: here a client, with a buffer.
+        let renamed = GOOD
+            .replace("as = \"cli\"", "as = \"srv\"")
+            .replace("\"$cli\"", "\"$srv\"")
+            .replace(
+                "expect = [{ event = \"sent\", socket = \"cli\" }]",
+                "look = [{ socket = \"srv\", at = \"recv-buffer\" }]",
+            );
+        assert!(Lesson::from_toml(&renamed).is_ok(), "{renamed}");
     }
 
     #[test]
