@@ -39,22 +39,6 @@ pub(super) fn follow_highlights(looks: RwSignal<Looks>, lab: Lab) {
         }
         // After this change's elements are in the DOM.
         request_animation_frame(move || {
-            // Every highlighted element that exists, as (top, bottom) in the window.
-            let spans: Vec<(f64, f64)> = key
-                .iter()
-                .filter_map(|look| document().query_selector(&selector(look)).ok().flatten())
-                .map(|el| {
-                    let r = el.get_bounding_client_rect();
-                    (r.top(), r.bottom())
-                })
-                .collect();
-            if spans.is_empty() {
-                return;
-            }
-            scrolled_for.set_value(key);
-            let top = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
-            let bottom = spans.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
-            // The bar's height is where it ends once it sticks to the top of the window.
             let (bar_bottom, bar_height) = document()
                 .query_selector(".lessons")
                 .ok()
@@ -68,6 +52,16 @@ pub(super) fn follow_highlights(looks: RwSignal<Looks>, lab: Lab) {
                 .ok()
                 .and_then(|h| h.as_f64())
                 .unwrap_or(0.0);
+            let room = height - bar_height - MARGIN;
+            // Every highlighted element that exists, as (top, bottom) in the window.
+            let spans: Vec<(f64, f64)> =
+                key.iter().filter_map(|look| span_of(look, room)).collect();
+            if spans.is_empty() {
+                return;
+            }
+            scrolled_for.set_value(key);
+            let top = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
+            let bottom = spans.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
             if top >= bar_bottom.max(bar_height) && bottom <= height {
                 return;
             }
@@ -80,15 +74,35 @@ pub(super) fn follow_highlights(looks: RwSignal<Looks>, lab: Lab) {
     });
 }
 
-/// The CSS selector of the element a highlight points at.
-fn selector((socket, panel): &(Option<SocketId>, Panel)) -> String {
+/// Where a highlighted element is, as (top, bottom) in the window: the card, or (for a card
+/// taller than the `room` below the bar) the panel of the card the step is about, so a tall
+/// card's recv result is what comes into view.
+fn span_of((socket, panel): &(Option<SocketId>, Panel), room: f64) -> Option<(f64, f64)> {
+    let find = |css: &str| document().query_selector(css).ok().flatten();
+    let rect = |el: web_sys::Element| {
+        let r = el.get_bounding_client_rect();
+        (r.top(), r.bottom())
+    };
     let Some(id) = socket else {
-        return "[data-testid='timeline']".to_owned();
+        return find("[data-testid='timeline']").map(rect);
     };
     let card = format!("[data-testid='socket-card'][data-socket='{}']", id.0);
-    match panel {
-        Panel::RecvBuffer => format!("{card} [data-testid='buffer-panel']"),
-        Panel::AcceptQueue => format!("{card} [data-testid='accept-queue']"),
-        _ => card,
+    let part = match panel {
+        Panel::RecvBuffer => "buffer-panel",
+        Panel::AcceptQueue => "accept-queue",
+        Panel::RecvResult => "recv-result",
+        Panel::SendResult => "send-result",
+        Panel::Error => "card-error",
+        Panel::Decoded => "decoded",
+        Panel::Timeline => return find("[data-testid='timeline']").map(rect),
+    };
+    let inner = find(&format!("{card} [data-testid='{part}']")).map(rect);
+    let whole = find(&card).map(rect);
+    match (whole, inner) {
+        // Buffers and accept queues are highlighted themselves: scroll to them.
+        (_, Some(inner)) if matches!(panel, Panel::RecvBuffer | Panel::AcceptQueue) => Some(inner),
+        (Some(whole), Some(inner)) if whole.1 - whole.0 > room => Some(inner),
+        (Some(whole), _) => Some(whole),
+        (None, inner) => inner,
     }
 }
