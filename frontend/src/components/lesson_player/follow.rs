@@ -2,10 +2,11 @@
 //! often below the fold; the lecturer should not have to hunt for it while talking.
 //!
 //! Once per step, when the step's commands are done (a step often creates the socket it
-//! points at, and its events change the cards' sizes), the page scrolls
-//! until its top is just below the lesson bar (which stays at the top of the window: see
-//! `.lessons` in static/lessons.css), unless it is fully visible already. Scrolling happens once, so
-//! a student who scrolls away during the step is not pulled back.
+//! points at, and its events change the cards' sizes), the page scrolls the highlighted
+//! element's top to just below the lesson bar (which stays at the top of the window: see
+//! `.lessons` in static/lessons.css), unless it is fully visible already. A card taller than
+//! the room left brings the panel the step is about into view instead (its recv result).
+//! Scrolling happens once, so a student who scrolls away during the step is not pulled back.
 
 use leptos::prelude::*;
 use socklab_shared::lesson::Panel;
