@@ -16,9 +16,6 @@ mod clock;
 use auth::{constant_time_eq, hmac_sha256, login};
 use clock::strftime;
 
-/// Length of the HMAC server's challenge and of a digest (the protocol's [`HMAC_LEN`]).
-pub const CHALLENGE_LEN: usize = HMAC_LEN;
-
 /// Per-connection state of a service that remembers something (the challenge it sent, bytes of
 /// a digest that arrived split across recvs, the file upload under way).
 #[derive(Debug, Clone, Default)]
@@ -44,7 +41,7 @@ impl ServiceState {
 pub fn greeting(
     mode: EchoMode,
     state: &mut ServiceState,
-    random: [u8; CHALLENGE_LEN],
+    random: [u8; HMAC_LEN],
 ) -> Option<Vec<u8>> {
     match mode {
         EchoMode::HmacServer => {
@@ -74,10 +71,10 @@ pub fn reply_with_state(
             // A digest or challenge is 32 bytes, but TCP may deliver it in pieces (or glued to
             // more): collect exactly 32 first.
             state.pending.extend_from_slice(received);
-            if state.pending.len() < CHALLENGE_LEN {
+            if state.pending.len() < HMAC_LEN {
                 return None;
             }
-            let block: Vec<u8> = state.pending.drain(..CHALLENGE_LEN).collect();
+            let block: Vec<u8> = state.pending.drain(..HMAC_LEN).collect();
             Some(match mode {
                 EchoMode::HmacClient { right_key } => {
                     hmac_sha256(if right_key { HMAC_KEY } else { HMAC_WRONG_KEY }, &block)
@@ -181,8 +178,7 @@ mod tests {
         let now = UNIX_EPOCH;
         for (right_key, verdict) in [(true, &b"welcome"[..]), (false, &b"rejected"[..])] {
             let mut server = ServiceState::default();
-            let challenge =
-                greeting(EchoMode::HmacServer, &mut server, [7; CHALLENGE_LEN]).unwrap();
+            let challenge = greeting(EchoMode::HmacServer, &mut server, [7; HMAC_LEN]).unwrap();
             let mut client = ServiceState::default();
             let answer = reply_with_state(
                 EchoMode::HmacClient { right_key },

@@ -138,18 +138,21 @@ impl Engine {
         lab.peer = Some(peer.into());
         // A lab client at the other end? Its local address is our peer and vice versa.
         let (ours, theirs) = (LabAddr::Ip(local), LabAddr::Ip(peer));
-        let client = self.sockets.values_mut().find(|c| {
-            c.kind == SocketKind::TcpStream && c.local == theirs && c.peer.as_ref() == Some(&ours)
-        });
-        if let Some(client) = &client {
-            lock(&lab.book).peer = Some(client.book.clone());
-            lab.peer_id = Some(client.id);
-            lock(&client.book).peer = Some(lab.book.clone());
-        }
-        let peer_socket = client.map(|client| {
-            client.peer_id = Some(id);
-            client.id
-        });
+        let peer_socket = self
+            .sockets
+            .values_mut()
+            .find(|c| {
+                c.kind == SocketKind::TcpStream
+                    && c.local == theirs
+                    && c.peer.as_ref() == Some(&ours)
+            })
+            .map(|client| {
+                lock(&lab.book).peer = Some(client.book.clone());
+                lab.peer_id = Some(client.id);
+                lock(&client.book).peer = Some(lab.book.clone());
+                client.peer_id = Some(id);
+                client.id
+            });
         self.sockets.insert(id, lab);
         tracing::debug!(%id, %listener, %peer, "accepted");
         Ok(Event::SocketOpened {

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use socket2::Socket;
 use socklab_shared::Payload;
+use socklab_shared::protocol::hmac_demo::HMAC_LEN;
 use socklab_shared::protocol::{EchoMode, Event, SocketId};
 use tokio::io::unix::AsyncFd;
 
@@ -16,7 +17,7 @@ use crate::engine::lab_socket::{
     SharedBook, UdpDirectory, datagram_origin, lock, remember_datagram,
 };
 use crate::engine::reporter::{Reporter, readable};
-use crate::engine::services::{CHALLENGE_LEN, ServiceState, greeting, reply_with_state};
+use crate::engine::services::{ServiceState, greeting, reply_with_state};
 use crate::engine::step_error::StepError;
 use crate::engine::stream_io::{received_event, recv_once, sendall_recorded, trace};
 use crate::engine::sys;
@@ -52,7 +53,7 @@ impl RecvTask {
     pub(super) async fn run_tcp(mut self) {
         let fd = self.fd.clone();
         // A service that speaks first (the HMAC server's challenge) does so now.
-        let mut random = [0u8; CHALLENGE_LEN];
+        let mut random = [0u8; HMAC_LEN];
         if getrandom::fill(&mut random).is_ok()
             && let Some(hello) = greeting(self.echo, &mut self.service, random)
         {
