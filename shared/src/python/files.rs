@@ -26,11 +26,9 @@ const DEFAULT_CHUNK: u64 = 1 << 20;
 /// The file details of a `send_file_chunk` command.
 struct Chunk<'c> {
     name: &'c str,
-    len: u64,
+    data: &'c [u8],
     offset: u64,
     total: u64,
-    /// The first chunk of one of the lab's generated files ([`crate::sample_file`]).
-    generated: bool,
 }
 
 fn chunk_of(command: Option<&Command>) -> Option<Chunk<'_>> {
@@ -43,10 +41,9 @@ fn chunk_of(command: Option<&Command>) -> Option<Chunk<'_>> {
             ..
         } => Some(Chunk {
             name,
-            len: data.len() as u64,
+            data: data.as_bytes(),
             offset: *offset,
             total: *total,
-            generated: *offset == 0 && is_generated(data.as_bytes(), 0),
         }),
         _ => None,
     }
@@ -76,7 +73,8 @@ impl<'a> Gen<'a> {
         let failure = self.take_error(i);
         let mut lines = Vec::new();
         let mut imports = Imports::default();
-        if chunk.generated {
+        // Only the first chunk is checked: it is the one this writes the loop for.
+        if chunk.offset == 0 && is_generated(chunk.data, 0) {
             // The page made the file up: the program makes the same bytes, so it runs as it is.
             if !self.sample_maker {
                 self.sample_maker = true;
@@ -91,8 +89,9 @@ impl<'a> Gen<'a> {
             imports.struct_ = true;
         }
         if chunk.offset == 0 {
-            let size = if chunk.len < chunk.total {
-                chunk.len
+            let len = chunk.data.len() as u64;
+            let size = if len < chunk.total {
+                len
             } else {
                 DEFAULT_CHUNK
             };
