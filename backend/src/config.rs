@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use socklab_shared::protocol::Limits;
+use socklab_shared::protocol::{Limits, PortRanges};
 
 /// socklab: an interactive lab for socket programming, on real kernel sockets.
 #[derive(Debug, Clone, Parser)]
@@ -32,9 +32,39 @@ pub struct Config {
     #[arg(long, env = "SOCKLAB_LOG", default_value = "info")]
     pub log: String,
 
-    /// Extra page origins allowed to open /ws (by default only the page's own origin may).
+    /// The secret every /ws and /api request must carry (`?token=` or `Authorization: Bearer`).
+    /// By default a random one is made at start and printed in the lab's URL.
+    #[arg(
+        long,
+        env = "SOCKLAB_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+
+    /// Serve without a token. Allowed only when --listen is a loopback address.
+    #[arg(long, conflicts_with = "token")]
+    pub no_token: bool,
+
+    /// Extra host names the web server answers to (the `Host` header), e.g. a classroom's DNS
+    /// name. localhost, 127.0.0.1, [::1] and the --listen address are always accepted.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allowed_hosts: Vec<String>,
+
+    /// Extra page origins allowed to open /ws (by default only the lab's own: http:// followed
+    /// by an accepted host and the listen port).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allowed_origins: Vec<String>,
+
+    /// Ports that connect and send_to may reach besides those held by lab sockets of this
+    /// server: e.g. `9000-9999`, `7000,9000-9999`, or `none`. The web server's own port is
+    /// never reachable.
+    #[arg(long, value_name = "PORTS", default_value = "9000-9999")]
+    pub allow_ports: PortRanges,
+
+    /// Let lab sockets bind ports below 1024 (refused by default, also when running as root).
+    #[arg(long)]
+    pub allow_privileged_ports: bool,
 
     /// Let lab sockets bind and connect beyond loopback (127.0.0.0/8, ::1).
     #[arg(long)]
@@ -43,6 +73,28 @@ pub struct Config {
     /// Most concurrent WebSocket sessions.
     #[arg(long, default_value_t = 64)]
     pub max_sessions: usize,
+
+    /// Most concurrent WebSocket sessions from one client address.
+    #[arg(long, default_value_t = 16)]
+    pub max_sessions_per_client: usize,
+
+    /// Most open HTTP connections (WebSockets included); more are closed at once.
+    #[arg(long, default_value_t = 256)]
+    pub max_connections: usize,
+
+    /// Seconds a client has to send a request's headers before the connection is closed.
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout_secs: u64,
+
+    /// A session that sends nothing for this many seconds is closed (the page pings every
+    /// 20 s). 0 turns the idle timeout off.
+    #[arg(long, default_value_t = 120)]
+    pub idle_timeout_secs: u64,
+
+    /// A session whose WebSocket does not take its events within this many seconds (a client
+    /// that stopped reading) is closed.
+    #[arg(long, default_value_t = 5)]
+    pub write_timeout_secs: u64,
 
     /// Most lab sockets one session may hold.
     #[arg(long, default_value_t = 32)]
@@ -86,6 +138,9 @@ impl Config {
             max_bulk_bytes: self.max_bulk_bytes,
             max_wait_ms: self.max_wait_ms,
             loopback_only: !self.allow_non_loopback,
+            allowed_ports: self.allow_ports.clone(),
+            privileged_ports: self.allow_privileged_ports,
+            idle_timeout_ms: self.idle_timeout_secs.saturating_mul(1000),
         }
     }
 }
@@ -101,5 +156,9 @@ mod tests {
         assert!(!c.allow_non_loopback);
         assert!(c.limits().loopback_only);
         assert!(c.allowed_origins.is_empty());
+        assert!(c.allowed_hosts.is_empty());
+        assert!(!c.no_token && !c.allow_privileged_ports);
+        assert_eq!(c.allow_ports.to_string(), "9000-9999");
+        assert!(c.idle_timeout_secs > 0 && c.write_timeout_secs > 0);
     }
 }

@@ -23,6 +23,18 @@ pub enum Error {
     )]
     TooManySessions { max: usize },
 
+    /// One client address already holds its share of sessions.
+    #[error(
+        "too many lab sessions from {ip} ({max}); close a tab, or start socklab with a larger \
+         --max-sessions-per-client"
+    )]
+    TooManyFromClient { ip: std::net::IpAddr, max: usize },
+
+    /// The configuration or the machine can't run the server safely; the text says why and
+    /// what to change.
+    #[error("{0}")]
+    Setup(String),
+
     /// The web server could not bind its address.
     #[error(
         "cannot listen on {addr}: {source}. Is another socklab running? Try --listen 127.0.0.1:0"
@@ -42,7 +54,10 @@ impl IntoResponse for Error {
         let status = match &self {
             Error::ForeignOrigin { .. } => StatusCode::FORBIDDEN,
             Error::TooManySessions { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Error::Bind { .. } | Error::Serve(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::TooManyFromClient { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Setup(_) | Error::Bind { .. } | Error::Serve(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         };
         tracing::warn!(%status, "{self}");
         (status, self.to_string()).into_response()

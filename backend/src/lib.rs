@@ -3,17 +3,22 @@
 //!
 //! # Layout
 //! - [`config`]: command-line options and the safety limits derived from them.
+//! - [`access`]: who may use the server: the Host allow-list, the token, sessions per client.
+//! - [`fd_limit`]: enough file descriptors for every session allowed, checked at start.
 //! - [`error`]: the crate's error type; HTTP-facing errors turn into responses.
 //! - [`app`]: `app(state) -> Router`, testable without binding a port.
 //! - [`ws`]: the `/ws` endpoint: the upgrade (origin check, connection limit) and the session
 //!   loop, which is generic over any `Stream`/`Sink` so tests drive it without a network.
 //! - [`lessons`]: lesson files, checked and served at `/api/lessons`.
-//! - [`server`]: binding the HTTP listener and graceful shutdown, used by `main.rs`.
+//! - [`server`]: binding the HTTP listener, the bounded accept loop (connection cap, header
+//!   timeout) and graceful shutdown, used by `main.rs`.
 
+pub mod access;
 pub mod app;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod fd_limit;
 pub mod lessons;
 pub mod server;
 pub mod ws;

@@ -25,7 +25,25 @@ async fn main() -> std::process::ExitCode {
         );
     }
     socklab::lessons::report(&config.lessons);
-    let state = AppState::new(config);
+    if let Err(e) = socklab::fd_limit::ensure(&config) {
+        tracing::error!("{e}");
+        return std::process::ExitCode::FAILURE;
+    }
+    socklab::engine::unix_dir::remove_stale_folders();
+    if config.no_token {
+        tracing::warn!(
+            "--no-token: anyone who can reach {} can drive the lab (it is a loopback address, \
+             so only programs and users of this machine)",
+            config.listen
+        );
+    }
+    let state = match AppState::new(config) {
+        Ok(state) => state,
+        Err(e) => {
+            tracing::error!("{e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let server = match BoundServer::bind(state).await {
         Ok(s) => s,
         Err(e) => {
@@ -33,11 +51,11 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match server.local_addr() {
-        Ok(addr) => {
-            tracing::info!("socklab is running: open http://{addr}/ in a browser");
+    match server.url() {
+        Ok(url) => {
+            tracing::info!("socklab is running: open {url} in a browser");
             // A plain line on stdout too: scripts and tests read the URL from here.
-            println!("socklab listening on http://{addr}/");
+            println!("socklab listening on {url}");
         }
         Err(e) => tracing::warn!("cannot read the bound address: {e}"),
     }

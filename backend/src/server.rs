@@ -1,10 +1,24 @@
-//! Binding the web server and shutting it down gracefully.
+//! Binding the web server, serving connections within limits, and shutting down gracefully.
+//!
+//! The accept loop is ours rather than `axum::serve`'s so that every connection is bounded:
+//! - at most `--max-connections` open HTTP connections; more are closed at once (a WebSocket
+//!   leaves this count when it is upgraded: sessions have their own caps);
+//! - a client gets `--header-timeout-secs` to send a request's headers, so half-sent requests
+//!   (slowloris) don't hold connections forever;
+//! - every request carries the client's address ([`ConnectInfo`]) for the per-client session
+//!   cap.
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
-use axum::serve::ListenerExt;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
+use tower::ServiceExt;
 
 use crate::app::{AppState, app};
 use crate::error::Error;
@@ -18,11 +32,13 @@ pub struct BoundServer {
 
 impl BoundServer {
     /// Binds the configured address.
-    pub async fn bind(state: AppState) -> Result<Self, Error> {
+    pub async fn bind(mut state: AppState) -> Result<Self, Error> {
         let addr = state.config.listen;
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| Error::Bind { addr, source })?;
+        // The real port (for port 0) is the one lab sockets must never reach.
+        state.web_port = listener.local_addr().map_err(Error::Serve)?.port();
         Ok(BoundServer { listener, state })
     }
 
@@ -31,31 +47,101 @@ impl BoundServer {
         self.listener.local_addr()
     }
 
+    /// The state the server runs with (its token, its lab ports).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The URL to open: the bound address, and the token when there is one.
+    pub fn url(&self) -> std::io::Result<String> {
+        let addr = self.local_addr()?;
+        Ok(match self.state.token() {
+            Some(token) => format!("http://{addr}/?token={token}"),
+            None => format!("http://{addr}/"),
+        })
+    }
+
     /// Serves until `shutdown` completes, then lets open requests finish. Open lab sessions
     /// see the shutdown and close their sockets.
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
+        let config = self.state.config.clone();
         let router = app(self.state.clone());
-        let sessions_stop = self.state.shutdown.clone();
-        // Open WebSockets would keep a graceful shutdown waiting forever, so tell every
-        // session to wind down first.
-        let shutdown = async move {
-            shutdown.await;
-            sessions_stop.send_replace(true);
-        };
-        // Events go out as small WebSocket frames; with Nagle's algorithm on, the second frame
-        // of a step (the snapshot after the result) would wait for the browser's delayed ACK,
-        // ~40 ms. Lab traffic is interactive: send every frame at once.
-        let listener = self.listener.tap_io(|tcp| {
+        let connections = Arc::new(Semaphore::new(config.max_connections));
+        let header_timeout = Duration::from_secs(config.header_timeout_secs.max(1));
+        // `graceful` tells connections to finish; `open_tx.closed()` completes when all did.
+        let (graceful, _) = watch::channel(false);
+        let (open_tx, open_rx) = watch::channel(());
+        tokio::pin!(shutdown);
+        loop {
+            let (tcp, remote) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // EMFILE and friends: wait a moment rather than spin.
+                        tracing::warn!("cannot accept a web connection: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let Ok(permit) = connections.clone().try_acquire_owned() else {
+                tracing::warn!(
+                    %remote,
+                    max = config.max_connections,
+                    "too many open web connections (--max-connections); closing a new one"
+                );
+                continue;
+            };
+            // Events go out as small WebSocket frames; with Nagle's algorithm on, the second
+            // frame of a step would wait for the browser's delayed ACK, ~40 ms.
             if let Err(e) = tcp.set_nodelay(true) {
                 tracing::debug!("TCP_NODELAY on a web connection: {e}");
             }
-        });
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+            let router = router.clone();
+            let service =
+                hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(remote));
+                    router.clone().oneshot(request)
+                });
+            let mut finish = graceful.subscribe();
+            let open = open_rx.clone();
+            tokio::spawn(async move {
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_timeout);
+                let conn = builder
+                    .serve_connection(TokioIo::new(tcp), service)
+                    .with_upgrades();
+                tokio::pin!(conn);
+                // `wait_for`'s guard is not `Send`: reduce it to `()` inside the future.
+                let finishing = async move {
+                    let _ = finish.wait_for(|f| *f).await;
+                };
+                let result = tokio::select! {
+                    result = conn.as_mut() => result,
+                    () = finishing => {
+                        conn.as_mut().graceful_shutdown();
+                        conn.await
+                    }
+                };
+                if let Err(e) = result {
+                    tracing::debug!(%remote, "web connection ended: {e}");
+                }
+                drop((permit, open));
+            });
+        }
+        // Open WebSockets would keep a graceful shutdown waiting forever, so tell every
+        // session to wind down first.
+        self.state.shutdown.send_replace(true);
+        graceful.send_replace(true);
+        drop(self.listener);
+        drop(open_rx);
+        open_tx.closed().await;
         Ok(())
     }
 }

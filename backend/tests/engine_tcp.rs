@@ -243,11 +243,11 @@ async fn shutdown_write_makes_the_peer_recv_return_empty() {
 #[tokio::test]
 async fn connect_to_a_closed_port_is_refused_with_errno_111() {
     let (_s, mut ws) = lab().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // A port this session's listener held and closed (as lesson 20 does): lab sockets may
+    // reach it, and nothing listens there any more.
+    let opened_event = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
+    let (listener, port) = (opened(&opened_event), port_of(&opened_event));
+    ws.ok(json!({"cmd": "close", "socket": listener})).await;
     let events = ws.step(json!({"cmd": "connect", "port": port})).await;
     match &events[0] {
         Event::Error {

@@ -36,8 +36,11 @@ impl Server {
         config.listen = "127.0.0.1:0".parse().expect("a literal address");
         config.max_bulk_bytes = config.max_bulk_bytes.max(bulk_bytes);
         config.max_wait_ms = config.max_wait_ms.max(STALL.as_millis() as u64);
+        // A benchmark on loopback: no token to pass around.
+        config.no_token = true;
+        let state = AppState::new(config).map_err(|e| format!("bad configuration: {e}"))?;
         let server = runtime
-            .block_on(BoundServer::bind(AppState::new(config)))
+            .block_on(BoundServer::bind(state))
             .map_err(|e| format!("cannot start the server: {e}"))?;
         let addr = server
             .local_addr()

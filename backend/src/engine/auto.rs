@@ -17,9 +17,9 @@ use std::sync::Arc;
 use socket2::Socket;
 use socklab_shared::protocol::{AutoBehaviour, EchoMode, Event, SocketId, SocketKind};
 use tokio::io::unix::AsyncFd;
-use tokio::sync::mpsc;
 
 use super::Engine;
+use super::auto_queue::AutoSender;
 use super::chat::relay::{Link, Member};
 use super::reporter::Reporter;
 use super::services::ServiceState;
@@ -138,12 +138,13 @@ impl Engine {
     }
 }
 
-async fn accept_watch(id: SocketId, fd: Arc<AsyncFd<Socket>>, tx: mpsc::UnboundedSender<AutoMsg>) {
+async fn accept_watch(id: SocketId, fd: Arc<AsyncFd<Socket>>, tx: AutoSender) {
     loop {
         let Ok(mut guard) = fd.readable().await else {
             return;
         };
-        if tx.send(AutoMsg::AcceptReady(id)).is_err() {
+        // Waits for room: one small message per listener, and it must not be lost.
+        if !tx.send(AutoMsg::AcceptReady(id)).await {
             return;
         }
         // Safe to clear now: if another connection arrives after this point, epoll reports a

@@ -22,6 +22,10 @@ pub fn chat_framing() -> Framing {
 
 /// Messages kept for one offline user, at most.
 pub const MAX_STORED: usize = 100;
+/// Offline users messages are kept for, at most.
+pub const MAX_STORED_RECIPIENTS: usize = 64;
+/// Bytes of kept messages in one room, at most.
+pub const MAX_STORED_BYTES: usize = 1 << 20;
 
 /// A framed message for `to`.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,10 +35,16 @@ pub struct Outgoing<M> {
 }
 
 /// Who is online, and what waits for whom.
+///
+/// Invariants: a connection is online as one user at most (a new name replaces its old one),
+/// so `online` is no larger than the session's sockets; `stored` holds at most
+/// [`MAX_STORED_RECIPIENTS`] users, [`MAX_STORED`] messages each, [`MAX_STORED_BYTES`] in all
+/// (`stored_bytes`).
 #[derive(Debug)]
 pub struct Room<M> {
     online: HashMap<String, M>,
     stored: HashMap<String, Vec<Vec<u8>>>,
+    stored_bytes: usize,
 }
 
 impl<M> Default for Room<M> {
@@ -42,6 +52,7 @@ impl<M> Default for Room<M> {
         Room {
             online: HashMap::new(),
             stored: HashMap::new(),
+            stored_bytes: 0,
         }
     }
 }
@@ -62,9 +73,11 @@ impl<M: Clone + PartialEq> Room<M> {
         };
         let mut out = Vec::new();
         if self.online.get(&from) != Some(me) {
+            self.online.retain(|_, m| m != me);
             self.online.insert(from.clone(), me.clone());
             // Coming online delivers what was kept while this user was away.
             for bytes in self.stored.remove(&from).unwrap_or_default() {
+                self.stored_bytes -= bytes.len();
                 out.push(Outgoing {
                     to: me.clone(),
                     bytes,
@@ -80,17 +93,36 @@ impl<M: Clone + PartialEq> Room<M> {
                 to: member.clone(),
                 bytes,
             }),
-            None => {
-                let queue = self.stored.entry(to.to_owned()).or_default();
-                if queue.len() < MAX_STORED {
-                    queue.push(bytes);
-                }
-                out.push(reply(format!(
-                    "{to} is offline: message stored, delivered when {to} comes online"
-                )));
-            }
+            None => out.push(reply(self.store(to, bytes))),
         }
         out
+    }
+
+    /// Keeps a message for offline user `to`, within the room's caps; says what happened.
+    fn store(&mut self, to: &str, bytes: Vec<u8>) -> String {
+        let known = self.stored.contains_key(to);
+        let full = if !known && self.stored.len() >= MAX_STORED_RECIPIENTS {
+            Some(format!(
+                "messages are kept for at most {MAX_STORED_RECIPIENTS} offline users"
+            ))
+        } else if self.stored.get(to).is_some_and(|q| q.len() >= MAX_STORED) {
+            Some(format!(
+                "at most {MAX_STORED} messages are kept for one user"
+            ))
+        } else if self.stored_bytes + bytes.len() > MAX_STORED_BYTES {
+            Some(format!(
+                "at most {} KiB of messages are kept",
+                MAX_STORED_BYTES >> 10
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = full {
+            return format!("{to} is offline and the message was NOT stored: {why}");
+        }
+        self.stored_bytes += bytes.len();
+        self.stored.entry(to.to_owned()).or_default().push(bytes);
+        format!("{to} is offline: message stored, delivered when {to} comes online")
     }
 
     /// Connection `me` left: its user goes offline.
@@ -128,6 +160,43 @@ mod tests {
             &out[0].bytes[..4],
             &(out[0].bytes.len() as u32 - 4).to_be_bytes()
         );
+    }
+
+    #[test]
+    fn stored_messages_are_capped_by_recipients_and_bytes() {
+        let mut room = Room::default();
+        for i in 0..MAX_STORED_RECIPIENTS + 10 {
+            let msg = format!(r#"{{"from":"alice","to":"u{i}","text":"hi"}}"#);
+            room.on_message(&1, msg.as_bytes());
+        }
+        assert_eq!(room.stored.len(), MAX_STORED_RECIPIENTS);
+        let out = room.on_message(&1, br#"{"from":"alice","to":"late","text":"hi"}"#);
+        assert!(
+            body(&out[0])["text"]
+                .as_str()
+                .unwrap()
+                .contains("NOT stored")
+        );
+        let big = "x".repeat(60_000);
+        for _ in 0..40 {
+            let msg = format!(r#"{{"from":"alice","to":"u0","text":"{big}"}}"#);
+            room.on_message(&1, msg.as_bytes());
+        }
+        assert!(room.stored_bytes <= MAX_STORED_BYTES);
+        // u0 comes online: everything kept for it is delivered and the count goes down.
+        let before = room.stored_bytes;
+        let out = room.on_message(&2, br#"{"from":"u0"}"#);
+        assert!(!out.is_empty());
+        assert!(room.stored_bytes < before);
+    }
+
+    #[test]
+    fn a_connection_is_one_user() {
+        let mut room = Room::default();
+        for i in 0..1000 {
+            room.on_message(&1, format!(r#"{{"from":"name{i}"}}"#).as_bytes());
+        }
+        assert_eq!(room.online.len(), 1);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use tokio::io::unix::AsyncFd;
 use tokio::task::JoinHandle;
 
 use super::provenance::SendLog;
+use super::targets::PortClaim;
 
 /// How long calls on a socket wait when the command gives no timeout (Python's
 /// `setblocking` / `settimeout`, adapted to stepping).
@@ -196,6 +197,9 @@ pub struct LabSocket {
     pub auto_task: Option<JoinHandle<()>>,
     /// `shutdown(SHUT_WR)` was called: nothing more can be sent.
     pub write_shut: bool,
+    /// A listener's or UDP socket's hold on its address, which makes it a target other lab
+    /// sockets may reach ([`super::targets`]); let go when the socket is dropped.
+    pub claim: Option<PortClaim>,
 }
 
 impl LabSocket {
@@ -218,6 +222,7 @@ impl LabSocket {
             auto: AutoBehaviour::default(),
             auto_task: None,
             write_shut: false,
+            claim: None,
         })
     }
 

@@ -6,6 +6,7 @@
 //!
 //! # Layout
 //! - [`policy`]: what lab sockets may do (loopback only by default, sizes, waits).
+//! - [`targets`]: which addresses `connect` and `send_to` may reach (lab sockets, allowed ports).
 //! - [`lab_socket`]: a kernel socket plus the lab's [`lab_socket::Book`] of what it sent.
 //! - [`provenance`]: which send wrote which received byte (stream offsets).
 //! - [`sys`]: the kernel questions (FIONREAD, SIOCOUTQ, TCP_INFO, MSG_PEEK, MSG_TRUNC, errno).
@@ -13,7 +14,8 @@
 //! - [`tcp`], [`stream_io`], [`bulk_send`], [`udp`], [`unix`], [`options`]: the commands.
 //! - [`unix_dir`]: the session's private folder for Unix-domain socket files.
 //! - [`auto`]: auto-accept, auto-recv and echo, as background tasks.
-//! - [`reporter`]: detailed events or summaries for auto-recv (rate limiting).
+//! - [`auto_queue`]: the bounded queue from auto tasks to the session.
+//! - [`reporter`]: detailed events or summaries for every auto event (rate limit, folding).
 //! - [`chat`]: the chat room of the chat service (routing, store-and-forward).
 //! - [`services`]: what an auto-recv socket answers (echo, upper-case, time, canned output).
 //! - [`file_receiver`]: the file-upload service's parser (length, JSON header, body, MD5).
@@ -21,6 +23,7 @@
 //! - [`step_error`]: failures as error events (errno name, number, explanation).
 
 pub mod auto;
+pub mod auto_queue;
 pub mod bulk_send;
 pub mod chat;
 pub mod file_receiver;
@@ -34,6 +37,7 @@ pub mod snapshot;
 pub mod step_error;
 pub mod stream_io;
 pub mod sys;
+pub mod targets;
 pub mod tcp;
 pub mod udp;
 pub mod unix;
@@ -45,7 +49,6 @@ use std::net::SocketAddr;
 
 use socklab_shared::framing::Framing;
 use socklab_shared::protocol::{Command, Event, SocketId, SocketKind};
-use tokio::sync::mpsc;
 
 use lab_socket::{LabAddr, LabSocket, WaitMode};
 use policy::Policy;
@@ -60,15 +63,15 @@ pub struct Engine {
     udp: lab_socket::UdpDirectory,
     /// The chat room shared by this session's chat-mode connections.
     chat: chat::relay::SharedRoom,
-    /// Where auto tasks report what they did; the session forwards these to the page.
-    auto_tx: mpsc::UnboundedSender<auto::AutoMsg>,
+    /// Where auto tasks report what they did (bounded); the session forwards it to the page.
+    auto_tx: auto_queue::AutoSender,
     /// The session's folder for Unix socket files, removed with the engine. Declared after
     /// `sockets` so the sockets are closed before their folder goes.
     unix: unix_dir::UnixDir,
 }
 
 impl Engine {
-    pub fn new(policy: Policy, auto_tx: mpsc::UnboundedSender<auto::AutoMsg>) -> Self {
+    pub fn new(policy: Policy, auto_tx: auto_queue::AutoSender) -> Self {
         Engine {
             sockets: BTreeMap::new(),
             next_id: 0,

@@ -3,12 +3,18 @@
 //! The lab opens real sockets for whoever holds the page, so by default it must not become a
 //! port scanner or an open proxy for the network around it: lab sockets bind and connect on
 //! loopback only, names are not resolved (no DNS lookups on a student's behalf), and sizes are
-//! capped. An operator widens this with `--allow-non-loopback`.
+//! capped. An operator widens this with `--allow-non-loopback`. Even on loopback, `connect` and
+//! `send_to` reach only lab sockets and the ports of `--allow-ports` ([`super::targets`]), and
+//! no lab socket binds a port below 1024 unless `--allow-privileged-ports` says so.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use super::step_error::{StepError, StepResult};
+use super::targets::{LabPorts, Targets};
 use crate::config::Config;
+
+/// Ports below this are the system's ("privileged") ports.
+const FIRST_UNPRIVILEGED_PORT: u16 = 1024;
 
 /// The limits one session works within, copied from the configuration.
 #[derive(Debug, Clone)]
@@ -20,9 +26,23 @@ pub struct Policy {
     pub peek_bytes: usize,
     /// Longest a single call may wait, whatever timeout was asked for.
     pub max_wait_ms: u64,
+    /// `--allow-privileged-ports`.
+    pub privileged_ports: bool,
+    /// Where `connect` and `send_to` may go.
+    pub targets: Targets,
 }
 
 impl Policy {
+    /// The policy of a session of a server whose web port is `web_port` and whose lab
+    /// sockets are listed in `lab`.
+    pub fn for_server(c: &Config, lab: LabPorts, web_port: u16) -> Self {
+        let mut policy = Policy::from_config(c);
+        policy.targets.lab = lab;
+        policy.targets.web_port = web_port;
+        policy
+    }
+
+    /// The policy from the configuration alone, with a lab port list of its own.
     pub fn from_config(c: &Config) -> Self {
         Policy {
             loopback_only: !c.allow_non_loopback,
@@ -31,7 +51,28 @@ impl Policy {
             max_bulk_bytes: c.max_bulk_bytes,
             peek_bytes: c.peek_bytes as usize,
             max_wait_ms: c.max_wait_ms,
+            privileged_ports: c.allow_privileged_ports,
+            targets: Targets {
+                allowed: c.allow_ports.clone(),
+                web_port: c.listen.port(),
+                ..Targets::default()
+            },
         }
+    }
+
+    /// Refuses binding a privileged port (below 1024) unless the operator allowed it. Port 0
+    /// (the kernel picks a free one) is always fine. Running as root would otherwise let a
+    /// session take over port 80 or 22 on this machine.
+    pub fn bindable_port(&self, port: u16) -> StepResult<()> {
+        if port == 0 || port >= FIRST_UNPRIVILEGED_PORT || self.privileged_ports {
+            return Ok(());
+        }
+        Err(StepError::refused(
+            format!(
+                "port {port} is below 1024, a system port; lab sockets bind ports from 1024 up"
+            ),
+            "use a port such as 9000 (the course's), or start socklab with              --allow-privileged-ports",
+        ))
     }
 
     /// Turns `host` + `port` into an address the lab may use. `host` is an IP literal or
@@ -113,6 +154,22 @@ mod tests {
         p.loopback_only = false;
         assert!(p.address("0.0.0.0", 9000).is_ok());
         assert!(p.address("example.com", 80).is_err(), "still no DNS");
+    }
+
+    #[test]
+    fn privileged_ports_need_the_flag() {
+        let mut p = policy();
+        assert!(p.bindable_port(0).is_ok());
+        assert!(p.bindable_port(1024).is_ok());
+        for port in [1, 22, 80, 81, 1023] {
+            let e = p.bindable_port(port).unwrap_err();
+            assert!(
+                e.hint.unwrap().contains("--allow-privileged-ports"),
+                "{port}"
+            );
+        }
+        p.privileged_ports = true;
+        assert!(p.bindable_port(81).is_ok());
     }
 
     #[test]

@@ -34,6 +34,9 @@
 //!    `trailer_len`, and no byte is both.
 //! 4. `end_offset()` never decreases, and survives [`SendLog::forget_before`]: forgetting old
 //!    records frees memory but never renumbers the stream.
+//! 5. At most [`MAX_RECORDS`] records are kept: a reader that is not a lab socket never calls
+//!    `forget_before`, so the oldest records go when new ones come. A lab reader that lags
+//!    further behind than that sees its oldest bytes as of unknown origin, never wrong ones.
 
 use std::collections::VecDeque;
 
@@ -93,6 +96,9 @@ fn overlap(a: u64, b: u64, c: u64, d: u64) -> u64 {
     b.min(d).saturating_sub(a.max(c))
 }
 
+/// Most send records one direction of a connection remembers (64 bytes each: 128 KiB).
+pub const MAX_RECORDS: usize = 2048;
+
 /// The sends written into one direction of one connection, ordered by stream offset.
 ///
 /// See the [module docs](self) for the invariants.
@@ -139,6 +145,9 @@ impl SendLog {
         let total_len = message_len.max(offset_in_message + accepted);
         let header_len = header_len.min(total_len);
         let trailer_len = trailer_len.min(total_len - header_len);
+        if self.records.len() >= MAX_RECORDS {
+            self.records.pop_front();
+        }
         self.records.push_back(SendRecord {
             send_no,
             from,

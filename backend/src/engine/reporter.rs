@@ -1,20 +1,33 @@
-//! How auto-recv reports what it did without flooding the page.
+//! How an auto task reports what it did without flooding the page or the server's memory.
 //!
 //! A fast transfer makes thousands of recvs a second. The [`Reporter`] sends each one as its own
 //! event while the rate is low (a token bucket: 30 a second, bursts of 30) and otherwise sums
 //! them up in [`Event::AutoSummary`] events: at most every 100 ms while data keeps flowing, and
 //! 2 ms after it pauses (but never sooner than 20 ms after the previous summary), so the last
 //! summary of a transfer arrives right after its last byte.
+//!
+//! Every event of the task goes through here: recvs, echo replies, file verdicts, chat
+//! forwards, errors. Each detailed event costs a token and needs room in the session's bounded
+//! queue ([`super::auto_queue`]); without either it is *folded*: counted in the pending summary
+//! (`recvs`/`bytes` for a recv, `folded` for anything else). So a page that reads slowly sees
+//! fewer, fuller summaries, and the server holds a few counters, not the events.
+//!
+//! Recvs (with their echo) and the other events draw on two buckets: a burst of many small
+//! recvs must not fold away the file verdict or chat message that follows them. The other
+//! events' bucket is larger (bursts of 200, 100 a second): a lecture's 40 uploads in one send
+//! all show, a flood of 28 000 empty uploads does not.
+//!
+//! Order is kept: while a summary is pending, nothing is sent in detail before it.
 
 use std::time::Duration;
 
 use socket2::Socket;
 use socklab_shared::protocol::{Event, SocketId};
 use tokio::io::unix::AsyncFd;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::auto::AutoMsg;
+use super::auto_queue::AutoSender;
 
 /// Waits for readability; with a summary pending, wakes up in time to send it.
 pub(super) async fn readable<'a>(
@@ -40,15 +53,51 @@ const QUIET: Duration = Duration::from_millis(2);
 /// …but never sooner than this after the previous one, so a stop-and-go sender can't flood
 /// the page with summaries.
 const MIN_GAP: Duration = Duration::from_millis(20);
-/// Detailed events allowed per second, and in one burst.
+/// Detailed recvs allowed per second, and in one burst.
 const DETAILED_PER_SECOND: f64 = 30.0;
+/// Other detailed events (verdicts, chat forwards, replies, errors) per second…
+const OTHER_PER_SECOND: f64 = 100.0;
+/// …and in one burst.
+const OTHER_BURST: f64 = 200.0;
 
-/// Decides between one event per recv and summaries (see the module doc).
+/// A token bucket: `rate` tokens a second, at most `burst` saved up.
+struct Bucket {
+    tokens: f64,
+    rate: f64,
+    burst: f64,
+    refilled: Instant,
+}
+
+impl Bucket {
+    fn new(rate: f64, burst: f64) -> Self {
+        Bucket {
+            tokens: burst,
+            rate,
+            burst,
+            refilled: Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let earned = now.duration_since(self.refilled).as_secs_f64() * self.rate;
+        self.tokens = (self.tokens + earned).min(self.burst);
+        self.refilled = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Decides between detailed events and summaries (see the module doc).
 pub(super) struct Reporter {
     id: SocketId,
-    tx: mpsc::UnboundedSender<AutoMsg>,
-    tokens: f64,
-    refilled: Instant,
+    tx: AutoSender,
+    recvs: Bucket,
+    others: Bucket,
     pending: Option<Pending>,
     last_flush: Instant,
 }
@@ -60,16 +109,17 @@ struct Pending {
     stream_offset: u64,
     echoed: u64,
     eof: bool,
+    folded: u64,
 }
 
 impl Reporter {
-    pub(super) fn new(id: SocketId, tx: mpsc::UnboundedSender<AutoMsg>) -> Self {
+    pub(super) fn new(id: SocketId, tx: AutoSender) -> Self {
         let now = Instant::now();
         Reporter {
             id,
             tx,
-            tokens: DETAILED_PER_SECOND,
-            refilled: now,
+            recvs: Bucket::new(DETAILED_PER_SECOND, DETAILED_PER_SECOND),
+            others: Bucket::new(OTHER_PER_SECOND, OTHER_BURST),
             pending: None,
             last_flush: now,
         }
@@ -84,24 +134,25 @@ impl Reporter {
         QUIET.max(MIN_GAP.saturating_sub(self.last_flush.elapsed()))
     }
 
-    pub(super) fn send(&self, event: Event) {
-        let _ = self.tx.send(AutoMsg::Event(event));
-    }
-
-    fn take_token(&mut self) -> bool {
-        let now = Instant::now();
-        let earned = now.duration_since(self.refilled).as_secs_f64() * DETAILED_PER_SECOND;
-        self.tokens = (self.tokens + earned).min(DETAILED_PER_SECOND);
-        self.refilled = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
+    /// One event that is not a recv (an echo's reply, a file verdict, a chat forward, an
+    /// error): in detail when allowed, else counted as folded.
+    pub(super) fn send(&mut self, event: Event) {
+        // The summary of the recvs before it goes first (kept if the queue is full).
+        self.flush();
+        if self.pending.is_none() && self.others.take() && self.tx.try_send(AutoMsg::Event(event)) {
+            return;
         }
+        self.pending.get_or_insert_with(Pending::default).folded += 1;
     }
 
-    /// One recv happened: report it in detail or add it to the summary.
+    /// An event that ends the task (its last error): waits for room rather than fold, after
+    /// the pending summary.
+    pub(super) async fn send_final(&mut self, event: Event) {
+        self.flush_final().await;
+        self.tx.send(AutoMsg::Event(event)).await;
+    }
+
+    /// One recv happened: report it (and its echo) in detail or add it to the summary.
     pub(super) fn recv(
         &mut self,
         event: Event,
@@ -110,10 +161,11 @@ impl Reporter {
         echo: Option<Event>,
         eof: bool,
     ) {
-        if self.pending.is_none() && self.take_token() {
-            self.send(event);
-            if let Some(echo) = echo {
-                self.send(echo);
+        if self.pending.is_none() && self.recvs.take() && self.tx.try_send(AutoMsg::Event(event)) {
+            if let Some(echo) = echo
+                && !self.tx.try_send(AutoMsg::Event(echo))
+            {
+                self.pending.get_or_insert_with(Pending::default).folded += 1;
             }
             return;
         }
@@ -133,17 +185,37 @@ impl Reporter {
         }
     }
 
+    /// Sends the pending summary if the queue has room; otherwise keeps it (and keeps
+    /// counting) for the next try.
     pub(super) fn flush(&mut self) {
+        let Some(summary) = self.summary() else {
+            return;
+        };
         self.last_flush = Instant::now();
-        if let Some(p) = self.pending.take() {
-            self.send(Event::AutoSummary {
-                socket: self.id,
-                recvs: p.recvs,
-                bytes: p.bytes,
-                stream_offset: p.stream_offset,
-                echoed: p.echoed,
-                eof: p.eof,
-            });
+        if self.tx.try_send(AutoMsg::Event(summary)) {
+            self.pending = None;
         }
+    }
+
+    /// Sends the pending summary, waiting for room: the task is ending (end of stream).
+    pub(super) async fn flush_final(&mut self) {
+        self.last_flush = Instant::now();
+        if let Some(summary) = self.summary() {
+            self.pending = None;
+            self.tx.send(AutoMsg::Event(summary)).await;
+        }
+    }
+
+    fn summary(&self) -> Option<Event> {
+        let p = self.pending.as_ref()?;
+        Some(Event::AutoSummary {
+            socket: self.id,
+            recvs: p.recvs,
+            bytes: p.bytes,
+            stream_offset: p.stream_offset,
+            echoed: p.echoed,
+            eof: p.eof,
+            folded: p.folded,
+        })
     }
 }

@@ -118,6 +118,8 @@ pub fn recv_once(
     let mut b = lock(book);
     let n = (&*s).read(&mut buf)?;
     buf.truncate(n);
+    // An event keeps only the bytes it carries, not the whole recv buffer (up to 1 MiB).
+    buf.shrink_to_fit();
     let offset = b.in_offset;
     b.in_offset += n as u64;
     Ok((buf, offset))

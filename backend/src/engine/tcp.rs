@@ -15,6 +15,7 @@ use tokio::io::Interest;
 use super::lab_socket::{LabAddr, LabSocket, lock, register};
 use super::step_error::{StepError, StepResult};
 use super::sys;
+use super::targets::Transport;
 use super::wait::with_wait;
 use super::{Engine, Role};
 
@@ -50,6 +51,7 @@ impl Engine {
     ) -> StepResult<Event> {
         self.check_capacity()?;
         let addr = self.policy.address(host, port)?;
+        self.policy.bindable_port(port)?;
         let s = new_socket(addr, Type::STREAM, Protocol::TCP)?;
         if reuse_addr {
             s.set_reuse_address(true)
@@ -62,8 +64,9 @@ impl Engine {
             .map_err(|e| StepError::os(&format!("listen({backlog})"), &e))?;
         let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
         let id = self.allocate_id();
-        let lab = LabSocket::new(id, SocketKind::TcpListener, s, local)
+        let mut lab = LabSocket::new(id, SocketKind::TcpListener, s, local)
             .map_err(|e| StepError::os("socket setup", &e))?;
+        lab.claim = Some(self.policy.targets.claim(Transport::Tcp, local));
         self.sockets.insert(id, lab);
         tracing::debug!(%id, %local, "listening");
         Ok(Event::SocketOpened {
@@ -174,6 +177,7 @@ impl Engine {
     ) -> StepResult<Event> {
         self.check_capacity()?;
         let addr = self.policy.address(host, port)?;
+        self.policy.targets.check(Transport::Tcp, addr)?;
         let call = format!("connect(('{}', {port}))", addr.ip());
         let s = new_socket(addr, Type::STREAM, Protocol::TCP)?;
         s.set_nonblocking(true)

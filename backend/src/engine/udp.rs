@@ -10,6 +10,7 @@ use tokio::io::Interest;
 use super::lab_socket::{LabSocket, datagram_origin, lock, remember_datagram};
 use super::step_error::{StepError, StepResult};
 use super::sys;
+use super::targets::Transport;
 use super::tcp::local_addr;
 use super::wait::with_wait;
 use super::{Engine, Role};
@@ -29,6 +30,7 @@ impl Engine {
     pub(super) fn udp_bind(&mut self, host: &str, port: u16) -> StepResult<Event> {
         self.check_capacity()?;
         let addr = self.policy.address(host, port)?;
+        self.policy.bindable_port(port)?;
         let s = socket2::Socket::new(
             socket2::Domain::for_address(addr),
             Type::DGRAM,
@@ -39,8 +41,9 @@ impl Engine {
             .map_err(|e| StepError::os(&format!("bind(('{}', {port}))", addr.ip()), &e))?;
         let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
         let id = self.allocate_id();
-        let lab = LabSocket::new(id, SocketKind::Udp, s, local)
+        let mut lab = LabSocket::new(id, SocketKind::Udp, s, local)
             .map_err(|e| StepError::os("socket setup", &e))?;
+        lab.claim = Some(self.policy.targets.claim(Transport::Udp, local));
         self.udp_directory().insert(local, (id, lab.book.clone()));
         self.sockets.insert(id, lab);
         Ok(Event::SocketOpened {
@@ -63,6 +66,10 @@ impl Engine {
     ) -> StepResult<Event> {
         let to = self.policy.address(host, port)?;
         let s = self.expect_kind(id, Role::Datagram, "sendto()")?;
+        self.policy
+            .targets
+            .check(Transport::Udp, to)
+            .map_err(|e| e.on(id))?;
         if data.len() as u64 > self.policy.max_send_bytes {
             return Err(StepError::refused(
                 format!("{} bytes is more than one send may carry here", data.len()),

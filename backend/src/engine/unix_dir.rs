@@ -126,14 +126,78 @@ pub fn check_name(name: &str) -> StepResult<()> {
     }
 }
 
-/// Makes `$TMPDIR/socklab-<pid>-<random>` with mode 0700; a new random name if taken.
-fn create_private_dir() -> io::Result<PathBuf> {
+/// Where session folders are made: `$TMPDIR`, or `/tmp` when that is too long.
+fn base_dir() -> PathBuf {
     let tmp = std::env::temp_dir();
-    let base = if tmp.is_absolute() && tmp.as_os_str().len() <= MAX_BASE_LEN {
+    if tmp.is_absolute() && tmp.as_os_str().len() <= MAX_BASE_LEN {
         tmp
     } else {
         PathBuf::from("/tmp")
+    }
+}
+
+/// Removes the session folders of socklab processes that are gone (killed with SIGKILL, so
+/// they never cleaned up): `socklab-<pid>-<16 hex digits>` folders, owned by this user, whose
+/// process no longer exists. Returns how many were removed. Called once at start.
+pub fn remove_stale_folders() -> usize {
+    remove_stale_in(&base_dir())
+}
+
+fn remove_stale_in(base: &Path) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return 0;
     };
+    // SAFETY: getuid() has no preconditions and cannot fail.
+    let me = unsafe { libc::getuid() };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(stale_pid) else {
+            continue;
+        };
+        let path = entry.path();
+        // Not followed if it is a link: only real folders of ours are touched.
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !meta.is_dir() || meta.uid() != me || process_alive(pid) {
+            continue;
+        }
+        match std::fs::remove_dir_all(&path) {
+            Ok(()) => removed += 1,
+            Err(e) => {
+                tracing::warn!(dir = %path.display(), "cannot remove a stale session folder: {e}")
+            }
+        }
+    }
+    if removed > 0 {
+        tracing::info!(
+            removed,
+            "removed session folders left by socklab processes that died"
+        );
+    }
+    removed
+}
+
+/// The pid in a session folder's name `socklab-<pid>-<16 hex>`, if it is one.
+fn stale_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix("socklab-")?;
+    let (pid, random) = rest.split_once('-')?;
+    let hex = random.len() == 16 && random.bytes().all(|b| b.is_ascii_hexdigit());
+    (hex && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| pid.parse().ok())
+        .flatten()
+}
+
+/// Whether process `pid` exists (this process counts as alive).
+fn process_alive(pid: u32) -> bool {
+    pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Makes `$TMPDIR/socklab-<pid>-<random>` with mode 0700; a new random name if taken.
+fn create_private_dir() -> io::Result<PathBuf> {
+    let base = base_dir();
     let mut last = io::Error::from(io::ErrorKind::AlreadyExists);
     for _ in 0..8 {
         let mut random = [0u8; 8];
@@ -183,6 +247,31 @@ mod tests {
             assert_eq!(e.code, socklab_shared::protocol::ErrorCode::Refused);
             assert!(e.hint.is_some());
         }
+    }
+
+    #[test]
+    fn folders_of_dead_processes_are_removed_others_kept() {
+        let base = std::env::temp_dir().join(format!("socklab-stale-test-{}", std::process::id()));
+        std::fs::create_dir_all(&base).unwrap();
+        // No process can have a pid above pid_max.
+        let pid_max: u64 = std::fs::read_to_string("/proc/sys/kernel/pid_max")
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let dead = base.join(format!("socklab-{}-0123456789abcdef", pid_max + 1));
+        let alive = base.join(format!("socklab-{}-0123456789abcdef", std::process::id()));
+        let other = base.join("socklab-notes");
+        for d in [&dead, &alive, &other] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::write(dead.join("server.sock"), b"x").unwrap();
+        assert_eq!(remove_stale_in(&base), 1);
+        assert!(!dead.exists() && alive.exists() && other.exists());
+        std::fs::remove_dir_all(&base).unwrap();
+        assert_eq!(stale_pid("socklab-12-0123456789abcdef"), Some(12));
+        assert_eq!(stale_pid("socklab-12-0123"), None);
+        assert_eq!(stale_pid("socklab--0123456789abcdef"), None);
     }
 
     #[test]

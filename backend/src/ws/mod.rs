@@ -8,30 +8,58 @@
 pub mod origin;
 pub mod session;
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::HeaderMap;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{Extensions, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 
+use crate::access::clients::ClientSlot;
 use crate::app::AppState;
+use crate::engine::policy::Policy;
 use crate::error::Error;
 pub use session::{Incoming, run_session};
 
-/// Checks the origin and the session limit, then upgrades to a lab session.
+/// Checks the origin and the session limits (all sessions, and per client address), then
+/// upgrades to a lab session. Host and token were checked by [`crate::access::guard`].
 pub async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,
+    extensions: Extensions,
     ws: WebSocketUpgrade,
 ) -> Response {
     let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
     if let Err(origin) = origin::check(
         header("origin"),
         header("host"),
+        &state.access.hosts,
         &state.config.allowed_origins,
     ) {
         return Error::ForeignOrigin { origin }.into_response();
     }
+    // The server inserts the client's address for every connection (see `server.rs`); a
+    // router driven without a server (unit tests) has none and is not capped per client.
+    let client = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let slot: Option<ClientSlot> = match client {
+        Some(ip) => match state
+            .clients
+            .enter(ip, state.config.max_sessions_per_client)
+        {
+            Some(slot) => Some(slot),
+            None => {
+                return Error::TooManyFromClient {
+                    ip,
+                    max: state.config.max_sessions_per_client,
+                }
+                .into_response();
+            }
+        },
+        None => None,
+    };
     let Ok(permit) = state.sessions.clone().try_acquire_owned() else {
         return Error::TooManySessions {
             max: state.config.max_sessions,
@@ -48,7 +76,7 @@ pub async fn upgrade(
     ws.max_message_size(hard_cap)
         .on_upgrade(move |socket| async move {
             serve_socket(socket, state).await;
-            drop(permit);
+            drop((permit, slot));
         })
 }
 
@@ -65,10 +93,12 @@ async fn serve_socket(socket: WebSocket, state: AppState) {
     let outgoing = sink.with(|text: String| {
         futures_util::future::ready(Ok::<_, axum::Error>(Message::Text(text.into())))
     });
+    let policy = Policy::for_server(&state.config, state.lab_ports.clone(), state.web_port);
     run_session(
         incoming,
         outgoing,
         &state.config,
+        policy,
         state.shutdown.subscribe(),
     )
     .await;

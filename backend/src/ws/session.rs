@@ -5,19 +5,33 @@
 //! [`Outbox`], which stamps it with the connection's sequence number and time.
 //!
 //! Bad input never ends a session: a malformed message, a binary frame or an oversized one
-//! gets an error event and the loop goes on. Only the client closing, a broken transport or
-//! server shutdown end it.
+//! gets an error event and the loop goes on. What ends it:
+//! - the client closing, or the transport breaking, **also while a step waits** (a `recv`
+//!   with a timeout, a `sendall` into a full buffer): the loop keeps reading the WebSocket
+//!   during a step, so a client that leaves frees its slot at once. Commands that arrive
+//!   during a step wait their turn (a few, bounded);
+//! - nothing from the client for `--idle-timeout-secs` (an `idle_timeout` error is sent;
+//!   the page pings well within it);
+//! - a client that stops reading: a write that doesn't complete within
+//!   `--write-timeout-secs` ends the session, so no event piles up for it;
+//! - server shutdown (a `shutting_down` error is sent).
 
-use std::time::Instant;
+use std::collections::VecDeque;
+use std::time::Duration;
 
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use socklab_shared::protocol::{ErrorCode, Event, PROTOCOL_VERSION, Request, Sequencer};
 use tokio::sync::watch;
+use tokio::time::Instant;
 
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::engine::auto::AutoMsg;
+use crate::engine::auto_queue::{AutoReceiver, Queued, auto_queue};
 use crate::engine::policy::Policy;
+
+/// Most frames kept while a step waits; more stay unread in the WebSocket until it ends.
+const MAX_WAITING_FRAMES: usize = 16;
 
 /// A frame from the client, reduced to what the session cares about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,38 +48,58 @@ pub enum Incoming {
     Broken(String),
 }
 
-/// Stamps events and writes them to the client.
+/// Why an event could not be written: the session ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gone {
+    /// The transport failed or the client closed it.
+    Closed,
+    /// The client did not take the event within the write timeout: it stopped reading.
+    NotReading,
+}
+
+/// Stamps events and writes them to the client, each write bounded by the write timeout.
 pub struct Outbox<O> {
     sink: O,
     sequencer: Sequencer,
     opened: Instant,
+    write_timeout: Duration,
 }
 
 impl<O: Sink<String> + Unpin> Outbox<O> {
-    fn new(sink: O) -> Self {
+    fn new(sink: O, write_timeout: Duration) -> Self {
         Outbox {
             sink,
             sequencer: Sequencer::default(),
             opened: Instant::now(),
+            write_timeout,
         }
     }
 
-    /// Sends one event now; `Err` means the client is gone.
-    pub async fn send(&mut self, req: Option<u64>, event: Event) -> Result<(), ()> {
+    /// Sends one event now.
+    pub async fn send(&mut self, req: Option<u64>, event: Event) -> Result<(), Gone> {
         self.queue(req, event).await?;
         self.flush().await
     }
 
-    /// Queues an event without flushing, so a step's events leave together.
-    pub async fn queue(&mut self, req: Option<u64>, event: Event) -> Result<(), ()> {
+    /// Queues an event without flushing, so a step's events leave together. (A sink may still
+    /// have to write earlier frames to make room, which the write timeout bounds.)
+    pub async fn queue(&mut self, req: Option<u64>, event: Event) -> Result<(), Gone> {
         let t_us = u64::try_from(self.opened.elapsed().as_micros()).unwrap_or(u64::MAX);
         let envelope = self.sequencer.stamp(t_us, req, event);
-        self.sink.feed(envelope.to_json()).await.map_err(|_| ())
+        match tokio::time::timeout(self.write_timeout, self.sink.feed(envelope.to_json())).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(Gone::Closed),
+            Err(_) => Err(Gone::NotReading),
+        }
     }
 
     /// Sends what was queued.
-    pub async fn flush(&mut self) -> Result<(), ()> {
-        self.sink.flush().await.map_err(|_| ())
+    pub async fn flush(&mut self) -> Result<(), Gone> {
+        match tokio::time::timeout(self.write_timeout, self.sink.flush()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(Gone::Closed),
+            Err(_) => Err(Gone::NotReading),
+        }
     }
 }
 
@@ -80,17 +114,38 @@ pub fn error_event(code: ErrorCode, message: impl Into<String>, hint: Option<&st
     }
 }
 
-/// Runs a session until the client leaves or the server shuts down.
+/// Why a session ended, for the log.
+#[derive(Debug)]
+enum End {
+    ClientLeft,
+    Broken(String),
+    Idle,
+    Shutdown,
+    Gone(Gone),
+}
+
+/// What happened while a step ran.
+enum StepEnd {
+    Done(Result<(), Gone>),
+    Interrupted(End),
+}
+
+/// Runs a session until the client leaves, stops reading or goes idle, or the server shuts
+/// down. `policy` is what the session's sockets may do.
 pub async fn run_session<I, O>(
     mut incoming: I,
     outgoing: O,
     config: &Config,
+    policy: Policy,
     mut shutdown: watch::Receiver<bool>,
 ) where
     I: Stream<Item = Incoming> + Unpin,
     O: Sink<String> + Unpin,
 {
-    let mut out = Outbox::new(outgoing);
+    let mut out = Outbox::new(
+        outgoing,
+        Duration::from_secs(config.write_timeout_secs.max(1)),
+    );
     tracing::info!("lab session opened");
     let hello = Event::Hello {
         protocol_version: PROTOCOL_VERSION,
@@ -100,75 +155,141 @@ pub async fn run_session<I, O>(
     if out.send(None, hello).await.is_err() {
         return;
     }
-    let (auto_tx, mut auto_rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut engine = Engine::new(Policy::from_config(config), auto_tx);
-    loop {
-        let frame = tokio::select! {
-            frame = incoming.next() => frame,
-            Some(first) = auto_rx.recv() => {
-                if forward_auto(&mut out, &mut engine, first, &mut auto_rx).await.is_err() {
-                    break;
+    let (auto_tx, mut auto_rx) = auto_queue();
+    let mut engine = Engine::new(policy, auto_tx);
+    let idle =
+        (config.idle_timeout_secs > 0).then(|| Duration::from_secs(config.idle_timeout_secs));
+    let mut last_heard = Instant::now();
+    let mut waiting: VecDeque<Incoming> = VecDeque::new();
+    let end = loop {
+        let frame = match waiting.pop_front() {
+            Some(frame) => frame,
+            None => tokio::select! {
+                frame = incoming.next() => match frame {
+                    Some(frame) => frame,
+                    None => break End::ClientLeft,
+                },
+                Some(first) = auto_rx.recv() => {
+                    if let Err(gone) = forward_auto(&mut out, &mut engine, first, &mut auto_rx).await {
+                        break End::Gone(gone);
+                    }
+                    continue;
                 }
-                continue;
-            }
-            () = stopped(&mut shutdown) => {
-                let bye = error_event(ErrorCode::ShuttingDown, "the lab server is shutting down", Some("the page reconnects when the server is back"));
-                let _ = out.send(None, bye).await;
-                break;
-            }
-        };
-        let result = match frame {
-            None | Some(Incoming::Close) => break,
-            Some(Incoming::Broken(reason)) => {
-                tracing::debug!("session transport broke: {reason}");
-                break;
-            }
-            Some(Incoming::Control) => Ok(()),
-            Some(Incoming::Binary(len)) => {
-                let e = error_event(
-                    ErrorCode::BinaryNotSupported,
-                    format!(
-                        "received a binary frame of {len} bytes; the lab speaks JSON text frames"
-                    ),
-                    Some(
-                        "send commands as JSON text; socket data goes base64-encoded in the \"data\" field",
-                    ),
-                );
-                out.send(None, e).await
-            }
-            // A step may wait (a recv with a timeout, a sendall into a full buffer); a server
-            // shutdown must not wait for it. Dropping the step mid-wait is safe: it only ever
-            // waits for readiness, between system calls.
-            Some(Incoming::Text(text)) => tokio::select! {
-                result = handle_text(&mut out, &mut engine, config, &text) => result,
-                () = stopped(&mut shutdown) => {
-                    let bye = error_event(ErrorCode::ShuttingDown, "the lab server is shutting down", Some("the page reconnects when the server is back"));
-                    let _ = out.send(None, bye).await;
-                    break;
-                }
+                () = stopped(&mut shutdown) => break End::Shutdown,
+                () = idle_deadline(idle, last_heard) => break End::Idle,
             },
         };
-        if result.is_err() {
-            break;
+        last_heard = Instant::now();
+        let result = match frame {
+            Incoming::Close => break End::ClientLeft,
+            Incoming::Broken(reason) => break End::Broken(reason),
+            Incoming::Control => Ok(()),
+            Incoming::Binary(len) => out.send(None, binary_refused(len)).await,
+            Incoming::Text(text) => {
+                // A step may wait; meanwhile keep reading the WebSocket (a client that leaves
+                // ends the step) and watching for shutdown. Dropping a step mid-wait is safe:
+                // it only ever waits for readiness, between system calls.
+                let step = handle_text(&mut out, &mut engine, config, &text);
+                tokio::pin!(step);
+                let step_end = loop {
+                    let room = has_room(&waiting, config.max_message_bytes);
+                    tokio::select! {
+                        result = &mut step => break StepEnd::Done(result),
+                        () = stopped(&mut shutdown) => break StepEnd::Interrupted(End::Shutdown),
+                        frame = incoming.next(), if room => {
+                            last_heard = Instant::now();
+                            match frame {
+                                None | Some(Incoming::Close) => break StepEnd::Interrupted(End::ClientLeft),
+                                Some(Incoming::Broken(reason)) => break StepEnd::Interrupted(End::Broken(reason)),
+                                Some(Incoming::Control) => {}
+                                Some(frame) => waiting.push_back(frame),
+                            }
+                        }
+                    }
+                };
+                match step_end {
+                    StepEnd::Done(result) => result,
+                    StepEnd::Interrupted(end) => break end,
+                }
+            }
+        };
+        if let Err(gone) = result {
+            break End::Gone(gone);
         }
+    };
+    match &end {
+        End::Shutdown => {
+            let bye = error_event(
+                ErrorCode::ShuttingDown,
+                "the lab server is shutting down",
+                Some("the page reconnects when the server is back"),
+            );
+            let _ = out.send(None, bye).await;
+        }
+        End::Idle => {
+            let secs = config.idle_timeout_secs;
+            let bye = error_event(
+                ErrorCode::IdleTimeout,
+                format!("nothing came from this client for {secs} s, so the session is closed"),
+                Some(
+                    "send a ping at least every minute to keep a session open (the page does); reconnect to start again",
+                ),
+            );
+            let _ = out.send(None, bye).await;
+        }
+        End::Gone(Gone::NotReading) => tracing::warn!(
+            write_timeout_secs = config.write_timeout_secs,
+            "closing a lab session whose client stopped reading its events"
+        ),
+        End::Broken(reason) => tracing::debug!("session transport broke: {reason}"),
+        End::ClientLeft | End::Gone(Gone::Closed) => {}
     }
     let sockets = engine.len();
     engine.close_all().await;
-    tracing::info!(sockets, "lab session closed; its sockets are closed");
+    tracing::info!(sockets, reason = ?end, "lab session closed; its sockets are closed");
 }
 
-/// Forwards what auto tasks did (this message and any others already waiting), then one
-/// fresh snapshot for all of them.
+fn binary_refused(len: usize) -> Event {
+    error_event(
+        ErrorCode::BinaryNotSupported,
+        format!("received a binary frame of {len} bytes; the lab speaks JSON text frames"),
+        Some("send commands as JSON text; socket data goes base64-encoded in the \"data\" field"),
+    )
+}
+
+/// Whether another frame may be read during a step: a few frames, and together no more than
+/// one largest message, so a client can't make a waiting session hold much.
+fn has_room(waiting: &VecDeque<Incoming>, max_bytes: usize) -> bool {
+    let bytes: usize = waiting
+        .iter()
+        .map(|f| match f {
+            Incoming::Text(t) => t.len(),
+            _ => 0,
+        })
+        .sum();
+    waiting.len() < MAX_WAITING_FRAMES && bytes < max_bytes
+}
+
+/// Completes when the session has been idle for `idle` since `last_heard` (never without one).
+async fn idle_deadline(idle: Option<Duration>, last_heard: Instant) {
+    match idle {
+        Some(idle) => tokio::time::sleep_until(last_heard + idle).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Forwards what auto tasks did (this message and any others already waiting, up to 256),
+/// then one fresh snapshot for all of them.
 async fn forward_auto<O: Sink<String> + Unpin>(
     out: &mut Outbox<O>,
     engine: &mut Engine,
-    first: AutoMsg,
-    more: &mut tokio::sync::mpsc::UnboundedReceiver<AutoMsg>,
-) -> Result<(), ()> {
+    first: Queued,
+    more: &mut AutoReceiver,
+) -> Result<(), Gone> {
     let mut next = Some(first);
     let mut handled = 0;
-    while let Some(msg) = next.take() {
-        match msg {
+    while let Some(queued) = next.take() {
+        match queued.msg {
             AutoMsg::Event(event) => out.queue(None, event).await?,
             AutoMsg::AcceptReady(id) => {
                 for event in engine.auto_accept(id) {
@@ -178,7 +299,7 @@ async fn forward_auto<O: Sink<String> + Unpin>(
         }
         handled += 1;
         if handled < 256 {
-            next = more.try_recv().ok();
+            next = more.try_recv();
         }
     }
     out.send(None, engine.snapshot()).await
@@ -199,7 +320,7 @@ async fn handle_text<O: Sink<String> + Unpin>(
     engine: &mut Engine,
     config: &Config,
     text: &str,
-) -> Result<(), ()> {
+) -> Result<(), Gone> {
     if text.len() > config.max_message_bytes {
         let e = error_event(
             ErrorCode::MessageTooLarge,

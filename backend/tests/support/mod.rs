@@ -25,6 +25,8 @@ pub const EVENT_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct LabServer {
     pub addr: SocketAddr,
+    /// The lab's token (`None` with `--no-token`).
+    pub token: Option<String>,
     _dist: TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     serving: Option<tokio::task::JoinHandle<Result<(), socklab::Error>>>,
@@ -47,14 +49,18 @@ impl LabServer {
         config.listen = "127.0.0.1:0".parse().unwrap();
         config.dist = dist.0.clone();
         adjust(&mut config);
-        let server = BoundServer::bind(AppState::new(config)).await.unwrap();
+        let server = BoundServer::bind(AppState::new(config).unwrap())
+            .await
+            .unwrap();
         let addr = server.local_addr().unwrap();
+        let token = server.state().token().map(str::to_owned);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let serving = tokio::spawn(server.serve(async move {
             let _ = stopped.await;
         }));
         LabServer {
             addr,
+            token,
             _dist: dist,
             stop: Some(stop),
             serving: Some(serving),
@@ -71,21 +77,48 @@ impl LabServer {
         }
     }
 
-    /// A plain HTTP GET over a raw socket (keeps the test free of an HTTP client crate).
+    /// The `/ws` URL, with the token.
+    pub fn ws_url(&self) -> String {
+        match &self.token {
+            Some(t) => format!("ws://{}/ws?token={t}", self.addr),
+            None => format!("ws://{}/ws", self.addr),
+        }
+    }
+
+    /// The page's URL as socklab prints it (with the token).
+    pub fn page_url(&self) -> String {
+        match &self.token {
+            Some(t) => format!("http://{}/?token={t}", self.addr),
+            None => format!("http://{}/", self.addr),
+        }
+    }
+
+    /// A plain HTTP GET over a raw socket (keeps the test free of an HTTP client crate), with
+    /// the token in an `Authorization` header. Returns the body.
     pub async fn get(&self, path: &str) -> String {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let mut s = TcpStream::connect(self.addr).await.unwrap();
-        let req = format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
-        );
-        s.write_all(req.as_bytes()).await.unwrap();
-        let mut out = Vec::new();
-        s.read_to_end(&mut out).await.unwrap();
-        let text = String::from_utf8_lossy(&out).into_owned();
+        let auth = self
+            .token
+            .as_ref()
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        let host = self.addr.to_string();
+        let text = self.raw_get(path, &host, &auth).await;
         text.split_once("\r\n\r\n")
             .map(|(_, body)| body.to_owned())
             .unwrap_or(text)
+    }
+
+    /// A GET with this `Host` and extra header lines (each ending in CRLF); returns the whole
+    /// response, status line first.
+    pub async fn raw_get(&self, path: &str, host: &str, headers: &str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut s = TcpStream::connect(self.addr).await.unwrap();
+        let req =
+            format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Connection: close\r\n\r\n");
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).await.unwrap();
+        String::from_utf8_lossy(&out).into_owned()
     }
 }
 
@@ -106,7 +139,7 @@ pub struct WsClient {
 
 impl WsClient {
     pub async fn connect(server: &LabServer) -> Self {
-        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr))
+        let (ws, _) = tokio_tungstenite::connect_async(server.ws_url())
             .await
             .expect("WebSocket upgrade failed");
         WsClient {
@@ -118,9 +151,7 @@ impl WsClient {
 
     /// Connects with an `Origin` header as a browser page would; `Err` carries the refusal.
     pub async fn try_connect_with_origin(server: &LabServer, origin: &str) -> Result<Self, String> {
-        let mut request = format!("ws://{}/ws", server.addr)
-            .into_client_request()
-            .unwrap();
+        let mut request = server.ws_url().into_client_request().unwrap();
         request
             .headers_mut()
             .insert("origin", origin.parse().unwrap());
@@ -293,7 +324,7 @@ impl WsClient {
     /// Connects without an `Origin` header, as a script would; `Err` carries the refusal
     /// (for example "HTTP error: 503 Service Unavailable").
     pub async fn try_connect(server: &LabServer) -> Result<Self, String> {
-        match tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr)).await {
+        match tokio_tungstenite::connect_async(server.ws_url()).await {
             Ok((ws, _)) => Ok(WsClient {
                 ws,
                 next_req: 1000,

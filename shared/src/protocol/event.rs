@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ports::PortRanges;
+
 use super::command::{AutoBehaviour, SockOption};
 use super::types::{Errno, SocketId, SocketKind, TcpState};
 use crate::Payload;
@@ -103,6 +105,11 @@ pub enum Event {
         echoed: u64,
         /// The peer closed (recv returned b'').
         eof: bool,
+        /// Other events of this socket left out in the same period (echo replies, file
+        /// verdicts, chat forwards, errors), because they came faster than the rate limit or
+        /// the client was not reading fast enough. Omitted when 0.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        folded: u64,
     },
     /// A `sendto` finished.
     SentTo {
@@ -286,6 +293,17 @@ pub struct Limits {
     pub max_wait_ms: u64,
     /// Whether lab sockets may bind or connect outside loopback.
     pub loopback_only: bool,
+    /// Ports that `connect` and `send_to` may reach besides those held by lab sockets of this
+    /// server (`--allow-ports`, default 9000-9999). Never the lab's own web port.
+    #[serde(default)]
+    pub allowed_ports: PortRanges,
+    /// Whether lab sockets may bind ports below 1024 (`--allow-privileged-ports`).
+    #[serde(default)]
+    pub privileged_ports: bool,
+    /// A session that sends nothing for this long is closed; send a `ping` more often.
+    /// 0 means no idle timeout.
+    #[serde(default)]
+    pub idle_timeout_ms: u64,
 }
 
 /// A machine-readable class of error; the message says the details.
@@ -314,4 +332,10 @@ pub enum ErrorCode {
     Framing,
     /// The server is shutting down.
     ShuttingDown,
+    /// Nothing came from the client for the idle timeout; the session is closed.
+    IdleTimeout,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

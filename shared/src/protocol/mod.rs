@@ -20,10 +20,12 @@
 mod command;
 mod event;
 pub mod hmac_demo;
+mod ports;
 mod types;
 
 pub use command::{AutoBehaviour, Command, EchoMode, ShutdownHow, SockOption};
 pub use event::{BufferSnapshot, ErrorCode, Event, Limits, SendSpan};
+pub use ports::{PortRange, PortRanges};
 pub use types::{Errno, SocketId, SocketKind, TcpState};
 
 use serde::{Deserialize, Serialize};

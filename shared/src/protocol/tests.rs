@@ -88,6 +88,9 @@ fn envelope_round_trips() {
                 max_bulk_bytes: 1 << 30,
                 max_wait_ms: 30_000,
                 loopback_only: true,
+                allowed_ports: Default::default(),
+                privileged_ports: false,
+                idle_timeout_ms: 0,
             },
         },
     };

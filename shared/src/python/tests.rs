@@ -194,6 +194,9 @@ fn connection(h: &mut H) {
                 max_bulk_bytes: 1 << 30,
                 max_wait_ms: 10_000,
                 loopback_only: true,
+                allowed_ports: Default::default(),
+                privileged_ports: false,
+                idle_timeout_ms: 0,
             },
         },
     );

@@ -71,7 +71,8 @@ impl RecvTask {
                         break;
                     }
                     Err(e) => {
-                        return self.fail(StepError::os(&format!("recv({})", self.bufsize), &e));
+                        let e = StepError::os(&format!("recv({})", self.bufsize), &e);
+                        return self.fail(e).await;
                     }
                     Ok((data, offset)) => {
                         let len = data.len() as u64;
@@ -97,7 +98,7 @@ impl RecvTask {
                             self.reporter.send(event);
                         }
                         if eof {
-                            self.reporter.flush();
+                            self.reporter.flush_final().await;
                             return;
                         }
                     }
@@ -119,8 +120,8 @@ impl RecvTask {
                         break;
                     }
                     Err(e) => {
-                        return self
-                            .fail(StepError::os(&format!("recvfrom({})", self.bufsize), &e));
+                        let e = StepError::os(&format!("recvfrom({})", self.bufsize), &e);
+                        return self.fail(e).await;
                     }
                     Ok((data, real_len, from)) => {
                         let len = data.len() as u64;
@@ -143,9 +144,9 @@ impl RecvTask {
         }
     }
 
-    fn fail(&mut self, e: StepError) {
-        self.reporter.flush();
-        self.reporter.send(e.on(self.id).into_event());
+    /// The task stops on an error: its pending summary and the error always reach the page.
+    async fn fail(&mut self, e: StepError) {
+        self.reporter.send_final(e.on(self.id).into_event()).await;
     }
 
     /// Sends `data` back (sendall), recorded as a send of this socket. Returns the Sent event.

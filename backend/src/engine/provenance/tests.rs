@@ -444,3 +444,22 @@ fn binary_search_matches_naive_model() {
         check_all_ranges(&log, &bytes);
     }
 }
+
+#[test]
+fn a_log_nobody_reads_keeps_at_most_max_records() {
+    let mut log = SendLog::new();
+    let n = MAX_RECORDS as u64 + 500;
+    for i in 0..n {
+        log.record(SocketId(1), i as u32 + 1, 10, 0, 10, 0, 0);
+    }
+    assert_eq!(log.len(), MAX_RECORDS);
+    assert_eq!(
+        log.end_offset(),
+        n * 10,
+        "forgetting never renumbers the stream"
+    );
+    // The newest bytes still know their send; the oldest are of unknown origin.
+    let last = log.spans((n - 1) * 10, 10);
+    assert_eq!(last[0].send_no, Some(n as u32));
+    assert_eq!(log.spans(0, 10)[0].send_no, None);
+}

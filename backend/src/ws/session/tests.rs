@@ -20,7 +20,8 @@ fn start() -> (
     let rx = stop.subscribe();
     tokio::spawn(async move {
         let config = Config::defaults();
-        run_session(in_rx, out_tx.sink_map_err(|_| ()), &config, rx).await;
+        let policy = crate::engine::policy::Policy::from_config(&config);
+        run_session(in_rx, out_tx.sink_map_err(|_| ()), &config, policy, rx).await;
     });
     (in_tx, out_rx, stop)
 }
@@ -177,4 +178,65 @@ async fn shutdown_interrupts_a_waiting_step_and_closes_its_sockets() {
     );
     assert!(out.next().await.is_none());
     std::net::TcpListener::bind(("127.0.0.1", port)).expect("the listener's port is free again");
+}
+
+/// A client that never takes anything: every write stays pending.
+struct NeverReads;
+
+impl futures_util::Sink<String> for NeverReads {
+    type Error = ();
+    fn poll_ready(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), ()>> {
+        std::task::Poll::Pending
+    }
+    fn start_send(self: std::pin::Pin<&mut Self>, _: String) -> Result<(), ()> {
+        Ok(())
+    }
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), ()>> {
+        std::task::Poll::Pending
+    }
+    fn poll_close(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), ()>> {
+        std::task::Poll::Pending
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_that_never_reads_is_let_go_after_the_write_timeout() {
+    let (_tx, rx) = mpsc::unbounded::<Incoming>();
+    let stop = watch::Sender::new(false);
+    let config = Config::defaults();
+    let policy = crate::engine::policy::Policy::from_config(&config);
+    // (Paused time: the clock jumps to each timer; on real time this takes 5 s.)
+    let ended = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        run_session(rx, NeverReads, &config, policy, stop.subscribe()),
+    )
+    .await;
+    assert!(
+        ended.is_ok(),
+        "the session waited for a client that never reads"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_silent_client_gets_idle_timeout() {
+    let (_tx, mut out, _stop) = start();
+    next(&mut out).await;
+    let bye = next(&mut out).await;
+    assert!(matches!(
+        bye.event,
+        Event::Error {
+            code: ErrorCode::IdleTimeout,
+            ..
+        }
+    ));
+    assert!(out.next().await.is_none(), "and the session ends");
 }

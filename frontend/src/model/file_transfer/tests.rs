@@ -19,6 +19,9 @@ fn limits(max_send: u64, max_message: u64) -> Limits {
         max_bulk_bytes: 1 << 30,
         max_wait_ms: 30_000,
         loopback_only: true,
+        allowed_ports: Default::default(),
+        privileged_ports: false,
+        idle_timeout_ms: 0,
     }
 }
 
@@ -236,6 +239,7 @@ fn receiver_progress_comes_from_its_stream_offsets() {
         stream_offset: offset,
         echoed: 0,
         eof: false,
+        folded: 0,
     };
     let h = stamp(vec![received(0, 64), summary(5000), received(5000, 100)]);
     assert_eq!(received_upto(&h, SocketId(3)), 5100);

@@ -37,6 +37,9 @@ fn hello() -> Event {
             max_bulk_bytes: 1 << 20,
             max_wait_ms: 5000,
             loopback_only: true,
+            allowed_ports: Default::default(),
+            privileged_ports: false,
+            idle_timeout_ms: 0,
         },
     }
 }
