@@ -56,6 +56,13 @@ async fn main() -> std::process::ExitCode {
             tracing::info!("socklab is running: open {url} in a browser");
             // A plain line on stdout too: scripts and tests read the URL from here.
             println!("socklab listening on {url}");
+            if !server.state().config.listen.ip().is_loopback() {
+                tracing::warn!(
+                    "listening on {}: other machines reach the lab at this machine's address \
+                     with the same port and ?token=…; only those with the token get a session",
+                    server.state().config.listen
+                );
+            }
         }
         Err(e) => tracing::warn!("cannot read the bound address: {e}"),
     }

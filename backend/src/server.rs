@@ -54,7 +54,15 @@ impl BoundServer {
 
     /// The URL to open: the bound address, and the token when there is one.
     pub fn url(&self) -> std::io::Result<String> {
-        let addr = self.local_addr()?;
+        let mut addr = self.local_addr()?;
+        // Listening on every interface: this machine reaches it on loopback (others use the
+        // machine's own address with the same port and token).
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
         Ok(match self.state.token() {
             Some(token) => format!("http://{addr}/?token={token}"),
             None => format!("http://{addr}/"),

@@ -5,12 +5,15 @@ REQUIRES the third-party package `websockets`, which is not part of Python's sta
 
     pip install websockets
 
-Start socklab first (scripts/run), then:
+Start socklab first (scripts/run). It prints the lab's URL with its token, e.g.
+http://127.0.0.1:8080/?token=0123abcd...; give that URL to this script:
 
-    python3 docs/examples/script_lab.py          # the lab server socket uses port 9000
-    python3 docs/examples/script_lab.py 9100     # or another port
+    SOCKLAB_URL='http://127.0.0.1:8080/?token=0123abcd...' python3 docs/examples/script_lab.py
+    SOCKLAB_URL='...' python3 docs/examples/script_lab.py 9100     # another port than 9000
 
-Set SOCKLAB_URL to reach a socklab that is not at ws://127.0.0.1:8080/ws.
+Or start socklab with a token of your choice (SOCKLAB_TOKEN=mysecret scripts/run) and set
+SOCKLAB_TOKEN=mysecret here. The token goes to /ws as ?token=...; a header
+`Authorization: Bearer <token>` works too.
 
 What it shows: a lab client sends b"hello" and b"world" with two send() calls, and one
 recv(12) on the server side returns b"helloworld" -- TCP keeps the bytes, not the message
@@ -24,10 +27,22 @@ import json
 import os
 import struct
 import sys
+import urllib.parse
 
 import websockets  # third-party: pip install websockets
 
-URL = os.environ.get("SOCKLAB_URL", "ws://127.0.0.1:8080/ws")
+def lab_url():
+    """The /ws URL with the token, from SOCKLAB_URL (the URL socklab printed, or a ws:// URL)
+    and SOCKLAB_TOKEN (which wins over a token in the URL)."""
+    url = urllib.parse.urlsplit(os.environ.get("SOCKLAB_URL", "http://127.0.0.1:8080/"))
+    query = dict(urllib.parse.parse_qsl(url.query))
+    token = os.environ.get("SOCKLAB_TOKEN") or query.get("token")
+    if not token:
+        sys.exit("socklab needs its token: set SOCKLAB_URL to the URL socklab printed "
+                 "(it ends in ?token=...), or SOCKLAB_TOKEN")
+    scheme = {"http": "ws", "https": "wss"}.get(url.scheme, url.scheme)
+    query = urllib.parse.urlencode({"token": token})
+    return urllib.parse.urlunsplit((scheme, url.netloc, "/ws", query, ""))
 
 # struct.pack('<i', n): 4 bytes, little-endian, signed -- what plain 'i' gives on x86/ARM.
 PREFIX_I = {"width": 4, "endian": "little", "signed": True}
@@ -115,7 +130,7 @@ def split_frames(buf: bytes):
 
 async def main(port: int):
     # max_size=None: a received event may carry up to --max-send-bytes of base64 data.
-    async with websockets.connect(URL, max_size=None) as ws:
+    async with websockets.connect(lab_url(), max_size=None) as ws:
         lab = Lab(ws)
         hello = await lab.next_event()
         print(f"connected to socklab {hello['server_version']}, protocol {hello['protocol_version']}")

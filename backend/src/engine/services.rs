@@ -13,7 +13,7 @@ use super::file_receiver::{FileReceiver, Outcome};
 mod auth;
 mod clock;
 
-use auth::{constant_time_eq, hmac_sha256, login};
+use auth::{hmac_sha256, login, verify_hmac_sha256};
 use clock::strftime;
 
 /// Per-connection state of a service that remembers something (the challenge it sent, bytes of
@@ -80,8 +80,10 @@ pub fn reply_with_state(
                     hmac_sha256(if right_key { HMAC_KEY } else { HMAC_WRONG_KEY }, &block)
                 }
                 _ => {
-                    let expected = state.challenge.as_deref().map(|c| hmac_sha256(HMAC_KEY, c));
-                    let ok = expected.is_some_and(|e| constant_time_eq(&e, &block));
+                    let ok = state
+                        .challenge
+                        .as_deref()
+                        .is_some_and(|c| verify_hmac_sha256(HMAC_KEY, c, &block));
                     if ok {
                         b"welcome".to_vec()
                     } else {

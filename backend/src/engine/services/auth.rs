@@ -30,10 +30,14 @@ pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// Compares without stopping at the first difference, as `hmac.compare_digest` does, so the
-/// time taken does not tell an attacker how many leading bytes were right.
-pub(super) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Whether `tag` is HMAC-SHA256(key, msg). The `hmac` crate's own `verify_slice` compares in
+/// constant time, as Python's `hmac.compare_digest` does, so the time taken does not tell an
+/// attacker how many leading bytes were right.
+pub fn verify_hmac_sha256(key: &[u8], msg: &[u8], tag: &[u8]) -> bool {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(msg);
+    mac.verify_slice(tag).is_ok()
 }
 
 /// Hex SHA-256 of salt + password.
