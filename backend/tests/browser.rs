@@ -7,6 +7,7 @@ mod browser_support;
 mod support;
 
 use browser_support::{Browser, dist, open_lab};
+use fantoccini::Locator;
 use socklab_shared::protocol::PROTOCOL_VERSION;
 use support::LabServer;
 
@@ -15,11 +16,7 @@ use support::LabServer;
 async fn page_connects_and_shows_the_protocol_version() {
     let server = LabServer::start_with(|c| c.dist = dist()).await;
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("http://{}/", server.addr))
-        .await
-        .unwrap();
+    browser.client.goto(&server.page_url()).await.unwrap();
     browser
         .wait_for_text("connection-status", "connected")
         .await;
@@ -37,14 +34,17 @@ async fn page_connects_and_shows_the_protocol_version() {
 #[tokio::test]
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn page_reconnects_by_itself_after_a_server_restart() {
-    let server = LabServer::start_with(|c| c.dist = dist()).await;
+    // The restarted server is given the same token (`--token`), as a lecturer who restarts
+    // socklab with SOCKLAB_TOKEN set would; a new random token would need the new URL.
+    const TOKEN: &str = "restart-test-token";
+    let server = LabServer::start_with(|c| {
+        c.dist = dist();
+        c.token = Some(TOKEN.to_owned());
+    })
+    .await;
     let addr = server.addr;
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("http://{addr}/"))
-        .await
-        .unwrap();
+    browser.client.goto(&server.page_url()).await.unwrap();
     browser
         .wait_for_text("connection-status", "connected")
         .await;
@@ -57,6 +57,7 @@ async fn page_reconnects_by_itself_after_a_server_restart() {
     let _again = LabServer::start_with(|c| {
         c.dist = dist();
         c.listen = addr;
+        c.token = Some(TOKEN.to_owned());
     })
     .await;
     browser
@@ -94,5 +95,101 @@ async fn sticky_demo_through_the_ui() {
         let png = b.client.screenshot().await.unwrap();
         std::fs::write(&path, png).unwrap();
     }
+    b.close().await;
+}
+
+/// The page takes the token from the address once: it connects, the address bar no longer shows
+/// the token (other parameters and the fragment stay), and the tab keeps it for a reload and
+/// for the bare URL.
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_token_leaves_the_address_bar_and_stays_with_the_tab() {
+    let server = LabServer::start_with(|c| c.dist = dist()).await;
+    let token = server
+        .token
+        .clone()
+        .expect("socklab makes a token by default");
+    let bare = format!("http://{}/", server.addr);
+    let b = Browser::start().await;
+    b.client.goto(&server.page_url()).await.unwrap();
+    b.wait_for_text("connection-status", "connected").await;
+    let href = b.location().await;
+    assert_eq!(href, bare, "the token is gone from the address bar");
+    assert!(!href.contains(&token));
+
+    // A reload (the address has no token now) still connects: the tab kept it.
+    b.reload().await;
+    b.wait_for_text("connection-status", "connected").await;
+    assert_eq!(b.location().await, bare);
+
+    // So does the bare URL typed into the same tab.
+    b.client.goto(&bare).await.unwrap();
+    b.wait_for_text("connection-status", "connected").await;
+    assert!(b.text_of("token-needed").await.is_none());
+
+    // Only the token leaves the address: other parameters, in order, and the fragment stay.
+    b.client
+        .goto(&format!("{bare}?a=1&token={token}&b=2#part"))
+        .await
+        .unwrap();
+    b.wait_for_text("connection-status", "connected").await;
+    assert_eq!(b.location().await, format!("{bare}?a=1&b=2#part"));
+    b.close().await;
+}
+
+/// A fresh browser on the bare URL has no token: the server refuses it, and the page says what
+/// to open instead, never "connected".
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_bare_url_says_the_token_is_needed() {
+    let server = LabServer::start_with(|c| c.dist = dist()).await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&format!("http://{}/", server.addr))
+        .await
+        .unwrap();
+    let banner = b.wait_css("[data-testid='token-needed']").await;
+    let text = banner.text().await.unwrap();
+    assert!(
+        text.contains("This lab needs its token") && text.contains("?token="),
+        "the message: {text:?}"
+    );
+    // Through several reconnect attempts (250 ms, 500 ms, 1 s, 2 s), never connected.
+    let until = tokio::time::Instant::now() + std::time::Duration::from_secs(4);
+    while tokio::time::Instant::now() < until {
+        let status = b.text_of("connection-status").await.unwrap_or_default();
+        assert_ne!(status, "connected", "connected without the token");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        b.text_of("token-needed").await.is_some(),
+        "the message stays"
+    );
+    b.close().await;
+}
+
+/// The page pings: a server that closes sessions idle for 1 s keeps the page's session open
+/// while nobody touches the page (without pings it would end it, with an `idle_timeout` error,
+/// and the page would reconnect to a new, empty session).
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_page_keeps_an_idle_session_open() {
+    let (_server, b) = browser_support::open_lab_with(|c| c.idle_timeout_secs = 1).await;
+    // A row in the timeline marks this session: a new session would start an empty history.
+    b.click_testid("new-tcp-server").await;
+    b.wait_css(&Browser::card("listener")).await;
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert_eq!(
+        b.text_of("connection-status").await.as_deref(),
+        Some("connected")
+    );
+    assert_eq!(b.text_of("last-error").await, None, "no idle_timeout error");
+    assert!(
+        b.client
+            .find(Locator::Css(&Browser::card("listener")))
+            .await
+            .is_ok(),
+        "the session and its socket are still there"
+    );
     b.close().await;
 }

@@ -10,10 +10,13 @@ use crate::components::timeline::Timeline;
 use crate::components::workbench::Workbench;
 use crate::connection::{Lab, connect};
 use crate::link::LinkStatus;
+use crate::token::{TOKEN_NEEDED_EN, TOKEN_NEEDED_ZH, page_token};
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    // Take the token from the address (and clean the address bar) before anything asks for it.
+    let _ = page_token();
     let lab = Lab::new();
     provide_context(lab);
     provide_context(Highlights(RwSignal::new(Vec::new())));
@@ -36,6 +39,7 @@ pub fn App() -> impl IntoView {
                 on:click=move |_| large.update(|l| *l = !*l)>"A+"</button>
             <ConnectionBadge/>
         </header>
+        <TokenNeeded/>
         <main class="workbench" data-testid="workbench">
             <LessonPlayer/>
             <p class="hint">
@@ -48,6 +52,20 @@ pub fn App() -> impl IntoView {
             <PythonPanel/>
             <Timeline/>
         </main>
+    }
+}
+
+/// What to do when the server refused the page for lack of its token.
+#[component]
+pub fn TokenNeeded() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    view! {
+        <Show when=move || lab.needs_token.get()>
+            <div class="token-needed" role="alert" data-testid="token-needed">
+                <p>{TOKEN_NEEDED_EN}</p>
+                <p lang="zh">{TOKEN_NEEDED_ZH}</p>
+            </div>
+        </Show>
     }
 }
 

@@ -7,6 +7,10 @@
 //! Events are applied in batches (`inbox::deliver`), so the page renders once per batch rather
 //! than once per event; [`Lab::ask`] sends a command and awaits its answer, for code that
 //! must wait for one step before the next (a file upload's chunks).
+//!
+//! While the link is up, `socket.rs` pings the server so it doesn't close an idle session
+//! ([`crate::link::ping_interval`]). When a socket never opens, it asks `/api/lessons`
+//! whether the server wants the lab's token ([`crate::token`]); [`Lab::needs_token`] says so.
 
 use std::collections::HashMap;
 
@@ -19,6 +23,7 @@ use crate::model::lab_state::{LabState, supersedes};
 use crate::model::script::{Named, ScriptRun};
 use inbox::{answer_waiter, fail_waiters};
 
+pub mod api;
 mod inbox;
 mod socket;
 pub use socket::connect;
@@ -34,6 +39,11 @@ pub struct Lab {
     pub last_error: RwSignal<Option<String>>,
     /// The request `last_error` answered (see [`crate::model::lab_state::supersedes`]).
     last_error_req: RwSignal<Option<u64>>,
+    /// The code of the error event in `last_error` (`None` for the page's own messages).
+    last_error_code: RwSignal<Option<ErrorCode>>,
+    /// The server refused the page for lack of its token (a `/api/*` request got 401): the
+    /// page says to open the URL socklab printed. Cleared when the WebSocket opens.
+    pub needs_token: RwSignal<bool>,
     /// Every event of this connection, in order (the timeline's history).
     pub history: RwSignal<Vec<Envelope>>,
     /// The state after every event ("live").
@@ -70,6 +80,8 @@ impl Lab {
             limits: RwSignal::new(None),
             last_error: RwSignal::new(None),
             last_error_req: RwSignal::new(None),
+            last_error_code: RwSignal::new(None),
+            needs_token: RwSignal::new(false),
             history,
             live,
             cursor,
@@ -230,6 +242,7 @@ impl Lab {
             && self.last_error.with_untracked(Option::is_some)
         {
             self.last_error.set(None);
+            self.last_error_code.set(None);
         }
         match envelope.event {
             Event::Hello {
@@ -237,17 +250,36 @@ impl Lab {
                 server_version,
                 limits,
             } => {
+                socket::keep_alive(limits.idle_timeout_ms);
                 self.limits.set(Some(limits));
                 self.server.set(Some(ServerInfo {
                     protocol_version,
                     server_version,
                 }))
             }
-            Event::Error { message, .. } => {
+            Event::Error { code, message, .. } => {
                 self.last_error.set(Some(message));
                 self.last_error_req.set(envelope.req);
+                self.last_error_code.set(Some(code));
             }
             _ => {}
+        }
+    }
+}
+
+impl Lab {
+    /// The link just opened: errors of the previous session are cleared, unless one says why
+    /// that session ended ([`crate::link::error_survives_reconnect`]).
+    fn opened(&self) {
+        self.status.set(LinkStatus::Connected);
+        self.needs_token.set(false);
+        let keep = self
+            .last_error_code
+            .get_untracked()
+            .is_some_and(crate::link::error_survives_reconnect);
+        if !keep {
+            self.last_error.set(None);
+            self.last_error_code.set(None);
         }
     }
 }

@@ -1,8 +1,9 @@
 //! socklab's lab page (Leptos, client-side rendered).
 //!
 //! # Layout
-//! - [`link`]: pure connection logic (status, reconnect back-off, the `/ws` URL), unit-tested
-//!   natively.
+//! - [`link`]: pure connection logic (status, reconnect back-off, the `/ws` URL, keep-alive),
+//!   unit-tested natively.
+//! - [`token`]: the lab's token, taken from the page's address once and kept for the tab.
 //! - [`connection`]: the browser WebSocket to the backend, reconnecting by itself; feeds
 //!   signals the components read.
 //! - [`model`]: the lab state rebuilt from events, byte colouring, input parsing (pure).
@@ -17,3 +18,4 @@ pub mod components;
 pub mod connection;
 pub mod link;
 pub mod model;
+pub mod token;

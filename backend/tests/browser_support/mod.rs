@@ -42,10 +42,7 @@ pub async fn open_lab_with(
     })
     .await;
     let b = Browser::start().await;
-    b.client
-        .goto(&format!("http://{}/", server.addr))
-        .await
-        .unwrap();
+    b.client.goto(&server.page_url()).await.unwrap();
     b.wait_for_text("connection-status", "connected").await;
     (server, b)
 }
@@ -282,6 +279,46 @@ impl Browser {
                 .client
                 .execute_async("requestAnimationFrame(arguments[0])", vec![])
                 .await;
+        }
+    }
+
+    /// The address the page shows now (`document.location.href`).
+    pub async fn location(&self) -> String {
+        self.client
+            .execute("return document.location.href;", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Reloads the page and waits until the new page has replaced the old one (a mark left on
+    /// the old page's `window` is gone), so what is checked next is the reloaded page.
+    pub async fn reload(&self) {
+        self.client
+            .execute(
+                "window.__socklabBeforeReload = true; location.reload();",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let deadline = tokio::time::Instant::now() + UI_TIMEOUT;
+        loop {
+            let old = self
+                .client
+                .execute("return window.__socklabBeforeReload === true;", vec![])
+                .await
+                .ok()
+                .and_then(|v| v.as_bool());
+            if old == Some(false) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the page never reloaded"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }
 

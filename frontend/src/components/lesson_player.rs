@@ -9,11 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use socklab_shared::lesson::{LessonSet, Panel};
 use socklab_shared::protocol::SocketId;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-use crate::connection::Lab;
+use crate::connection::{Lab, api};
 use crate::model::lesson_player::{Lang, Player};
+use crate::token::is_refusal;
 
 mod follow;
 use crate::model::script::ScriptRun;
@@ -35,16 +34,23 @@ impl Highlights {
     }
 }
 
-async fn fetch_lessons() -> Result<LessonSet, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str("/api/lessons"))
-        .await
-        .map_err(|e| format!("cannot reach the server: {e:?}"))?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response")?;
-    let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    serde_json::from_str(&text.as_string().unwrap_or_default())
+/// The lesson list, with the lab's token. `Ok(None)` when the server refused for lack of the
+/// token: `lab.needs_token` is set, and the page says what to do once, at the top.
+async fn fetch_lessons(lab: Lab) -> Result<Option<LessonSet>, String> {
+    let reply = api::get("/api/lessons").await?;
+    if is_refusal(reply.status) {
+        lab.needs_token.set(true);
+        return Ok(None);
+    }
+    if !(200..300).contains(&reply.status) {
+        return Err(format!(
+            "the server answered {} to /api/lessons: {}",
+            reply.status,
+            reply.body.trim()
+        ));
+    }
+    serde_json::from_str(&reply.body)
+        .map(Some)
         .map_err(|e| format!("bad lesson list: {e}"))
 }
 
@@ -59,8 +65,9 @@ pub fn LessonPlayer() -> impl IntoView {
     }
     let reload = move || {
         spawn_local(async move {
-            match fetch_lessons().await {
-                Ok(set) => {
+            match fetch_lessons(lab).await {
+                Ok(None) => load_error.set(None),
+                Ok(Some(set)) => {
                     load_error.set(None);
                     player.update(|p| {
                         let slug = p.lesson().map(|l| l.slug.clone());

@@ -246,9 +246,10 @@ fn LastResult(id: SocketId, encoding: RwSignal<Encoding>) -> impl IntoView {
             Event::SentTo { send_no, bytes, to, .. } => view! {
                 <div class="result" data-testid="send-result">{format!("datagram #{send_no}: {bytes} bytes to {to}")}</div>
             }.into_any(),
-            Event::AutoSummary { recvs, bytes, .. } => view! {
+            Event::AutoSummary { recvs, bytes, folded, .. } => view! {
                 <div class="result" data-testid="auto-summary">
                     {format!("auto-recv: {recvs} recvs, {bytes} bytes since the last report (summed up: too fast to show one by one)")}
+                    {(folded > 0).then(|| format!("; {folded} other event(s) of this socket left out"))}
                 </div>
             }.into_any(),
             other => view! { <div class="result muted">{format!("{other:?}")}</div> }.into_any(),

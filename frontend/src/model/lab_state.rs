@@ -222,6 +222,7 @@ mod tests {
                 stream_offset: 1100,
                 echoed: 0,
                 eof: false,
+                folded: 0,
             },
             Event::AutoSummary {
                 socket: SocketId(3),
@@ -230,6 +231,7 @@ mod tests {
                 stream_offset: 1,
                 echoed: 0,
                 eof: false,
+                folded: 0,
             },
             received(0, true),
         ]);
