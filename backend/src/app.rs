@@ -90,6 +90,7 @@ pub fn app(state: AppState) -> Router {
         .route("/ws", get(ws::upgrade))
         .route("/healthz", get(healthz))
         .route("/api/lessons", get(crate::lessons::serve))
+        .route("/api/stats", get(crate::stats::serve))
         .fallback_service(page)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

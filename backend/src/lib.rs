@@ -10,6 +10,7 @@
 //! - [`ws`]: the `/ws` endpoint: the upgrade (origin check, connection limit) and the session
 //!   loop, which is generic over any `Stream`/`Sink` so tests drive it without a network.
 //! - [`lessons`]: lesson files, checked and served at `/api/lessons`.
+//! - [`stats`]: `GET /api/stats`, what the server holds right now.
 //! - [`server`]: binding the HTTP listener, the bounded accept loop (connection cap, header
 //!   timeout) and graceful shutdown, used by `main.rs`.
 
@@ -21,6 +22,7 @@ pub mod error;
 pub mod fd_limit;
 pub mod lessons;
 pub mod server;
+pub mod stats;
 pub mod ws;
 
 pub use app::{AppState, app};

@@ -180,6 +180,17 @@ fn remove_stale_in(base: &Path) -> usize {
     removed
 }
 
+/// How many session folders of this process exist now (for `/api/stats`).
+pub fn folders_of_this_process() -> usize {
+    let me = std::process::id();
+    std::fs::read_dir(base_dir()).map_or(0, |entries| {
+        entries
+            .flatten()
+            .filter(|e| e.file_name().to_str().and_then(stale_pid) == Some(me))
+            .count()
+    })
+}
+
 /// The pid in a session folder's name `socklab-<pid>-<16 hex>`, if it is one.
 fn stale_pid(name: &str) -> Option<u32> {
     let rest = name.strip_prefix("socklab-")?;

@@ -22,6 +22,14 @@ use crate::engine::policy::Policy;
 use crate::error::Error;
 pub use session::{Incoming, run_session};
 
+/// Bytes read from a WebSocket at a time.
+const READ_BUFFER: usize = 8 * 1024;
+/// Frames are written out once this much is buffered.
+const WRITE_BUFFER: usize = 16 * 1024;
+/// Most bytes buffered for writing (one large event on top of the buffer); a client that
+/// doesn't take them makes writes wait, which the session's write timeout bounds.
+const MAX_WRITE_BUFFER: usize = 8 << 20;
+
 /// Checks the origin and the session limits (all sessions, and per client address), then
 /// upgrades to a lab session. Host and token were checked by [`crate::access::guard`].
 pub async fn upgrade(
@@ -73,7 +81,12 @@ pub async fn upgrade(
         .max_message_bytes
         .saturating_mul(2)
         .max(64 * 1024);
+    // Small buffers: an idle session should cost kilobytes, not the 128 KiB tungstenite
+    // reserves for each direction by default.
     ws.max_message_size(hard_cap)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
         .on_upgrade(move |socket| async move {
             serve_socket(socket, state).await;
             drop((permit, slot));
