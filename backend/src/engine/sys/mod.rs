@@ -90,6 +90,8 @@ fn recv_into_vec<T>(
     // of the buffer, so the first `written` bytes of the spare capacity are initialised, and
     // `written <= usable <= capacity`.
     unsafe { buf.set_len(written) };
+    // The caller keeps the bytes (an event carries them): not the whole buffer (up to 64 KiB).
+    buf.shrink_to_fit();
     Ok((buf, returned, extra))
 }
 
