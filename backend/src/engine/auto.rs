@@ -53,7 +53,7 @@ impl Engine {
         let tx = self.auto_tx.clone();
         let udp = self.udp.clone();
         let room = self.chat.clone();
-        let s = self.get_mut(id)?;
+        let s = self.table.get_mut(id)?;
         let (wants_accept, wants_recv) = (auto.accept, auto.recv || auto.echo != EchoMode::Off);
         match s.kind {
             kind if kind.is_listener() && wants_recv => {

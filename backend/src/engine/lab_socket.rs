@@ -78,6 +78,36 @@ pub type SharedBook = Arc<Mutex<Book>>;
 /// can find the lab socket a datagram came from.
 pub type UdpDirectory = Arc<Mutex<std::collections::HashMap<SocketAddr, (SocketId, SharedBook)>>>;
 
+/// A UDP socket's entry in the session's [`UdpDirectory`]; removed when dropped (the socket
+/// closed), so the directory never names a closed socket.
+#[derive(Debug)]
+pub struct DirectoryEntry {
+    dir: UdpDirectory,
+    addr: SocketAddr,
+}
+
+impl DirectoryEntry {
+    /// Lists socket `id` (with its book) at `addr` until the entry is dropped.
+    pub fn new(dir: &UdpDirectory, addr: SocketAddr, id: SocketId, book: SharedBook) -> Self {
+        dir.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(addr, (id, book));
+        DirectoryEntry {
+            dir: dir.clone(),
+            addr,
+        }
+    }
+}
+
+impl Drop for DirectoryEntry {
+    fn drop(&mut self) {
+        self.dir
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.addr);
+    }
+}
+
 /// Which lab send a datagram from `from` to `to` was: takes the oldest datagram that lab
 /// socket sent to `to` off its list. `None` for a sender outside the lab.
 pub fn datagram_origin(
@@ -191,6 +221,8 @@ pub struct LabSocket {
     pub book: SharedBook,
     /// The lab socket at the other end, if the peer is one.
     pub peer_id: Option<SocketId>,
+    /// For an accepted connection, the listener it came from.
+    pub listener: Option<SocketId>,
     pub wait: WaitMode,
     pub auto: AutoBehaviour,
     /// The running auto task, if any behaviour is on.
@@ -200,6 +232,8 @@ pub struct LabSocket {
     /// A listener's or UDP socket's hold on its address, which makes it a target other lab
     /// sockets may reach ([`super::targets`]); let go when the socket is dropped.
     pub claim: Option<PortClaim>,
+    /// A UDP socket's place in the session's directory (datagram provenance).
+    pub directory: Option<DirectoryEntry>,
 }
 
 impl LabSocket {
@@ -218,11 +252,13 @@ impl LabSocket {
             peer: None,
             book: SharedBook::default(),
             peer_id: None,
+            listener: None,
             wait: WaitMode::Step,
             auto: AutoBehaviour::default(),
             auto_task: None,
             write_shut: false,
             claim: None,
+            directory: None,
         })
     }
 

@@ -8,6 +8,7 @@
 //! - [`policy`]: what lab sockets may do (loopback only by default, sizes, waits).
 //! - [`targets`]: which addresses `connect` and `send_to` may reach (lab sockets, allowed ports).
 //! - [`lab_socket`]: a kernel socket plus the lab's [`lab_socket::Book`] of what it sent.
+//! - [`table`]: the socket table, the only owner of the id → socket map (open, link, close).
 //! - [`provenance`]: which send wrote which received byte (stream offsets).
 //! - [`sys`]: the kernel questions (FIONREAD, SIOCOUTQ, TCP_INFO, MSG_PEEK, MSG_TRUNC, errno).
 //! - [`wait`]: one call, waiting for readiness first when the step allows it.
@@ -26,6 +27,7 @@ pub mod auto;
 pub mod auto_queue;
 pub mod bulk_send;
 pub mod chat;
+pub mod close;
 pub mod file_receiver;
 pub mod lab_socket;
 pub mod options;
@@ -37,6 +39,7 @@ pub mod snapshot;
 pub mod step_error;
 pub mod stream_io;
 pub mod sys;
+pub mod table;
 pub mod targets;
 pub mod tcp;
 pub mod udp;
@@ -44,20 +47,17 @@ pub mod unix;
 pub mod unix_dir;
 pub mod wait;
 
-use std::collections::BTreeMap;
-use std::net::SocketAddr;
-
 use socklab_shared::framing::Framing;
 use socklab_shared::protocol::{Command, Event, SocketId, SocketKind};
 
-use lab_socket::{LabAddr, LabSocket, WaitMode};
+use lab_socket::{LabSocket, WaitMode};
 use policy::Policy;
 use step_error::{StepError, StepResult};
 
 /// A session's sockets.
 pub struct Engine {
-    sockets: BTreeMap<SocketId, LabSocket>,
-    next_id: u32,
+    /// The sockets themselves; only [`table`] touches the map.
+    table: table::SocketTable,
     policy: Policy,
     /// UDP sockets by address, shared with UDP auto tasks (datagram provenance).
     udp: lab_socket::UdpDirectory,
@@ -73,8 +73,7 @@ pub struct Engine {
 impl Engine {
     pub fn new(policy: Policy, auto_tx: auto_queue::AutoSender) -> Self {
         Engine {
-            sockets: BTreeMap::new(),
-            next_id: 0,
+            table: table::SocketTable::new(policy.max_sockets),
             policy,
             udp: Default::default(),
             chat: Default::default(),
@@ -190,8 +189,7 @@ impl Engine {
     /// Closes every socket (the WebSocket went away or the server is stopping), and removes
     /// the session's folder of Unix socket files.
     pub async fn close_all(&mut self) {
-        let ids: Vec<SocketId> = self.sockets.keys().copied().collect();
-        for id in ids {
+        for id in self.table.ids() {
             let _ = self.close(id).await;
         }
         self.unix.remove();
@@ -199,29 +197,19 @@ impl Engine {
 
     /// Number of open lab sockets.
     pub fn len(&self) -> usize {
-        self.sockets.len()
+        self.table.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.sockets.is_empty()
+        self.table.is_empty()
     }
 
     // ---- helpers shared by the command modules ----
 
-    fn get(&self, id: SocketId) -> StepResult<&LabSocket> {
-        self.sockets.get(&id).ok_or_else(|| StepError::unknown(id))
-    }
-
-    fn get_mut(&mut self, id: SocketId) -> StepResult<&mut LabSocket> {
-        self.sockets
-            .get_mut(&id)
-            .ok_or_else(|| StepError::unknown(id))
-    }
-
     /// The socket, checked to play `role`; `call` names the refused call in the message.
     /// TCP and Unix sockets play the same roles, so every stream call works on both.
     fn expect_kind(&self, id: SocketId, role: Role, call: &str) -> StepResult<&LabSocket> {
-        let s = self.get(id)?;
+        let s = self.table.get(id)?;
         if Role::of(s.kind) != role {
             return Err(StepError::wrong(
                 id,
@@ -248,25 +236,6 @@ impl Engine {
         Ok(s)
     }
 
-    /// Refuses a new socket when the session is at its cap.
-    fn check_capacity(&self) -> StepResult<()> {
-        if self.sockets.len() >= self.policy.max_sockets {
-            return Err(StepError::refused(
-                format!(
-                    "this session already has {} sockets, the most allowed",
-                    self.sockets.len()
-                ),
-                "close sockets you no longer need, or start socklab with a larger --max-sockets",
-            ));
-        }
-        Ok(())
-    }
-
-    fn allocate_id(&mut self) -> SocketId {
-        self.next_id += 1;
-        SocketId(self.next_id)
-    }
-
     /// How long a call on `socket` may wait: the command's timeout, else the socket's mode.
     fn wait_for(&self, socket: &LabSocket, asked: Option<u64>) -> Option<u64> {
         let ms = asked.or(match socket.wait {
@@ -275,13 +244,6 @@ impl Engine {
             WaitMode::Blocking => Some(self.policy.max_wait_ms),
         });
         self.policy.wait_ms(ms)
-    }
-
-    /// The lab socket bound to `addr` of the given kind, if any (to recognise lab peers).
-    fn find_by_local(&self, addr: SocketAddr, kind: SocketKind) -> Option<&LabSocket> {
-        self.sockets
-            .values()
-            .find(|s| s.kind == kind && s.local == LabAddr::Ip(addr))
     }
 }
 

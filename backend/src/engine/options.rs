@@ -10,7 +10,7 @@ use super::step_error::{StepError, StepResult};
 
 impl Engine {
     pub(super) fn set_option(&mut self, id: SocketId, option: SockOption) -> StepResult<Event> {
-        let s = self.get(id)?;
+        let s = self.table.get(id)?;
         let sock = s.socket();
         let os = |call: &'static str| move |e: std::io::Error| StepError::os(call, &e).on(id);
         let effective = match option {
@@ -62,7 +62,7 @@ impl Engine {
             // The kernel socket stays non-blocking underneath; these set how long the lab's
             // calls wait, which is what blocking mode means to a program.
             SockOption::Blocking(blocking) => {
-                self.get_mut(id)?.wait = if blocking {
+                self.table.get_mut(id)?.wait = if blocking {
                     WaitMode::Blocking
                 } else {
                     WaitMode::Step
@@ -70,7 +70,7 @@ impl Engine {
                 SockOption::Blocking(blocking)
             }
             SockOption::TimeoutMs(t) => {
-                self.get_mut(id)?.wait = match t {
+                self.table.get_mut(id)?.wait = match t {
                     None => WaitMode::Blocking,
                     Some(0) => WaitMode::Step,
                     Some(ms) => WaitMode::Timeout(ms.min(self.policy.max_wait_ms)),

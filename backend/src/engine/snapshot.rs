@@ -17,8 +17,8 @@ impl Engine {
     /// A [`Event::Buffers`] with one entry per socket, in id order.
     pub fn snapshot(&self) -> Event {
         let sockets = self
-            .sockets
-            .values()
+            .table
+            .iter()
             .map(|s| snapshot_one(s, self.policy.peek_bytes))
             .collect();
         Event::Buffers { sockets }

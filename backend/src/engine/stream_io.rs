@@ -237,7 +237,7 @@ impl Engine {
         if let Some(e) = failure {
             if sent == 0 && !all {
                 // Nothing went out: give the send number back so numbering stays gap-free.
-                if let Ok(s) = self.get(id) {
+                if let Ok(s) = self.table.get(id) {
                     let mut b = lock(&s.book);
                     if b.sends == shape.send_no {
                         b.sends -= 1;
@@ -261,7 +261,7 @@ impl Engine {
         all: bool,
         call: &str,
     ) -> (u64, u64, Option<StepError>) {
-        let Ok(s) = self.get(id) else {
+        let Ok(s) = self.table.get(id) else {
             return (0, 0, Some(StepError::unknown(id)));
         };
         let start_offset = lock(&s.book).out.end_offset();

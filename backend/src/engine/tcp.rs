@@ -12,9 +12,10 @@ use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use socklab_shared::protocol::{Event, ShutdownHow, SocketId, SocketKind};
 use tokio::io::Interest;
 
-use super::lab_socket::{LabAddr, LabSocket, lock, register};
+use super::lab_socket::{LabAddr, register};
 use super::step_error::{StepError, StepResult};
 use super::sys;
+use super::table::NewSocket;
 use super::targets::Transport;
 use super::wait::with_wait;
 use super::{Engine, Role};
@@ -49,7 +50,7 @@ impl Engine {
         backlog: u32,
         reuse_addr: bool,
     ) -> StepResult<Event> {
-        self.check_capacity()?;
+        self.table.check_capacity()?;
         let addr = self.policy.address(host, port)?;
         self.policy.bindable_port(port)?;
         let s = new_socket(addr, Type::STREAM, Protocol::TCP)?;
@@ -63,20 +64,13 @@ impl Engine {
         s.listen(backlog)
             .map_err(|e| StepError::os(&format!("listen({backlog})"), &e))?;
         let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
-        let id = self.allocate_id();
-        let mut lab = LabSocket::new(id, SocketKind::TcpListener, s, local)
-            .map_err(|e| StepError::os("socket setup", &e))?;
-        lab.claim = Some(self.policy.targets.claim(Transport::Tcp, local));
-        self.sockets.insert(id, lab);
+        let claim = self.policy.targets.claim(Transport::Tcp, local);
+        let id = self.table.open(NewSocket {
+            claim: Some(claim),
+            ..NewSocket::new(SocketKind::TcpListener, s, local)
+        })?;
         tracing::debug!(%id, %local, "listening");
-        Ok(Event::SocketOpened {
-            socket: id,
-            kind: SocketKind::TcpListener,
-            local: local.to_string(),
-            peer: None,
-            listener: None,
-            peer_socket: None,
-        })
+        self.table.opened_event(id)
     }
 
     /// One `accept()` on a listener.
@@ -93,7 +87,7 @@ impl Engine {
             )
             .hint("switch auto-accept off to call accept() step by step"));
         }
-        self.check_capacity()?;
+        self.table.check_capacity()?;
         let wait = self.wait_for(listener, timeout_ms);
         let fd = listener.fd.clone();
         let (conn, _) = with_wait(&fd, Interest::READABLE, wait, "accept()", |s| s.accept())
@@ -105,11 +99,11 @@ impl Engine {
     /// Accepts every connection waiting on a listener (auto-accept). Returns the events.
     pub(super) fn accept_pending(&mut self, id: SocketId) -> Vec<Event> {
         let mut events = Vec::new();
-        while let Ok(listener) = self.get(id) {
+        while let Ok(listener) = self.table.get(id) {
             if !listener.auto.accept {
                 break;
             }
-            if let Err(e) = self.check_capacity() {
+            if let Err(e) = self.table.check_capacity() {
                 events.push(e.on(id).into_event());
                 break;
             }
@@ -130,42 +124,26 @@ impl Engine {
 
     /// Makes an accepted connection a lab socket and links it to its lab peer, if any.
     fn adopt_accepted(&mut self, listener: SocketId, conn: Socket) -> StepResult<Event> {
-        if self.get(listener)?.kind.is_unix() {
+        if self.table.get(listener)?.kind.is_unix() {
             return self.adopt_unix_accepted(listener, conn);
         }
         let local = local_addr(&conn).map_err(|e| StepError::os("getsockname()", &e))?;
         let peer = peer_addr(&conn).map_err(|e| StepError::os("getpeername()", &e))?;
-        let id = self.allocate_id();
-        let mut lab = LabSocket::new(id, SocketKind::TcpStream, conn, local)
-            .map_err(|e| StepError::os("socket setup", &e))?;
-        lab.peer = Some(peer.into());
         // A lab client at the other end? Its local address is our peer and vice versa.
         let (ours, theirs) = (LabAddr::Ip(local), LabAddr::Ip(peer));
-        let peer_socket = self
-            .sockets
-            .values_mut()
-            .find(|c| {
-                c.kind == SocketKind::TcpStream
-                    && c.local == theirs
-                    && c.peer.as_ref() == Some(&ours)
-            })
-            .map(|client| {
-                lock(&lab.book).peer = Some(client.book.clone());
-                lab.peer_id = Some(client.id);
-                lock(&client.book).peer = Some(lab.book.clone());
-                client.peer_id = Some(id);
-                client.id
-            });
-        self.sockets.insert(id, lab);
-        tracing::debug!(%id, %listener, %peer, "accepted");
-        Ok(Event::SocketOpened {
-            socket: id,
-            kind: SocketKind::TcpStream,
-            local: local.to_string(),
-            peer: Some(peer.to_string()),
+        let client = self
+            .table
+            .find_connection(SocketKind::TcpStream, &theirs, &ours);
+        let id = self.table.open(NewSocket {
+            peer: Some(theirs),
             listener: Some(listener),
-            peer_socket,
-        })
+            ..NewSocket::new(SocketKind::TcpStream, conn, local)
+        })?;
+        if let Some((client, book)) = client {
+            self.table.link(id, client, &book);
+        }
+        tracing::debug!(%id, %listener, %peer, "accepted");
+        self.table.opened_event(id)
     }
 
     /// `socket(); connect((host, port))`, waiting for the handshake up to a timeout.
@@ -175,7 +153,7 @@ impl Engine {
         port: u16,
         timeout_ms: Option<u64>,
     ) -> StepResult<Event> {
-        self.check_capacity()?;
+        self.table.check_capacity()?;
         let addr = self.policy.address(host, port)?;
         self.policy.targets.check(Transport::Tcp, addr)?;
         let call = format!("connect(('{}', {port}))", addr.ip());
@@ -209,26 +187,19 @@ impl Engine {
         let s = fd.into_inner();
         let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
         let peer = peer_addr(&s).map_err(|e| StepError::os("getpeername()", &e))?;
-        let id = self.allocate_id();
-        let mut lab = LabSocket::new(id, SocketKind::TcpStream, s, local)
-            .map_err(|e| StepError::os("socket setup", &e))?;
-        lab.peer = Some(peer.into());
-        self.sockets.insert(id, lab);
+        let id = self.table.open(NewSocket {
+            peer: Some(peer.into()),
+            ..NewSocket::new(SocketKind::TcpStream, s, local)
+        })?;
         tracing::debug!(%id, %local, %peer, "connected");
-        Ok(Event::SocketOpened {
-            socket: id,
-            kind: SocketKind::TcpStream,
-            local: local.to_string(),
-            peer: Some(peer.to_string()),
-            listener: None,
-            peer_socket: None,
-        })
+        self.table.opened_event(id)
     }
 
     /// A connect that never completed, explained: a full accept queue is the classic cause.
     fn connect_timed_out(&self, call: &str, addr: SocketAddr, ms: u64) -> StepError {
         let full_lab_listener = self
-            .find_by_local(addr, SocketKind::TcpListener)
+            .table
+            .find_by_local(&LabAddr::Ip(addr), SocketKind::TcpListener)
             .and_then(|l| sys::accept_queue(l.socket()).ok())
             .filter(|(queued, backlog)| queued > backlog || (queued == backlog && *backlog > 0));
         let e = StepError::timed_out(call, ms);
@@ -245,7 +216,7 @@ impl Engine {
     /// `getsockname()` / `getpeername()`, read from the kernel now. A Unix client without a
     /// name shows as `(unnamed)`, as in its `socket_opened` event.
     pub(super) fn names(&self, id: SocketId) -> StepResult<Event> {
-        let s = self.get(id)?;
+        let s = self.table.get(id)?;
         let local = s
             .socket()
             .local_addr()
@@ -275,28 +246,8 @@ impl Engine {
             .shutdown(std_how)
             .map_err(|e| StepError::os("shutdown()", &e).on(id))?;
         if how != ShutdownHow::Read {
-            self.get_mut(id)?.write_shut = true;
+            self.table.get_mut(id)?.write_shut = true;
         }
         Ok(Event::ShutDown { socket: id, how })
-    }
-
-    /// `close()`: the kernel socket is closed before this returns (its port is free again,
-    /// or in TIME_WAIT for the side that closed first).
-    pub(super) async fn close(&mut self, id: SocketId) -> StepResult<Event> {
-        let mut s = self
-            .sockets
-            .remove(&id)
-            .ok_or_else(|| StepError::unknown(id))?;
-        if let (SocketKind::Udp, Some(local)) = (s.kind, s.local.ip()) {
-            self.udp_directory().remove(&local);
-        }
-        if s.kind == SocketKind::UnixListener {
-            // Connections still queued on it are gone with it: nothing will accept them.
-            self.unix.forget_queue(&s.local);
-        }
-        s.stop_auto().await;
-        drop(s);
-        tracing::debug!(%id, "closed");
-        Ok(Event::Closed { socket: id })
     }
 }

@@ -7,28 +7,19 @@ use socklab_shared::Payload;
 use socklab_shared::protocol::{Event, SocketId, SocketKind};
 use tokio::io::Interest;
 
-use super::lab_socket::{LabSocket, datagram_origin, lock, remember_datagram};
+use super::lab_socket::{DirectoryEntry, datagram_origin, lock, remember_datagram};
 use super::step_error::{StepError, StepResult};
 use super::sys;
+use super::table::NewSocket;
 use super::targets::Transport;
 use super::tcp::local_addr;
 use super::wait::with_wait;
 use super::{Engine, Role};
 
 impl Engine {
-    /// The session's UDP sockets by address, locked.
-    pub(super) fn udp_directory(
-        &self,
-    ) -> std::sync::MutexGuard<
-        '_,
-        std::collections::HashMap<std::net::SocketAddr, (SocketId, super::lab_socket::SharedBook)>,
-    > {
-        self.udp.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// `socket(AF_INET, SOCK_DGRAM); bind((host, port))`.
     pub(super) fn udp_bind(&mut self, host: &str, port: u16) -> StepResult<Event> {
-        self.check_capacity()?;
+        self.table.check_capacity()?;
         let addr = self.policy.address(host, port)?;
         self.policy.bindable_port(port)?;
         let s = socket2::Socket::new(
@@ -40,20 +31,14 @@ impl Engine {
         s.bind(&addr.into())
             .map_err(|e| StepError::os(&format!("bind(('{}', {port}))", addr.ip()), &e))?;
         let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
-        let id = self.allocate_id();
-        let mut lab = LabSocket::new(id, SocketKind::Udp, s, local)
-            .map_err(|e| StepError::os("socket setup", &e))?;
-        lab.claim = Some(self.policy.targets.claim(Transport::Udp, local));
-        self.udp_directory().insert(local, (id, lab.book.clone()));
-        self.sockets.insert(id, lab);
-        Ok(Event::SocketOpened {
-            socket: id,
-            kind: SocketKind::Udp,
-            local: local.to_string(),
-            peer: None,
-            listener: None,
-            peer_socket: None,
-        })
+        let claim = self.policy.targets.claim(Transport::Udp, local);
+        let id = self.table.open(NewSocket {
+            claim: Some(claim),
+            ..NewSocket::new(SocketKind::Udp, s, local)
+        })?;
+        let lab = self.table.get_mut(id)?;
+        lab.directory = Some(DirectoryEntry::new(&self.udp, local, id, lab.book.clone()));
+        self.table.opened_event(id)
     }
 
     /// One `sendto(data, (host, port))`.

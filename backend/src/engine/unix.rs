@@ -21,8 +21,9 @@ use socket2::{Domain, SockAddr, Socket, Type};
 use socklab_shared::protocol::{Event, SocketId, SocketKind};
 
 use super::Engine;
-use super::lab_socket::{LabAddr, LabSocket, lock};
+use super::lab_socket::LabAddr;
 use super::step_error::{StepError, StepResult};
+use super::table::NewSocket;
 
 fn new_socket() -> StepResult<Socket> {
     Socket::new(Domain::UNIX, Type::STREAM, None)
@@ -55,7 +56,7 @@ impl Engine {
         backlog: u32,
         unlink: bool,
     ) -> StepResult<Event> {
-        self.check_capacity()?;
+        self.table.check_capacity()?;
         let path = self.unix.path_for(name)?;
         let shown = path.display().to_string();
         let s = new_socket()?;
@@ -84,21 +85,13 @@ impl Engine {
         s.listen(backlog)
             .map_err(|e| StepError::os(&format!("listen({backlog})"), &e))?;
         let local = LabAddr::Path(path.clone());
-        let id = self.allocate_id();
-        let lab = LabSocket::new(id, SocketKind::UnixListener, s, local.clone())
-            .map_err(|e| StepError::os("socket setup", &e))?;
-        self.sockets.insert(id, lab);
+        let id = self
+            .table
+            .open(NewSocket::new(SocketKind::UnixListener, s, local.clone()))?;
         // A fresh listener has an empty accept queue, whatever was queued on a former one.
         self.unix.queue(&path).clear();
         tracing::debug!(%id, %local, "listening (Unix)");
-        Ok(Event::SocketOpened {
-            socket: id,
-            kind: SocketKind::UnixListener,
-            local: local.to_string(),
-            peer: None,
-            listener: None,
-            peer_socket: None,
-        })
+        self.table.opened_event(id)
     }
 
     /// `socket(AF_UNIX, SOCK_STREAM); connect(path)`.
@@ -108,7 +101,7 @@ impl Engine {
     /// a full queue answers EAGAIN right away where a blocking `connect()` would wait for the
     /// server to `accept()`; the command's `timeout_ms` therefore has nothing to wait for.
     pub(super) fn unix_connect(&mut self, name: &str) -> StepResult<Event> {
-        self.check_capacity()?;
+        self.table.check_capacity()?;
         let path = self.unix.path_for(name)?;
         let call = format!("connect('{}')", path.display());
         let s = new_socket()?;
@@ -117,22 +110,15 @@ impl Engine {
         s.connect(&sock_addr(&path)?)
             .map_err(|e| connect_error(&call, &e))?;
         let (local, peer) = both_names(&s)?;
-        let id = self.allocate_id();
-        let mut lab = LabSocket::new(id, SocketKind::UnixStream, s, local.clone())
-            .map_err(|e| StepError::os("socket setup", &e))?;
-        lab.peer = Some(peer.clone());
+        let id = self.table.open(NewSocket {
+            peer: Some(peer.clone()),
+            ..NewSocket::new(SocketKind::UnixStream, s, local)
+        })?;
         // Our connection now waits in the listener's accept queue, behind the older ones.
-        self.unix.queue(&path).push_back((id, lab.book.clone()));
-        self.sockets.insert(id, lab);
+        let book = self.table.get(id)?.book.clone();
+        self.unix.queue(&path).push_back((id, book));
         tracing::debug!(%id, %peer, "connected (Unix)");
-        Ok(Event::SocketOpened {
-            socket: id,
-            kind: SocketKind::UnixStream,
-            local: local.to_string(),
-            peer: Some(peer.to_string()),
-            listener: None,
-            peer_socket: None,
-        })
+        self.table.opened_event(id)
     }
 
     /// Makes a connection accepted on a Unix listener a lab socket, linked to its lab client.
@@ -160,30 +146,17 @@ impl Engine {
             (LabAddr::Path(path), true) => self.unix.queue(path).pop_front(),
             _ => None,
         };
-        let id = self.allocate_id();
-        let mut lab = LabSocket::new(id, SocketKind::UnixStream, conn, local.clone())
-            .map_err(|e| StepError::os("socket setup", &e))?;
-        lab.peer = Some(peer.clone());
-        // A client that closed before being accepted is still the one that sent its bytes.
-        let peer_socket = client.map(|(client_id, client_book)| {
-            lock(&lab.book).peer = Some(client_book.clone());
-            lock(&client_book).peer = Some(lab.book.clone());
-            if let Some(c) = self.sockets.get_mut(&client_id) {
-                c.peer_id = Some(id);
-                lab.peer_id = Some(client_id);
-            }
-            client_id
-        });
-        self.sockets.insert(id, lab);
-        tracing::debug!(%id, %listener, from_lab, "accepted (Unix)");
-        Ok(Event::SocketOpened {
-            socket: id,
-            kind: SocketKind::UnixStream,
-            local: local.to_string(),
-            peer: Some(peer.to_string()),
+        let id = self.table.open(NewSocket {
+            peer: Some(peer),
             listener: Some(listener),
-            peer_socket,
-        })
+            ..NewSocket::new(SocketKind::UnixStream, conn, local)
+        })?;
+        // A client that closed before being accepted is still the one that sent its bytes.
+        if let Some((client, book)) = client {
+            self.table.link(id, client, &book);
+        }
+        tracing::debug!(%id, %listener, from_lab, "accepted (Unix)");
+        self.table.opened_event(id)
     }
 }
 

@@ -29,6 +29,7 @@ use crate::engine::Engine;
 use crate::engine::auto::AutoMsg;
 use crate::engine::auto_queue::{AutoReceiver, Queued, auto_queue};
 use crate::engine::policy::Policy;
+use crate::engine::step_error::StepError;
 
 /// Most frames kept while a step waits; more stay unread in the WebSocket until it ends.
 const MAX_WAITING_FRAMES: usize = 16;
@@ -103,15 +104,14 @@ impl<O: Sink<String> + Unpin> Outbox<O> {
     }
 }
 
-/// An error event with a message and a hint.
-pub fn error_event(code: ErrorCode, message: impl Into<String>, hint: Option<&str>) -> Event {
-    Event::Error {
-        code,
-        message: message.into(),
-        hint: hint.map(str::to_owned),
-        socket: None,
-        errno: None,
+/// An error event with a message and a hint, not tied to a socket.
+fn error_event(code: ErrorCode, message: impl Into<String>, hint: Option<&str>) -> Event {
+    let error = StepError::new(code, message);
+    match hint {
+        Some(hint) => error.hint(hint),
+        None => error,
     }
+    .into_event()
 }
 
 /// Why a session ended, for the log.
