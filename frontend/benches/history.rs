@@ -13,12 +13,13 @@ use std::time::{Duration, Instant};
 use socklab_frontend::model::decoder_view::decode_received;
 use socklab_frontend::model::lab_state::LabState;
 use socklab_frontend::model::timeline::Timeline;
+use socklab_python::PythonCode;
 use socklab_shared::Payload;
 use socklab_shared::framing::Framing;
+use socklab_shared::protocol::SentCommands as Commands;
 use socklab_shared::protocol::{
     BufferSnapshot, Envelope, Event, SendSpan, Sequencer, SocketId, SocketKind,
 };
-use socklab_shared::python::{Commands, PythonCode};
 
 /// A session of `connections` connections, twenty exchanges each.
 fn session(connections: u32) -> Vec<Envelope> {

@@ -16,7 +16,9 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use socklab_shared::Payload;
-use socklab_shared::protocol::{Command, Envelope, ErrorCode, Event, Limits, Request};
+use socklab_shared::protocol::{
+    Command, Envelope, ErrorCode, Event, Limits, Request, SentCommands,
+};
 
 use crate::link::{LinkStatus, ServerInfo};
 use crate::model::lab_state::{LabState, supersedes};
@@ -55,7 +57,7 @@ pub struct Lab {
     pub shown: Memo<LabState>,
     /// Every command this page sent, by request number: the Python panel writes exactly what
     /// was sent (events only say how many bytes went).
-    pub sent: RwSignal<socklab_shared::python::Commands>,
+    pub sent: RwSignal<SentCommands>,
     /// The script being run (a demo or a lesson step), if any.
     pub script: RwSignal<Option<ScriptRun>>,
     /// The sockets the last finished script named (`"as"`), e.g. the TCP vs UDP demo's.

@@ -3,18 +3,19 @@
 //! echo is one Python can repeat), and the HMAC client's answer computed as the lab's service
 //! computes it.
 
-use super::generator::Gen;
-use super::literal::py_bytes;
-use super::program::Imports;
-use super::sends::Outgoing;
-use crate::protocol::hmac_demo::{HMAC_KEY, HMAC_LEN, HMAC_WRONG_KEY};
-use crate::protocol::{AutoBehaviour, EchoMode, SocketId, SocketKind};
+use socklab_shared::protocol::hmac_demo::{HMAC_KEY, HMAC_LEN, HMAC_WRONG_KEY};
+use socklab_shared::protocol::{AutoBehaviour, EchoMode, SocketId, SocketKind};
+
+use crate::generator::Gen;
+use crate::literal::py_bytes;
+use crate::program::Imports;
+use crate::sends::Outgoing;
 
 impl Gen<'_> {
     /// An auto-receiving socket's answer, as the lab's service computes it: the HMAC client's
     /// `hmac.new(key, challenge, hashlib.sha256).digest()` of the challenge just received; the
     /// HMAC server's challenge is random, so it stays a literal, with a comment.
-    pub(super) fn service_reply(
+    pub(crate) fn service_reply(
         &self,
         socket: SocketId,
         len: u64,
@@ -42,7 +43,7 @@ impl Gen<'_> {
 
     /// Many automatic recvs reported as one summary: a loop that reads as many bytes (or
     /// datagrams), echoing them back as the lab did when the echo is one Python can repeat.
-    pub(super) fn auto_summary(
+    pub(crate) fn auto_summary(
         &mut self,
         socket: SocketId,
         recvs: u64,
@@ -103,7 +104,7 @@ impl Gen<'_> {
     }
 }
 
-pub(super) fn describe_auto(a: &AutoBehaviour) -> String {
+pub(crate) fn describe_auto(a: &AutoBehaviour) -> String {
     let mut on = Vec::new();
     if a.accept {
         on.push("accepts".to_owned());

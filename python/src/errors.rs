@@ -3,17 +3,18 @@
 //! timeout) around it so that it can't hang; an error that is the lab's own refusal, not a
 //! system call's, becomes a comment.
 
-use super::failed::Call;
-use super::generator::{Gen, Mode};
-use super::names::family;
-use super::options::mode_line;
-use super::program::Imports;
-use super::sends::unknown_bytes;
-use super::tcp::shut_how;
-use crate::protocol::{Command, Errno, ErrorCode, Event, SocketId};
+use socklab_shared::protocol::{Command, Errno, ErrorCode, Event, SocketId};
+
+use crate::failed::Call;
+use crate::generator::{Gen, Mode};
+use crate::names::family;
+use crate::options::mode_line;
+use crate::program::Imports;
+use crate::sends::unknown_bytes;
+use crate::tcp::shut_how;
 
 /// What a failed call reported.
-pub(super) struct Failure<'e> {
+pub(crate) struct Failure<'e> {
     pub code: ErrorCode,
     pub message: &'e str,
     pub errno: Option<&'e Errno>,
@@ -23,7 +24,7 @@ pub(super) struct Failure<'e> {
 impl<'a> Gen<'a> {
     /// The error event right after event `i`, caused by the same command, if any; it is then
     /// written as part of event `i`.
-    pub(super) fn take_error(&mut self, i: usize) -> Option<Failure<'a>> {
+    pub(crate) fn take_error(&mut self, i: usize) -> Option<Failure<'a>> {
         let history = self.history;
         let next = history.get(i + 1)?;
         if next.req.is_none() || next.req != history[i].req {
@@ -50,7 +51,7 @@ impl<'a> Gen<'a> {
 
     /// `body` in `try`/`except` for the exception the lab's call met, with the socket made
     /// non-blocking or given the lab's timeout around it, so the call can't hang.
-    pub(super) fn guarded(
+    pub(crate) fn guarded(
         &self,
         socket: Option<SocketId>,
         var: &str,
@@ -82,7 +83,7 @@ impl<'a> Gen<'a> {
         lines
     }
 
-    pub(super) fn error(&mut self, i: usize, socket: Option<SocketId>, mut f: Failure<'a>) {
+    pub(crate) fn error(&mut self, i: usize, socket: Option<SocketId>, mut f: Failure<'a>) {
         let call = self.failed_call(i, socket, f.message);
         if !matches!(
             f.code,
@@ -241,7 +242,7 @@ impl<'a> Gen<'a> {
 
 /// The exception class to catch and how to show it: `("ConnectionRefusedError",
 /// "ConnectionRefusedError: [Errno 111] ECONNREFUSED")`.
-pub(super) fn exception(f: &Failure) -> (&'static str, String) {
+pub(crate) fn exception(f: &Failure) -> (&'static str, String) {
     if f.code == ErrorCode::TimedOut {
         return (
             "socket.timeout",

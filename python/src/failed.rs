@@ -2,14 +2,15 @@
 //! options), else read back from the error message, which starts with the call as Python
 //! would write it (`connect(('127.0.0.1', 9)) failed: ...`).
 
-use super::generator::Gen;
-use super::names::tuple_addr;
-use super::sends::{Outgoing, bulk, outgoing_from_bytes, outgoing_from_command};
-use super::unix::file_name;
-use crate::protocol::{Command, ShutdownHow, SocketId};
+use socklab_shared::protocol::{Command, ShutdownHow, SocketId};
+
+use crate::generator::Gen;
+use crate::names::tuple_addr;
+use crate::sends::{Outgoing, bulk, outgoing_from_bytes, outgoing_from_command};
+use crate::unix::file_name;
 
 /// A call that failed, as far as the command or the error message tells.
-pub(super) enum Call {
+pub(crate) enum Call {
     Connect {
         host: String,
         port: u16,
@@ -50,7 +51,7 @@ pub(super) enum Call {
 impl Gen<'_> {
     /// Which call failed: from the command when known, else from the error message, which
     /// starts with the call as Python would write it (`connect(('127.0.0.1', 9)) failed: ...`).
-    pub(super) fn failed_call(&self, i: usize, socket: Option<SocketId>, message: &str) -> Call {
+    pub(crate) fn failed_call(&self, i: usize, socket: Option<SocketId>, message: &str) -> Call {
         if let Some(cmd) = self.command(i) {
             return match cmd {
                 Command::Connect { host, port, .. } => Call::Connect {

@@ -12,16 +12,17 @@
 //! and then one line per file saying whether the md5 matched. The reply that follows is an
 //! ordinary automatic send (`json.dumps({...}).encode()`).
 
-use super::errors::{Failure, exception};
-use super::generator::Gen;
-use super::knowledge::Knowledge;
-use super::literal::py_str;
-use super::program::{Commands, Imports};
-use crate::protocol::{Command, EchoMode, Envelope, Event, SocketId};
+use socklab_shared::protocol::{Command, EchoMode, Envelope, Event, SentCommands, SocketId};
+
+use crate::errors::{Failure, exception};
+use crate::generator::Gen;
+use crate::knowledge::Knowledge;
+use crate::literal::py_str;
+use crate::program::Imports;
 use crate::sample_file::{PYTHON_MAKER, is_generated};
 
 /// The course's chunk size, used when one chunk was the whole file.
-const DEFAULT_CHUNK: u64 = 1 << 20;
+const DEFAULT_CHUNK: u64 = socklab_shared::upload::CHUNK_SIZE;
 
 /// The file details of a `send_file_chunk` command.
 struct Chunk<'c> {
@@ -51,10 +52,10 @@ fn chunk_of(command: Option<&Command>) -> Option<Chunk<'_>> {
 
 /// Drops the threads [`Knowledge`] planned for file chunks (big sends to an auto-receiving
 /// socket): the chunks are written as one loop instead.
-pub(super) fn forget_chunk_threads(
+pub(crate) fn forget_chunk_threads(
     know: &mut Knowledge,
     history: &[Envelope],
-    commands: &Commands,
+    commands: &SentCommands,
 ) {
     know.concurrent.retain(|&i, _| {
         let command = history[i].req.and_then(|r| commands.get(&r));
@@ -65,7 +66,7 @@ pub(super) fn forget_chunk_threads(
 impl<'a> Gen<'a> {
     /// Event `i` (a `sent`) as part of a file upload: the chunk loop for the first chunk,
     /// nothing for later ones. False when `i` is not a file chunk.
-    pub(super) fn file_chunk(&mut self, i: usize, socket: SocketId) -> bool {
+    pub(crate) fn file_chunk(&mut self, i: usize, socket: SocketId) -> bool {
         let Some(chunk) = chunk_of(self.command(i)) else {
             return false;
         };
@@ -120,7 +121,7 @@ impl<'a> Gen<'a> {
 
     /// A whole file read by the lab's file receiver: the course's receive loop (once per
     /// socket) and the verdict, as comments (the recvs themselves are written already).
-    pub(super) fn file_received(&mut self, i: usize, socket: SocketId) {
+    pub(crate) fn file_received(&mut self, i: usize, socket: SocketId) {
         let Event::FileReceived {
             filename,
             size,
@@ -178,7 +179,7 @@ impl<'a> Gen<'a> {
 
     /// The file receiver's own error (a malformed header, an upload cut short), when event
     /// `i` is one: a comment, not an exception of a call. False otherwise.
-    pub(super) fn file_error(&mut self, i: usize, socket: Option<SocketId>, message: &str) -> bool {
+    pub(crate) fn file_error(&mut self, i: usize, socket: Option<SocketId>, message: &str) -> bool {
         let Some(socket) = socket else {
             return false;
         };

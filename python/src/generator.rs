@@ -7,17 +7,18 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::auto::describe_auto;
-use super::errors::Failure;
-use super::knowledge::Knowledge;
-use super::program::{Block, Commands, Imports, SocketNames};
-use super::tcp::shut_how;
-use super::threads::by_event;
-use crate::protocol::{AutoBehaviour, Command, Envelope, Event, SocketId};
+use socklab_shared::protocol::{AutoBehaviour, Command, Envelope, Event, SentCommands, SocketId};
+
+use crate::auto::describe_auto;
+use crate::errors::Failure;
+use crate::knowledge::Knowledge;
+use crate::program::{Block, Imports, SocketNames};
+use crate::tcp::shut_how;
+use crate::threads::by_event;
 
 /// How a Python socket waits, as the generated code has set it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Mode {
+pub(crate) enum Mode {
     Blocking,
     NonBlocking,
     Timeout(u64),
@@ -25,15 +26,15 @@ pub(super) enum Mode {
 
 /// A socket of the program: its variable, whether it is still open, how it waits.
 #[derive(Debug, Clone)]
-pub(super) struct Sock {
+pub(crate) struct Sock {
     pub var: String,
     pub alive: bool,
     pub mode: Mode,
 }
 
-pub(super) struct Gen<'a> {
+pub(crate) struct Gen<'a> {
     pub history: &'a [Envelope],
-    pub commands: &'a Commands,
+    pub commands: &'a SentCommands,
     pub names: &'a SocketNames,
     pub know: &'a Knowledge,
     /// Sockets whose port gets a variable (`server_port`) when bound.
@@ -66,9 +67,9 @@ pub(super) struct Gen<'a> {
 }
 
 impl<'a> Gen<'a> {
-    pub(super) fn new(
+    pub(crate) fn new(
         history: &'a [Envelope],
-        commands: &'a Commands,
+        commands: &'a SentCommands,
         names: &'a SocketNames,
         know: &'a Knowledge,
         saved: &'a HashSet<SocketId>,
@@ -96,7 +97,7 @@ impl<'a> Gen<'a> {
         }
     }
 
-    pub(super) fn run(&mut self, order: &[usize]) {
+    pub(crate) fn run(&mut self, order: &[usize]) {
         for &i in order {
             for d in self.thread_starts.remove(&i).unwrap_or_default() {
                 self.thread_start(d, i);
@@ -110,11 +111,11 @@ impl<'a> Gen<'a> {
         }
     }
 
-    pub(super) fn push(&mut self, event: usize, socket: Option<SocketId>, lines: Vec<String>) {
+    pub(crate) fn push(&mut self, event: usize, socket: Option<SocketId>, lines: Vec<String>) {
         self.push_with(event, socket, lines, Imports::default());
     }
 
-    pub(super) fn push_with(
+    pub(crate) fn push_with(
         &mut self,
         event: usize,
         socket: Option<SocketId>,
@@ -132,7 +133,7 @@ impl<'a> Gen<'a> {
         }
     }
 
-    pub(super) fn command(&self, i: usize) -> Option<&'a Command> {
+    pub(crate) fn command(&self, i: usize) -> Option<&'a Command> {
         self.history[i].req.and_then(|r| self.commands.get(&r))
     }
 

@@ -6,13 +6,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::threads::Concurrent;
-use crate::protocol::{Envelope, Event, ShutdownHow, SockOption, SocketId, SocketKind};
+use socklab_shared::protocol::{Envelope, Event, ShutdownHow, SockOption, SocketId, SocketKind};
+
+use crate::threads::Concurrent;
 
 /// Facts gathered from the whole history before generating: which bytes each send carried
 /// (seen by its receiver) and which event each recv or accept depends on.
 #[derive(Debug, Default)]
-pub(super) struct Knowledge {
+pub(crate) struct Knowledge {
     /// TCP sends by (socket, send number): their bytes, `None` where no one saw them.
     pub tcp: HashMap<(SocketId, u32), Vec<Option<u8>>>,
     /// UDP datagrams by (socket, send number), when seen whole.
@@ -54,7 +55,7 @@ pub(super) struct Knowledge {
 const QUIET_CAPACITY: u64 = 16 * 1024;
 
 impl Knowledge {
-    pub(super) fn build(history: &[Envelope]) -> Self {
+    pub(crate) fn build(history: &[Envelope]) -> Self {
         let mut k = Knowledge::default();
         // A sendto waiting for the snapshot that may show its datagram at the head of the
         // receiver's queue: (key, destination, length, whether that queue was empty before).
@@ -269,7 +270,7 @@ impl Knowledge {
     }
 
     /// The other end of a connected TCP or Unix socket, when it is a lab socket.
-    pub(super) fn peer_socket(&self, socket: SocketId) -> Option<SocketId> {
+    pub(crate) fn peer_socket(&self, socket: SocketId) -> Option<SocketId> {
         if let Some(peer) = self.lab_peer.get(&socket) {
             return Some(*peer);
         }
@@ -284,7 +285,7 @@ impl Knowledge {
     }
 
     /// Records the bytes `spans` say came from lab sends.
-    fn learn_tcp(&mut self, data: &[u8], spans: &[crate::protocol::SendSpan]) {
+    fn learn_tcp(&mut self, data: &[u8], spans: &[socklab_shared::protocol::SendSpan]) {
         for span in spans {
             let (Some(from), Some(no)) = (span.from, span.send_no) else {
                 continue;

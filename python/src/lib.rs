@@ -1,5 +1,6 @@
-//! Python for what happened in the lab: the course's own socket code, generated from the
-//! session's history, ready to copy and run.
+//! socklab-python: Python for what happened in the lab, the course's own socket code (standard
+//! library only), generated from the session's history, ready to copy and run. The page shows
+//! it in its Python panel; the backend's tests run it with `python3`.
 //!
 //! Every socket event in the history is one call a Python program makes: `socket_opened` of a
 //! listener is `socket(); bind(); listen()`, `sent` is `send(...)`, `received` is `recv(n)`,
@@ -32,10 +33,11 @@
 //! The generator finds the bytes where the receiving side saw them (recv results and buffer
 //! peeks, matched by send number), recognises a length prefix, a JSON header (with its
 //! `hashlib.md5(body).hexdigest()`) or a JSON text from the bytes, and writes `b'?'` for bytes
-//! no one ever saw. [`PythonCode::with_commands`] takes the commands as sent (by request
-//! number) and is then exact: bytes, `struct` format, `SO_REUSEADDR`, backlog, the address of
-//! a failed `connect`. Without them, signedness of a length prefix is the course's habit
-//! (`'<i'` little-endian, `'!I'` network order) and the backlog is 5.
+//! no one ever saw. [`PythonCode::with_commands`] takes the commands as sent
+//! ([`SentCommands`](socklab_shared::protocol::SentCommands), by request number) and is then
+//! exact: bytes, `struct` format, `SO_REUSEADDR`, backlog, the address of a failed `connect`.
+//! Without them, signedness of a length prefix is the course's habit (`'<i'` little-endian,
+//! `'!I'` network order) and the backlog is 5.
 //!
 //! # Layout
 //! - `program`: the API ([`PythonCode`], its [`Block`]s and [`PyLine`]s) and how the blocks
@@ -56,6 +58,8 @@
 //! - `unix`: AF_UNIX sockets: a folder of the program's own, a path per file name.
 //! - `sends`: one send's bytes as Python (`struct.pack`, JSON header).
 //! - `literal`: Python literals (`repr` of bytes, `json.dumps(...)`, MD5).
+//! - [`sample_file`]: the lab's generated test file as Python, and recognising its bytes.
+//! - `tests`: the generator's tests, on histories written by hand.
 
 mod auto;
 mod errors;
@@ -68,6 +72,7 @@ mod names;
 mod options;
 mod order;
 mod program;
+pub mod sample_file;
 mod sends;
 mod tcp;
 mod threads;
@@ -76,8 +81,7 @@ mod unix;
 
 pub use literal::py_bytes;
 pub use program::{
-    Block, Commands, PyLine, PythonCode, SocketNames, python_for_event, python_program,
-    socket_names,
+    Block, PyLine, PythonCode, SocketNames, python_for_event, python_program, socket_names,
 };
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub fn py_bytes(bytes: &[u8]) -> String {
 /// `json.dumps({...}).encode()` (when that gives exactly these bytes), UTF-8 text with
 /// non-ASCII characters as `'你好'.encode('utf-8')`, a long repeating pattern as
 /// `b'ab' * 100`, else a bytes literal. The flag says whether the code uses `json`.
-pub(super) fn py_payload(bytes: &[u8]) -> (String, bool) {
+pub(crate) fn py_payload(bytes: &[u8]) -> (String, bool) {
     match json_dumps_call(bytes, &|_, _| None) {
         Some(call) => (format!("{call}.encode()"), true),
         None => (py_data(bytes), false),
@@ -45,7 +45,7 @@ pub(super) fn py_payload(bytes: &[u8]) -> (String, bool) {
 }
 
 /// [`py_payload`] without the JSON form.
-pub(super) fn py_data(bytes: &[u8]) -> String {
+pub(crate) fn py_data(bytes: &[u8]) -> String {
     if bytes.len() > 64
         && let Some(period) = (1..=MAX_PERIOD.min(bytes.len() / 2))
             .find(|&p| bytes.iter().enumerate().all(|(i, b)| *b == bytes[i % p]))
@@ -72,7 +72,7 @@ const MAX_PERIOD: usize = 1024;
 
 /// Bytes partly seen, completed when what was seen repeats one unit whose every position was
 /// seen somewhere (a test pattern sent in bulk): `None` when there is no such unit.
-pub(super) fn fill_repeating(bytes: &[Option<u8>]) -> Option<Vec<u8>> {
+pub(crate) fn fill_repeating(bytes: &[Option<u8>]) -> Option<Vec<u8>> {
     let known = bytes.iter().filter(|b| b.is_some()).count();
     (1..=MAX_PERIOD.min(known / 2)).find_map(|p| {
         let mut unit: Vec<Option<u8>> = vec![None; p];
@@ -91,7 +91,7 @@ pub(super) fn fill_repeating(bytes: &[Option<u8>]) -> Option<Vec<u8>> {
 }
 
 /// A Python string literal.
-pub(super) fn py_str(text: &str) -> String {
+pub(crate) fn py_str(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 2);
     s.push('\'');
     for c in text.chars() {
@@ -109,12 +109,12 @@ pub(super) fn py_str(text: &str) -> String {
     s
 }
 
-pub(super) fn py_bool(b: bool) -> &'static str {
+pub(crate) fn py_bool(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }
 
 /// Milliseconds as Python seconds: `0.5`, `2.0`, `1.25`.
-pub(super) fn seconds(ms: u64) -> String {
+pub(crate) fn seconds(ms: u64) -> String {
     let frac = format!("{:03}", ms % 1000);
     let frac = frac.trim_end_matches('0');
     format!("{}.{}", ms / 1000, if frac.is_empty() { "0" } else { frac })
@@ -125,7 +125,7 @@ pub(super) fn seconds(ms: u64) -> String {
 /// A JSON value that keeps its object keys in document order, as a Python dict does (the
 /// crate's `serde_json::Value` sorts them).
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Json {
+pub(crate) enum Json {
     Null,
     Bool(bool),
     /// An integer, as written.
@@ -184,7 +184,7 @@ impl<'de> Deserialize<'de> for Json {
 
 impl Json {
     /// Parses a JSON object; `None` for anything else.
-    pub(super) fn object(bytes: &[u8]) -> Option<Json> {
+    pub(crate) fn object(bytes: &[u8]) -> Option<Json> {
         match serde_json::from_slice(bytes).ok()? {
             obj @ Json::Obj(_) => Some(obj),
             _ => None,
@@ -202,7 +202,7 @@ enum Separators {
 /// The `json.dumps(...)` call that writes exactly `bytes` (an object), with its fields as a
 /// Python dict; `special(key, value)` may replace a top-level field's value with an
 /// expression (`'size': len(body)`). `None` when no call writes exactly these bytes.
-pub(super) fn json_dumps_call(
+pub(crate) fn json_dumps_call(
     bytes: &[u8],
     special: &dyn Fn(&str, &Json) -> Option<String>,
 ) -> Option<String> {
@@ -308,7 +308,7 @@ fn json_str(s: &str) -> String {
 
 /// The MD5 digest of `data` in hex, as `hashlib.md5(data).hexdigest()`: how a header's md5
 /// field is recognised as the hash of the body that follows it.
-pub(super) fn md5_hex(data: &[u8]) -> String {
+pub(crate) fn md5_hex(data: &[u8]) -> String {
     use md5::{Digest, Md5};
     Md5::digest(data)
         .iter()

@@ -3,12 +3,13 @@
 //! addresses as Python expressions (`server.getsockname()[1]`), so the program runs on
 //! whatever free ports it gets.
 
-use super::generator::{Gen, Mode, Sock};
-use crate::protocol::SocketId;
+use socklab_shared::protocol::SocketId;
+
+use crate::generator::{Gen, Mode, Sock};
 
 impl Gen<'_> {
     /// The variable of a socket, giving it one if it was never seen opening.
-    pub(super) fn var(&mut self, id: SocketId) -> String {
+    pub(crate) fn var(&mut self, id: SocketId) -> String {
         if let Some(s) = self.socks.get(&id) {
             return s.var.clone();
         }
@@ -16,7 +17,7 @@ impl Gen<'_> {
     }
 
     /// A fresh variable for a socket that is opening now.
-    pub(super) fn open_var(&mut self, id: SocketId) -> String {
+    pub(crate) fn open_var(&mut self, id: SocketId) -> String {
         let base = match self.names.get(&id) {
             Some(name) => identifier(name),
             None => format!("s{}", id.0),
@@ -43,7 +44,7 @@ impl Gen<'_> {
     }
 
     /// A variable for a socket the lab never made (a failed `connect` or `bind`).
-    pub(super) fn temp_var(&self) -> String {
+    pub(crate) fn temp_var(&self) -> String {
         let live = |v: &str| self.socks.values().any(|s| s.alive && s.var == v);
         let mut var = "sock".to_owned();
         let mut n = 2;
@@ -56,7 +57,7 @@ impl Gen<'_> {
 
     /// The Python expression for a port the lab used: the bound socket's own port when it is
     /// one of this program's sockets, else the number.
-    pub(super) fn port_ref(&mut self, udp: bool, port: u16) -> String {
+    pub(crate) fn port_ref(&mut self, udp: bool, port: u16) -> String {
         let Some(owner) = self.owners.get(&(udp, port)).copied() else {
             return port.to_string();
         };
@@ -72,7 +73,7 @@ impl Gen<'_> {
     }
 
     /// The port to bind: 0 (any free port) unless an earlier socket of this program had it.
-    pub(super) fn bind_port(&mut self, udp: bool, port: u16) -> String {
+    pub(crate) fn bind_port(&mut self, udp: bool, port: u16) -> String {
         if self.owners.contains_key(&(udp, port)) {
             self.port_ref(udp, port)
         } else {
@@ -81,7 +82,7 @@ impl Gen<'_> {
     }
 
     /// Registers `id` as bound to `local`'s port, saving the port in a variable if needed.
-    pub(super) fn bound(&mut self, id: SocketId, udp: bool, local: &str, lines: &mut Vec<String>) {
+    pub(crate) fn bound(&mut self, id: SocketId, udp: bool, local: &str, lines: &mut Vec<String>) {
         let (_, port) = split_addr(local);
         self.owners.insert((udp, port), id);
         if self.saved.contains(&id) {
@@ -92,14 +93,14 @@ impl Gen<'_> {
 }
 
 /// `"127.0.0.1:9000"` or `"[::1]:9000"` → (ip, port).
-pub(super) fn split_addr(addr: &str) -> (String, u16) {
+pub(crate) fn split_addr(addr: &str) -> (String, u16) {
     let (ip, port) = addr.rsplit_once(':').unwrap_or((addr, "0"));
     let ip = ip.trim_start_matches('[').trim_end_matches(']');
     (ip.to_owned(), port.parse().unwrap_or(0))
 }
 
 /// `"'127.0.0.1', 9000))..."` (the inside of a Python address tuple) → (ip, port).
-pub(super) fn tuple_addr(text: &str) -> (String, u16) {
+pub(crate) fn tuple_addr(text: &str) -> (String, u16) {
     let mut parts = text.splitn(2, ',');
     let host = parts.next().unwrap_or_default().trim().trim_matches('\'');
     let port = parts
@@ -112,7 +113,7 @@ pub(super) fn tuple_addr(text: &str) -> (String, u16) {
     (host.to_owned(), port)
 }
 
-pub(super) fn family(ip: &str) -> &'static str {
+pub(crate) fn family(ip: &str) -> &'static str {
     if ip.contains(':') {
         "socket.AF_INET6"
     } else {
@@ -122,7 +123,7 @@ pub(super) fn family(ip: &str) -> &'static str {
 
 /// A socket's name as a Python variable: letters, digits and `_`, not a keyword or a name the
 /// generated code uses itself.
-pub(super) fn identifier(name: &str) -> String {
+pub(crate) fn identifier(name: &str) -> String {
     const RESERVED: [&str; 50] = [
         "False",
         "None",

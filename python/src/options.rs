@@ -2,16 +2,17 @@
 //! each socket is left in: a failed call's guard changes the mode around the call and has to
 //! know which one to put back.
 
-use super::generator::{Gen, Mode};
-use super::literal::{py_bool, seconds};
-use crate::protocol::{SockOption, SocketId};
+use socklab_shared::protocol::{SockOption, SocketId};
+
+use crate::generator::{Gen, Mode};
+use crate::literal::{py_bool, seconds};
 
 impl Gen<'_> {
-    pub(super) fn mode(&self, id: SocketId) -> Mode {
+    pub(crate) fn mode(&self, id: SocketId) -> Mode {
         self.socks.get(&id).map_or(Mode::Blocking, |s| s.mode)
     }
 
-    pub(super) fn option(
+    pub(crate) fn option(
         &mut self,
         id: SocketId,
         option: &SockOption,
@@ -76,7 +77,7 @@ impl Gen<'_> {
     }
 }
 
-pub(super) fn mode_line(var: &str, mode: Mode) -> String {
+pub(crate) fn mode_line(var: &str, mode: Mode) -> String {
     match mode {
         Mode::Blocking => format!("{var}.setblocking(True)"),
         Mode::NonBlocking => format!("{var}.setblocking(False)"),

@@ -3,8 +3,9 @@
 //! with its socket's earlier calls, so that one sequential program never waits for the other
 //! end.
 
-use super::knowledge::Knowledge;
-use crate::protocol::{Envelope, Event};
+use socklab_shared::protocol::{Envelope, Event};
+
+use crate::knowledge::Knowledge;
 
 impl Knowledge {
     /// The history indices of the events event `i` needs to have happened first.
@@ -49,7 +50,7 @@ impl Knowledge {
     /// The history in an order a single program can follow: each event after the events it
     /// depends on (pulled forward with the earlier events of their own socket), otherwise in
     /// the lab's order.
-    pub(super) fn order(&self, history: &[Envelope]) -> Vec<usize> {
+    pub(crate) fn order(&self, history: &[Envelope]) -> Vec<usize> {
         struct Walk<'a> {
             k: &'a Knowledge,
             history: &'a [Envelope],

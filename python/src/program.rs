@@ -5,18 +5,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::files::forget_chunk_threads;
-use super::generator::Gen;
-use super::knowledge::Knowledge;
-use super::sends::Outgoing;
-use crate::protocol::{Command, Envelope, SocketId};
-use crate::script::Named;
+use socklab_shared::protocol::{Envelope, SentCommands, SocketId};
+use socklab_shared::script::Named;
+
+use crate::files::forget_chunk_threads;
+use crate::generator::Gen;
+use crate::knowledge::Knowledge;
+use crate::sends::Outgoing;
 
 /// Python variable names for lab sockets.
 pub type SocketNames = HashMap<SocketId, String>;
-
-/// The commands of a session by request number, for [`PythonCode::with_commands`].
-pub type Commands = HashMap<u64, Command>;
 
 /// The Python of one event: the lines that perform its call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,12 +27,12 @@ pub struct Block {
     /// Other history events these lines perform too: recvs folded into one loop, the error
     /// of a send that failed half-way.
     pub merged: Vec<usize>,
-    pub(super) imports: Imports,
+    pub(crate) imports: Imports,
 }
 
 /// The modules a block's lines use, besides `socket`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct Imports {
+pub(crate) struct Imports {
     pub struct_: bool,
     pub json: bool,
     pub hashlib: bool,
@@ -45,7 +43,7 @@ pub(super) struct Imports {
 }
 
 impl Imports {
-    pub(super) fn of(out: &Outgoing) -> Self {
+    pub(crate) fn of(out: &Outgoing) -> Self {
         Imports {
             struct_: out.uses_struct,
             json: out.uses_json,
@@ -111,12 +109,16 @@ pub fn socket_names(named: &HashMap<String, Named>) -> SocketNames {
 impl PythonCode {
     /// The Python for `history`, finding sent bytes in the history itself.
     pub fn new(history: &[Envelope], names: &SocketNames) -> Self {
-        Self::with_commands(history, &Commands::new(), names)
+        Self::with_commands(history, &SentCommands::new(), names)
     }
 
     /// The Python for `history`, taking sent bytes and call details from `commands` (by
     /// request number) where they are known.
-    pub fn with_commands(history: &[Envelope], commands: &Commands, names: &SocketNames) -> Self {
+    pub fn with_commands(
+        history: &[Envelope],
+        commands: &SentCommands,
+        names: &SocketNames,
+    ) -> Self {
         let mut know = Knowledge::build(history);
         forget_chunk_threads(&mut know, history, commands);
         let order = know.order(history);

@@ -3,12 +3,12 @@
 //! command.
 
 use serde_json::Value;
+use socklab_shared::framing::{self, Endian, Framing, LengthPrefix, Message};
 
-use super::literal::{Json, fill_repeating, json_dumps_call, md5_hex, py_bytes, py_payload};
-use crate::framing::{self, Endian, Framing, LengthPrefix, Message};
+use crate::literal::{Json, fill_repeating, json_dumps_call, md5_hex, py_bytes, py_payload};
 
 /// The bytes one send carries, as Python.
-pub(super) struct Outgoing {
+pub(crate) struct Outgoing {
     /// Lines that build the message (`body = ...`, `header = ...`).
     pub pre: Vec<String>,
     /// The argument of `send`.
@@ -31,7 +31,7 @@ impl Outgoing {
 }
 
 /// A send command's bytes (`data` in `framing`), exactly.
-pub(super) fn outgoing_from_command(
+pub(crate) fn outgoing_from_command(
     data: &[u8],
     framing: &Framing,
     header: Option<&Value>,
@@ -57,7 +57,7 @@ pub(super) fn outgoing_from_command(
 }
 
 /// A bulk send's bytes: the lab's repeating `0123456789abcdef` pattern.
-pub(super) fn bulk(bytes: u64) -> Outgoing {
+pub(crate) fn bulk(bytes: u64) -> Outgoing {
     let times = bytes.div_ceil(16);
     let expr = if bytes.is_multiple_of(16) {
         format!("b'0123456789abcdef' * {times}")
@@ -68,7 +68,7 @@ pub(super) fn bulk(bytes: u64) -> Outgoing {
 }
 
 /// The stand-in for bytes an error event doesn't tell.
-pub(super) fn unknown_bytes() -> Outgoing {
+pub(crate) fn unknown_bytes() -> Outgoing {
     Outgoing::plain(
         vec!["# (the lab's error doesn't say which bytes)".to_owned()],
         "b'?'".to_owned(),
@@ -79,7 +79,7 @@ pub(super) fn unknown_bytes() -> Outgoing {
 /// `trailer_len` are the send's framing bytes (from its `sent` event); `prefix` is the length
 /// prefix when known from the command, otherwise it is recognised from the bytes. `None` bytes
 /// were never seen: a repeating pattern is assumed to go on, else they are written as `?`.
-pub(super) fn outgoing_from_bytes(
+pub(crate) fn outgoing_from_bytes(
     bytes: &[Option<u8>],
     header_len: u32,
     trailer_len: u32,

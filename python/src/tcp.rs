@@ -3,15 +3,16 @@
 //! receiver tells, a partial `send` made non-blocking, an automatic answer written as the
 //! lab's service computes it.
 
-use super::errors::exception;
-use super::generator::{Gen, Mode};
-use super::names::{family, split_addr};
-use super::program::Imports;
-use super::sends::{Outgoing, bulk, outgoing_from_bytes, outgoing_from_command};
-use crate::protocol::{Command, ShutdownHow, SocketId, SocketKind};
+use socklab_shared::protocol::{Command, ShutdownHow, SocketId, SocketKind};
+
+use crate::errors::exception;
+use crate::generator::{Gen, Mode};
+use crate::names::{family, split_addr};
+use crate::program::Imports;
+use crate::sends::{Outgoing, bulk, outgoing_from_bytes, outgoing_from_command};
 
 impl Gen<'_> {
-    pub(super) fn opened(
+    pub(crate) fn opened(
         &mut self,
         i: usize,
         id: SocketId,
@@ -88,7 +89,7 @@ impl Gen<'_> {
     }
 
     /// The bytes of the send reported by event `i`, as Python.
-    pub(super) fn outgoing(
+    pub(crate) fn outgoing(
         &self,
         i: usize,
         socket: SocketId,
@@ -123,7 +124,7 @@ impl Gen<'_> {
         })
     }
 
-    pub(super) fn sent(
+    pub(crate) fn sent(
         &mut self,
         i: usize,
         socket: SocketId,
@@ -186,7 +187,7 @@ impl Gen<'_> {
     }
 }
 
-pub(super) fn shut_how(how: ShutdownHow) -> &'static str {
+pub(crate) fn shut_how(how: ShutdownHow) -> &'static str {
     match how {
         ShutdownHow::Read => "socket.SHUT_RD",
         ShutdownHow::Write => "socket.SHUT_WR",

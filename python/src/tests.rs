@@ -14,12 +14,13 @@
 
 use std::collections::HashMap;
 
-use super::*;
-use crate::Payload;
-use crate::protocol::{
-    BufferSnapshot, Envelope, Errno, ErrorCode, Event, SendSpan, Sequencer, SockOption, SocketId,
-    SocketKind,
+use socklab_shared::Payload;
+use socklab_shared::protocol::{
+    BufferSnapshot, Envelope, Errno, ErrorCode, Event, SendSpan, SentCommands, Sequencer,
+    SockOption, SocketId, SocketKind,
 };
+
+use super::*;
 
 mod auto;
 mod calls;
@@ -186,7 +187,7 @@ fn connection(h: &mut H) {
         Event::Hello {
             protocol_version: 1,
             server_version: "test".into(),
-            limits: crate::protocol::Limits {
+            limits: socklab_shared::protocol::Limits {
                 max_sockets: 64,
                 max_send_bytes: 1 << 20,
                 max_message_bytes: 1 << 20,

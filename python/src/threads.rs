@@ -5,13 +5,14 @@
 
 use std::collections::HashMap;
 
-use super::generator::Gen;
-use super::program::{Block, Imports};
-use crate::protocol::{Event, SocketId};
+use socklab_shared::protocol::{Event, SocketId};
+
+use crate::generator::Gen;
+use crate::program::{Block, Imports};
 
 /// Where a concurrent send's thread starts and is joined, as history indices.
 #[derive(Debug, Clone)]
-pub(super) struct Concurrent {
+pub(crate) struct Concurrent {
     /// Before this event: the send itself, or the first recv of its bytes when that was
     /// reported earlier than the send.
     pub start: usize,
@@ -25,7 +26,7 @@ pub(super) struct Concurrent {
 
 impl Gen<'_> {
     /// Waits for the thread of the send of event `d`, after event `at`.
-    pub(super) fn thread_join(&mut self, d: usize, at: usize) {
+    pub(crate) fn thread_join(&mut self, d: usize, at: usize) {
         let Event::Sent { socket, .. } = &self.history[d].event else {
             return;
         };
@@ -36,7 +37,7 @@ impl Gen<'_> {
     /// The recvs that raced a send running in a thread (see `Concurrent::readers`), written
     /// at the first of them as one loop reading as many bytes; false when `i` isn't such a
     /// first recv.
-    pub(super) fn fold_reads(&mut self, i: usize, socket: SocketId, bufsize: u32) -> bool {
+    pub(crate) fn fold_reads(&mut self, i: usize, socket: SocketId, bufsize: u32) -> bool {
         let know = self.know;
         let Some(readers) = know
             .concurrent
@@ -77,7 +78,7 @@ impl Gen<'_> {
 
     /// The send of event `d`, started in a thread before event `at` (the send itself, or the
     /// first recv that read its bytes, if the lab reported that one earlier).
-    pub(super) fn thread_start(&mut self, d: usize, at: usize) {
+    pub(crate) fn thread_start(&mut self, d: usize, at: usize) {
         let Event::Sent {
             socket,
             send_no,
@@ -129,7 +130,7 @@ impl Gen<'_> {
 
 /// Concurrent sends grouped by one of their events (`None`: not grouped), each group in
 /// history order.
-pub(super) fn by_event(
+pub(crate) fn by_event(
     concurrent: &HashMap<usize, Concurrent>,
     at: impl Fn(&Concurrent) -> Option<usize>,
 ) -> HashMap<usize, Vec<usize>> {

@@ -1,14 +1,15 @@
 //! UDP sends: `sendto` of the datagram the command or its receiver tells, to `addr` when the
 //! latest `recvfrom` left that address there, else to an address tuple.
 
-use super::generator::Gen;
-use super::names::split_addr;
-use super::program::Imports;
-use super::sends::outgoing_from_bytes;
-use crate::protocol::{Command, SocketId};
+use socklab_shared::protocol::{Command, SocketId};
+
+use crate::generator::Gen;
+use crate::names::split_addr;
+use crate::program::Imports;
+use crate::sends::outgoing_from_bytes;
 
 impl Gen<'_> {
-    pub(super) fn sent_to(
+    pub(crate) fn sent_to(
         &mut self,
         i: usize,
         socket: SocketId,
@@ -34,7 +35,7 @@ impl Gen<'_> {
     }
 
     /// The address argument of `sendto`: `addr` when it holds that address, else a tuple.
-    pub(super) fn dest(&mut self, to: &str) -> String {
+    pub(crate) fn dest(&mut self, to: &str) -> String {
         if self.addr_holds.as_deref() == Some(to) {
             return "addr".to_owned();
         }

@@ -8,18 +8,19 @@
 //! files can't collide with anything already there. An `unlink` before bind becomes the
 //! course's `if os.path.exists(path): os.remove(path)`.
 
-use super::errors::Failure;
-use super::generator::Gen;
-use super::names::identifier;
-use super::program::Imports;
-use crate::protocol::{Command, SocketId, SocketKind};
+use socklab_shared::protocol::{Command, SocketId, SocketKind};
+
+use crate::errors::Failure;
+use crate::generator::Gen;
+use crate::names::identifier;
+use crate::program::Imports;
 
 /// The Python variable of the program's folder for socket files.
 const FOLDER: &str = "folder";
 
 /// The file name of a socket path an event reported (`/tmp/socklab-…/server.sock` →
 /// `server.sock`), or of a failed call's message (`bind('/tmp/…/x.sock') failed: …`).
-pub(super) fn file_name(path: &str) -> String {
+pub(crate) fn file_name(path: &str) -> String {
     let path = path.split("')").next().unwrap_or(path);
     path.rsplit('/').next().unwrap_or(path).to_owned()
 }
@@ -27,7 +28,7 @@ pub(super) fn file_name(path: &str) -> String {
 impl Gen<'_> {
     /// The variable holding the path of socket file `name`; the first use adds the lines that
     /// make it (and the folder) to `lines`, and the imports they need to `imports`.
-    pub(super) fn unix_path(
+    pub(crate) fn unix_path(
         &mut self,
         name: &str,
         lines: &mut Vec<String>,
@@ -61,7 +62,7 @@ impl Gen<'_> {
 
     /// `socket_opened` of a Unix socket (`kind` is a Unix kind): a listener's bind and listen,
     /// a server's accept, or a client's connect.
-    pub(super) fn unix_opened(
+    pub(crate) fn unix_opened(
         &mut self,
         i: usize,
         id: SocketId,
@@ -120,7 +121,7 @@ impl Gen<'_> {
     }
 
     /// A failed Unix bind or connect, on a socket the program then closes.
-    pub(super) fn unix_failed(
+    pub(crate) fn unix_failed(
         &mut self,
         name: &str,
         listen: Option<(u32, bool)>,

@@ -12,7 +12,7 @@ use tokio::io::Interest;
 
 use super::Engine;
 use super::lab_socket::lock;
-use super::step_error::{StepError, StepResult};
+use super::step_error::{Call, StepError, StepResult};
 use super::stream_io::{MessageShape, send_once};
 use super::wait::with_wait;
 
@@ -63,9 +63,13 @@ impl Engine {
             let start = (sent % 16) as usize;
             let len = ((bytes - sent) as usize).min(BULK_CHUNK - 16);
             let chunk = &pattern[start..start + len];
-            match with_wait(&fd, Interest::WRITABLE, wait, "sendall()", |sock| {
-                send_once(sock, &book, id, shape, sent, chunk)
-            })
+            match with_wait(
+                &fd,
+                Interest::WRITABLE,
+                wait,
+                &Call::send("sendall()"),
+                |sock| send_once(sock, &book, id, shape, sent, chunk),
+            )
             .await
             {
                 Ok((n, offset)) => {

@@ -28,16 +28,12 @@
 use std::time::{Duration, Instant};
 
 use md5::{Digest, Md5};
-use serde_json::{Value, json};
+use serde_json::json;
 use socklab_shared::protocol::{ErrorCode, Event, SocketId};
+use socklab_shared::upload::header_len;
+pub use socklab_shared::upload::{FileHeader, LEN_BYTES, MAX_HEADER_LEN};
 
 use super::step_error::StepError;
-
-/// Size of the length field: `struct.pack('i', n)`.
-pub const LEN_BYTES: usize = 4;
-/// The longest JSON header accepted. Real headers are under 200 bytes; a larger length is
-/// almost surely a client that sent the body (or a big-endian length) first.
-pub const MAX_HEADER_LEN: usize = 64 * 1024;
 
 /// What the receiver is waiting for.
 #[derive(Debug, Clone)]
@@ -54,14 +50,6 @@ enum Stage {
     },
     /// A malformed header put the stream out of step: nothing after it is parsed.
     Stopped,
-}
-
-/// The fields of a valid JSON header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileHeader {
-    pub filename: String,
-    pub size: u64,
-    pub md5: String,
 }
 
 /// A whole file has arrived: what the header claimed and what the bytes hash to.
@@ -194,16 +182,15 @@ impl FileReceiver {
         loop {
             match &mut self.stage {
                 Stage::Length { buf, have } if *have == LEN_BYTES => {
-                    let n = i32::from_le_bytes(*buf);
-                    self.stage = match usize::try_from(n) {
-                        Ok(need) if (1..=MAX_HEADER_LEN).contains(&need) => Stage::Header {
+                    self.stage = match header_len(*buf) {
+                        Ok(need) => Stage::Header {
                             need,
                             buf: Vec::with_capacity(need),
                         },
-                        _ => return self.stop(bad_length(n), done),
+                        Err(e) => return self.stop(e, done),
                     };
                 }
-                Stage::Header { need, buf } if buf.len() == *need => match parse_header(buf) {
+                Stage::Header { need, buf } if buf.len() == *need => match FileHeader::parse(buf) {
                     Ok(header) => {
                         self.stage = Stage::Body {
                             left: header.size,
@@ -219,7 +206,7 @@ impl FileReceiver {
                     else {
                         unreachable!("matched just above")
                     };
-                    let md5_actual = hex(&md5.finalize());
+                    let md5_actual = hex::encode(md5.finalize());
                     let elapsed = self
                         .started
                         .take()
@@ -273,54 +260,6 @@ impl Stage {
             have: 0,
         }
     }
-}
-
-fn bad_length(n: i32) -> String {
-    let hint = "the first 4 bytes must be struct.pack('i', len(header)), the JSON header's length";
-    if n < 0 {
-        format!("bad file header: length {n} is negative ({hint})")
-    } else if n == 0 {
-        format!("bad file header: length 0, an empty header ({hint})")
-    } else {
-        format!(
-            "bad file header: length {n} is more than the {MAX_HEADER_LEN} bytes allowed ({hint})"
-        )
-    }
-}
-
-/// The header's three fields, or what is wrong with it.
-fn parse_header(bytes: &[u8]) -> Result<FileHeader, String> {
-    const SHAPE: &str = r#"{"filename": "report.pdf", "size": 1234, "md5": "<hexdigest>"}"#;
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| format!("bad file header: not JSON ({e}); expected {SHAPE}"))?;
-    let Value::Object(map) = value else {
-        return Err(format!(
-            "bad file header: JSON but not an object; expected {SHAPE}"
-        ));
-    };
-    let text = |key: &str| match map.get(key) {
-        Some(Value::String(s)) => Ok(s.clone()),
-        _ => Err(format!(
-            "bad file header: \"{key}\" must be a string; expected {SHAPE}"
-        )),
-    };
-    let size = map.get("size").and_then(Value::as_u64).ok_or_else(|| {
-        format!("bad file header: \"size\" must be a whole number >= 0; expected {SHAPE}")
-    })?;
-    Ok(FileHeader {
-        filename: text("filename")?,
-        size,
-        md5: text("md5")?,
-    })
-}
-
-/// Lower-case hex, as `hexdigest()`.
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(32), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 #[cfg(test)]

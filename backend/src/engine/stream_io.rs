@@ -16,7 +16,7 @@ use tokio::time::Instant;
 
 use super::lab_socket::{LabSocket, SharedBook, lock};
 use super::provenance::{describe, external_span};
-use super::step_error::{StepError, StepResult};
+use super::step_error::{Call, StepError, StepResult};
 use super::wait::with_wait;
 use super::{Engine, Role};
 use socklab_shared::protocol::ErrorCode;
@@ -80,9 +80,13 @@ pub async fn sendall_recorded(
                 .saturating_duration_since(Instant::now())
                 .as_millis() as u64,
         );
-        match with_wait(fd, Interest::WRITABLE, left, "sendall()", |s| {
-            send_once(s, book, id, shape, sent as u64, rest)
-        })
+        match with_wait(
+            fd,
+            Interest::WRITABLE,
+            left,
+            &Call::send("sendall()"),
+            |s| send_once(s, book, id, shape, sent as u64, rest),
+        )
         .await
         {
             Ok((n, offset)) => {
@@ -271,7 +275,7 @@ impl Engine {
             let left =
                 deadline.map(|d| d.saturating_duration_since(Instant::now()).as_millis() as u64);
             let rest = &bytes[sent..];
-            match with_wait(&s.fd, Interest::WRITABLE, left, call, |sock| {
+            match with_wait(&s.fd, Interest::WRITABLE, left, &Call::send(call), |sock| {
                 send_once(sock, &s.book, id, shape, sent as u64, rest)
             })
             .await
@@ -304,7 +308,7 @@ impl Engine {
             .on(id));
         }
         let wait = self.wait_for(s, timeout_ms);
-        let call = format!("recv({bufsize})");
+        let call = Call::receive(format!("recv({bufsize})"));
         let (data, offset) = with_wait(&s.fd, Interest::READABLE, wait, &call, |sock| {
             recv_once(sock, &s.book, bufsize as usize)
         })

@@ -13,7 +13,7 @@ use socklab_shared::protocol::{Event, ShutdownHow, SocketId, SocketKind};
 use tokio::io::Interest;
 
 use super::lab_socket::{LabAddr, register};
-use super::step_error::{StepError, StepResult};
+use super::step_error::{Call, StepError, StepResult};
 use super::sys;
 use super::table::NewSocket;
 use super::targets::Transport;
@@ -90,9 +90,11 @@ impl Engine {
         self.table.check_capacity()?;
         let wait = self.wait_for(listener, timeout_ms);
         let fd = listener.fd.clone();
-        let (conn, _) = with_wait(&fd, Interest::READABLE, wait, "accept()", |s| s.accept())
-            .await
-            .map_err(|e| e.on(id))?;
+        let (conn, _) = with_wait(&fd, Interest::READABLE, wait, &Call::accept(), |s| {
+            s.accept()
+        })
+        .await
+        .map_err(|e| e.on(id))?;
         self.adopt_accepted(id, conn)
     }
 
@@ -114,7 +116,7 @@ impl Engine {
                 },
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
                 Err(e) => {
-                    events.push(StepError::os("accept()", &e).on(id).into_event());
+                    events.push(StepError::os(Call::accept(), &e).on(id).into_event());
                     break;
                 }
             }

@@ -8,7 +8,7 @@ use socklab_shared::protocol::{Event, SocketId, SocketKind};
 use tokio::io::Interest;
 
 use super::lab_socket::{DirectoryEntry, datagram_origin, lock, remember_datagram};
-use super::step_error::{StepError, StepResult};
+use super::step_error::{Call, StepError, StepResult};
 use super::sys;
 use super::table::NewSocket;
 use super::targets::Transport;
@@ -87,7 +87,7 @@ impl Engine {
     ) -> StepResult<Event> {
         let s = self.manual_receiver(id, Role::Datagram, "recvfrom()")?;
         let wait = self.wait_for(s, timeout_ms);
-        let call = format!("recvfrom({bufsize})");
+        let call = Call::receive(format!("recvfrom({bufsize})"));
         let (data, real_len, from) = with_wait(&s.fd, Interest::READABLE, wait, &call, |sock| {
             sys::recv_datagram(sock, bufsize as usize)
         })

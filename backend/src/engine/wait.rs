@@ -14,7 +14,7 @@ use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 use tokio::time::Instant;
 
-use super::step_error::{StepError, StepResult};
+use super::step_error::{Call, StepError, StepResult};
 
 /// Runs `call` on `fd`: once at once, then (when `wait_ms` is `Some`) again each time the
 /// socket becomes ready for `interest`, until it stops saying EAGAIN or the wait is over.
@@ -22,7 +22,7 @@ pub async fn with_wait<T>(
     fd: &AsyncFd<Socket>,
     interest: Interest,
     wait_ms: Option<u64>,
-    name: &str,
+    name: &Call,
     mut call: impl FnMut(&Socket) -> io::Result<T>,
 ) -> StepResult<T> {
     match call(fd.get_ref()) {

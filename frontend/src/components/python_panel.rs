@@ -1,7 +1,7 @@
 //! The Python panel: every call of the session as the course's Python socket code, up to the
 //! timeline's cursor, ready to copy and run with `python3` (both ends in one program).
 //!
-//! The code comes from [`socklab_shared::python`]; this file only shows it. The lines of the
+//! The code comes from [`socklab_python`]; this file only shows it. The lines of the
 //! latest step (the one the cursor is on) are highlighted in their socket's colour, so stepping
 //! through the timeline walks through the program.
 
@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use leptos::prelude::*;
+use socklab_python::{PyLine, PythonCode, socket_names};
 use socklab_shared::protocol::SocketId;
-use socklab_shared::python::{PyLine, PythonCode, socket_names};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::connection::Lab;

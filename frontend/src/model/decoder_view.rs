@@ -7,8 +7,7 @@
 //! follows the timeline's cursor like everything else on the page.
 
 use socklab_shared::framing::{FrameDecoder, Framing, LengthPrefix, PartialFrame};
-use socklab_shared::protocol::{Command, Envelope, Event, SocketId};
-use socklab_shared::python::Commands;
+use socklab_shared::protocol::{Command, Envelope, Event, SentCommands, SocketId};
 
 /// One whole message the decoder assembled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +121,7 @@ fn drain(decoder: &mut FrameDecoder, view: &mut DecoderView) {
 /// The length prefix of this socket's latest send, if that send was length-prefixed. A
 /// program reads with the protocol it writes (the chat's clients send and receive
 /// `struct.pack('!I', n)` frames), so a socket's decoder starts there until the user picks.
-pub fn prefix_sent_by(sent: &Commands, socket: SocketId) -> Option<LengthPrefix> {
+pub fn prefix_sent_by(sent: &SentCommands, socket: SocketId) -> Option<LengthPrefix> {
     let latest = sent
         .iter()
         .filter_map(|(req, command)| match command {
@@ -300,7 +299,7 @@ mod tests {
             prefix: LengthPrefix::NETWORK_U32,
             max_len: 65536,
         };
-        let mut sent = Commands::from([(1, send(3, len_i())), (2, send(4, net.clone()))]);
+        let mut sent = SentCommands::from([(1, send(3, len_i())), (2, send(4, net.clone()))]);
         assert_eq!(
             prefix_sent_by(&sent, ME),
             Some(LengthPrefix::PYTHON_NATIVE_I)

@@ -9,8 +9,9 @@
 //! header bytes, the chunk plan, the generated test files, the phases of a transfer and the
 //! progress maths. The component drives it and does the I/O.
 
-use socklab_shared::framing::{Framing, LengthPrefix};
+use socklab_shared::framing::Framing;
 use socklab_shared::protocol::{Limits, SocketId, SocketKind};
+use socklab_shared::upload::{self, FileHeader};
 
 use super::lab_state::LabState;
 
@@ -19,7 +20,7 @@ pub use socklab_shared::sample_file::{SEED, generated_chunk};
 pub use transfer::{Phase, Transfer, Verdict, body_received, find_verdict, received_upto};
 
 /// The largest chunk the page sends in one command: 1 MiB, as the course's chunked upload.
-pub const MAX_CHUNK: u64 = 1 << 20;
+pub const MAX_CHUNK: u64 = upload::CHUNK_SIZE;
 
 /// The receiving end's `recv(bufsize)`. Small on purpose: while a transfer is slow enough,
 /// auto-recv reports each recv to the page with its bytes (up to 30 a second), and 64 KB
@@ -57,27 +58,23 @@ pub fn chunks(total: u64, chunk: u64) -> impl Iterator<Item = (u64, u64)> {
 
 /// The JSON header, compact, in the course's key order: `{"filename":…,"size":…,"md5":…}`.
 pub fn header_json(filename: &str, size: u64, md5: &str) -> Vec<u8> {
-    let s = |v: &str| serde_json::Value::from(v).to_string();
-    format!(
-        "{{\"filename\":{},\"size\":{size},\"md5\":{}}}",
-        s(filename),
-        s(md5)
-    )
-    .into_bytes()
+    FileHeader {
+        filename: filename.to_owned(),
+        size,
+        md5: md5.to_owned(),
+    }
+    .to_json()
 }
 
 /// The header's framing: `struct.pack('i', len(header))` before it. The length field is 4
 /// bytes, so the header's wire length is `4 + len`.
 pub fn header_framing() -> Framing {
-    Framing::LengthPrefixed {
-        prefix: LengthPrefix::PYTHON_NATIVE_I,
-        max_len: 1 << 16,
-    }
+    upload::header_framing()
 }
 
 /// An MD5 digest as `hashlib.md5(...).hexdigest()` writes it.
 pub fn hex_digest(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(digest)
 }
 
 /// The connected lab TCP sockets whose peer is also a lab socket: `(sender, receiver)`.

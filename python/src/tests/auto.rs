@@ -1,8 +1,9 @@
 //! Automatic behaviours: a `sendall` that needs the reader at the same time runs in a
 //! thread, and an HMAC answer computed with `hmac.new`.
 
+use socklab_shared::protocol::{AutoBehaviour, EchoMode};
+
 use super::*;
-use crate::protocol::{AutoBehaviour, EchoMode};
 
 fn auto_recv(n: u32, data: &[u8], bufsize: u32, offset: u64, spans: Vec<SendSpan>) -> Event {
     Event::Received {

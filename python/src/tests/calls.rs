@@ -1,7 +1,8 @@
 //! Single calls: a partial send made non-blocking, options, shutdown, names and close.
 
+use socklab_shared::protocol::ShutdownHow;
+
 use super::*;
-use crate::protocol::ShutdownHow;
 
 #[test]
 fn a_partial_send_is_made_non_blocking() {

@@ -1,9 +1,10 @@
 //! File uploads: the header as a length-prefixed send, the chunks as ONE course-style loop
 //! (never threads, never literals), and the receiver's verdict as a commented receive loop.
 
+use socklab_shared::framing::{Framing, LengthPrefix};
+use socklab_shared::protocol::{AutoBehaviour, Command, EchoMode};
+
 use super::*;
-use crate::framing::{Framing, LengthPrefix};
-use crate::protocol::{AutoBehaviour, Command, EchoMode};
 
 const CHUNK: usize = 20_000;
 const TOTAL: usize = 50_000;
@@ -32,12 +33,12 @@ fn verdict(ok: bool) -> Event {
 /// conn #3 receives files by itself; client #2 uploads report.pdf twice (header, then three
 /// chunks of up to 20000 bytes, each bigger than the buffers a plain sendall may fill); the
 /// first upload matches, the second doesn't. Returns the history and the commands.
-fn uploads() -> (Vec<Envelope>, Commands) {
+fn uploads() -> (Vec<Envelope>, SentCommands) {
     uploads_of(|at, len| (at..at + len).map(|i| (i % 253) as u8).collect())
 }
 
 /// [`uploads`] with the file's bytes at (offset, length) from `bytes`.
-fn uploads_of(bytes: impl Fn(usize, usize) -> Vec<u8>) -> (Vec<Envelope>, Commands) {
+fn uploads_of(bytes: impl Fn(usize, usize) -> Vec<u8>) -> (Vec<Envelope>, SentCommands) {
     let mut h = H::default();
     connection(&mut h);
     let auto = AutoBehaviour {
@@ -54,7 +55,7 @@ fn uploads_of(bytes: impl Fn(usize, usize) -> Vec<u8>) -> (Vec<Envelope>, Comman
         },
     );
     let header = format!(r#"{{"filename": "report.pdf", "size": {TOTAL}, "md5": "{MD5}"}}"#);
-    let mut commands = Commands::new();
+    let mut commands = SentCommands::new();
     let (mut req, mut send_no, mut offset) = (5u64, 1u32, 0u64);
     for ok in [true, false] {
         commands.insert(
@@ -130,7 +131,7 @@ fn a_generated_file_is_made_by_the_program_before_its_loop() {
         "a chosen file is read: {plain}"
     );
     let (history, commands) =
-        uploads_of(|at, len| crate::sample_file::generated_chunk(at as u64, len as u64));
+        uploads_of(|at, len| socklab_shared::sample_file::generated_chunk(at as u64, len as u64));
     let text = PythonCode::with_commands(&history, &commands, &lesson_names()).text(None);
     assert_eq!(
         text.matches("def make_sample_file(path, size, seed=13):")

@@ -1,9 +1,10 @@
 //! Python literals (`repr` of bytes, data, seconds) and socket names as identifiers.
 
+use socklab_shared::script::Named;
+
 use super::*;
-use crate::python::literal::{py_data, seconds};
-use crate::python::names::identifier;
-use crate::script::Named;
+use crate::literal::{py_data, seconds};
+use crate::names::identifier;
 
 #[test]
 fn python_bytes_literals_match_repr() {

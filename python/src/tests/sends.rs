@@ -1,9 +1,10 @@
 //! A send's bytes as Python: a length prefix with `struct.pack`, a JSON header rebuilt with
 //! `json.dumps`, JSON text, and the exact format when the commands are known.
 
+use socklab_shared::framing::{self, Endian, Framing, LengthPrefix, Message};
+use socklab_shared::protocol::Command;
+
 use super::*;
-use crate::framing::{self, Endian, Framing, LengthPrefix, Message};
-use crate::protocol::Command;
 
 fn length_prefixed(header: [u8; 4]) -> Vec<Envelope> {
     let mut h = H::default();
@@ -39,7 +40,7 @@ fn a_length_prefix_is_written_with_struct_pack() {
 #[test]
 fn commands_give_the_exact_format_and_listen_options() {
     let h = length_prefixed([5, 0, 0, 0]);
-    let commands = Commands::from([
+    let commands = SentCommands::from([
         (
             1,
             Command::TcpListen {

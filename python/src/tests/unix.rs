@@ -1,8 +1,9 @@
 //! Unix-domain sockets (experiment 25): a folder and a path variable of the program's own,
 //! `bind(path)`, `connect(path)`, the removal of an old socket file, and failed calls.
 
+use socklab_shared::protocol::Command;
+
 use super::*;
-use crate::protocol::Command;
 
 const DIR: &str = "/tmp/socklab-1-00ff";
 
@@ -62,7 +63,7 @@ fn unix_sticky(h: &mut H) {
 fn a_unix_stream_is_written_with_a_path_of_the_programs_own() {
     let mut h = H::default();
     unix_sticky(&mut h);
-    let commands = Commands::from([
+    let commands = SentCommands::from([
         (
             1,
             Command::UnixListen {

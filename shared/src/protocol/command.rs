@@ -255,9 +255,9 @@ pub enum EchoMode {
     /// The client side: answers a 32-byte challenge with HMAC-SHA256(key, challenge), using the
     /// right key (`socklab secret key`) or, to show a rejection, a wrong one.
     HmacClient { right_key: bool },
-    /// A file-upload server (experiment 13): reads `struct.pack('i', n)` (4 bytes, little-endian,
-    /// signed), an `n`-byte JSON header `{"filename", "size", "md5"}`, then `size` bytes of
-    /// file, computing their MD5 as they arrive. Then it reports [`super::Event::FileReceived`]
-    /// and answers JSON `{"ok", "filename", "size", "md5"}`, and waits for the next file.
+    /// A file-upload server (experiment 13): reads uploads in the shape of [`crate::upload`]
+    /// (length, JSON header, body), computing the body's MD5 as it arrives. Then it reports
+    /// [`super::Event::FileReceived`], answers JSON `{"ok", "filename", "size", "md5"}`, and
+    /// waits for the next file.
     FileReceiver,
 }

@@ -21,11 +21,13 @@ mod command;
 mod event;
 pub mod hmac_demo;
 mod ports;
+mod sent;
 mod types;
 
 pub use command::{AutoBehaviour, Command, EchoMode, ShutdownHow, SockOption};
 pub use event::{BufferSnapshot, ErrorCode, Event, Limits, SendSpan};
 pub use ports::{PortRange, PortRanges};
+pub use sent::SentCommands;
 pub use types::{Errno, SocketId, SocketKind, TcpState};
 
 use serde::{Deserialize, Serialize};

@@ -2,6 +2,7 @@
 //! the stream, the verdicts must be the same.
 
 use super::*;
+use serde_json::Value;
 
 /// `struct.pack('i', len(header)) + header + body`, as the course's client sends it.
 fn upload(filename: &str, body: &[u8], md5: &str) -> Vec<u8> {
