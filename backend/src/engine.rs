@@ -96,93 +96,88 @@ impl Engine {
         events
     }
 
+    /// The dispatch table: each command to the method of its family (`tcp`, `stream_io`,
+    /// `bulk_send`, `udp`, `unix`, `close`, `options`, `auto`), which answers with one event
+    /// or several ([`Events`]).
     async fn perform(&mut self, command: Command) -> StepResult<Vec<Event>> {
         use Command::*;
         match command {
-            Ping => Ok(vec![Event::Pong]),
-            Snapshot => Ok(vec![]),
+            Ping => answer(Ok(Event::Pong)),
+            Snapshot => answer(Ok(Vec::new())),
             TcpListen {
                 host,
                 port,
                 backlog,
                 reuse_addr,
-            } => self
-                .tcp_listen(&host, port, backlog, reuse_addr)
-                .map(|e| vec![e]),
-            Accept { socket, timeout_ms } => self.accept(socket, timeout_ms).await.map(|e| vec![e]),
+            } => answer(self.tcp_listen(&host, port, backlog, reuse_addr)),
+            Accept { socket, timeout_ms } => answer(self.accept(socket, timeout_ms).await),
             Connect {
                 host,
                 port,
                 timeout_ms,
-            } => self.connect(&host, port, timeout_ms).await.map(|e| vec![e]),
+            } => answer(self.connect(&host, port, timeout_ms).await),
             Send {
                 socket,
                 data,
                 framing,
                 header,
-            } => {
+            } => answer(
                 self.send(socket, data.0, &framing, header, false, None)
-                    .await
-            }
+                    .await,
+            ),
             SendAll {
                 socket,
                 data,
                 framing,
                 header,
                 timeout_ms,
-            } => {
+            } => answer(
                 self.send(socket, data.0, &framing, header, true, timeout_ms)
-                    .await
-            }
+                    .await,
+            ),
             SendBulk {
                 socket,
                 bytes,
                 timeout_ms,
-            } => self.send_bulk(socket, bytes, timeout_ms).await,
+            } => answer(self.send_bulk(socket, bytes, timeout_ms).await),
             Recv {
                 socket,
                 bufsize,
                 timeout_ms,
-            } => self
-                .recv(socket, bufsize, timeout_ms)
-                .await
-                .map(|e| vec![e]),
-            Shutdown { socket, how } => self.shutdown(socket, how).map(|e| vec![e]),
-            Close { socket } => self.close(socket).await.map(|e| vec![e]),
-            SetOption { socket, option } => self.set_option(socket, option).map(|e| vec![e]),
-            UdpBind { host, port } => self.udp_bind(&host, port).map(|e| vec![e]),
+            } => answer(self.recv(socket, bufsize, timeout_ms).await),
+            Shutdown { socket, how } => answer(self.shutdown(socket, how)),
+            Close { socket } => answer(self.close(socket).await),
+            SetOption { socket, option } => answer(self.set_option(socket, option)),
+            UdpBind { host, port } => answer(self.udp_bind(&host, port)),
             SendTo {
                 socket,
                 data,
                 host,
                 port,
-            } => self.send_to(socket, data.0, &host, port).map(|e| vec![e]),
+            } => answer(self.send_to(socket, data.0, &host, port)),
             RecvFrom {
                 socket,
                 bufsize,
                 timeout_ms,
-            } => self
-                .recv_from(socket, bufsize, timeout_ms)
-                .await
-                .map(|e| vec![e]),
+            } => answer(self.recv_from(socket, bufsize, timeout_ms).await),
             SendFileChunk {
                 socket,
                 data,
                 timeout_ms,
                 ..
-            } => {
+            } => answer(
                 self.send(socket, data.0, &Framing::Raw, None, true, timeout_ms)
-                    .await
-            }
+                    .await,
+            ),
             UnixListen {
                 path,
                 backlog,
                 unlink,
-            } => self.unix_listen(&path, backlog, unlink).map(|e| vec![e]),
+            } => answer(self.unix_listen(&path, backlog, unlink)),
             // A Unix connect never waits (see `unix_connect`), so its timeout is unused.
-            UnixConnect { path, .. } => self.unix_connect(&path).map(|e| vec![e]),
-            SetAuto { socket, auto } => self.set_auto(socket, auto).await,
-            GetNames { socket } => self.names(socket).map(|e| vec![e]),
+            UnixConnect { path, .. } => answer(self.unix_connect(&path)),
+            SetAuto { socket, auto } => answer(self.set_auto(socket, auto).await),
+            GetNames { socket } => answer(self.names(socket)),
         }
     }
 
@@ -245,6 +240,29 @@ impl Engine {
         });
         self.policy.wait_ms(ms)
     }
+}
+
+/// What a command answers with: one event, or several (a send's `sent` and its errors, the
+/// connections auto-accept took).
+trait Answer {
+    fn into_events(self) -> Vec<Event>;
+}
+
+impl Answer for Event {
+    fn into_events(self) -> Vec<Event> {
+        vec![self]
+    }
+}
+
+impl Answer for Vec<Event> {
+    fn into_events(self) -> Vec<Event> {
+        self
+    }
+}
+
+/// A command's result as the list of events [`Engine::perform`] returns.
+fn answer(result: StepResult<impl Answer>) -> StepResult<Vec<Event>> {
+    result.map(Answer::into_events)
 }
 
 /// What a socket does, whatever its family: the calls that apply depend on this only.
