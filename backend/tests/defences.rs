@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use socklab_shared::protocol::{ErrorCode, Event};
-use support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of};
+use support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, refusal};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -18,19 +18,6 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 /// The status line of a response.
 fn status(response: &str) -> &str {
     response.lines().next().unwrap_or("")
-}
-
-/// The refusal that starts `events`: (message, hint).
-fn refusal(events: &[Event]) -> (String, String) {
-    match events.first() {
-        Some(Event::Error {
-            code: ErrorCode::Refused,
-            message,
-            hint,
-            ..
-        }) => (message.clone(), hint.clone().unwrap_or_default()),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
 }
 
 /// A WebSocket upgrade with these headers; `Err` holds the refusal.

@@ -7,24 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use socklab_shared::Payload;
-use socklab_shared::protocol::{ErrorCode, Event};
-use support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, snapshot_of};
-
-/// The refusal that starts `events`: (message, hint). Fails unless the code is `refused`.
-fn refusal(events: &[Event]) -> (String, String) {
-    match events.first() {
-        Some(Event::Error {
-            code: ErrorCode::Refused,
-            message,
-            hint,
-            ..
-        }) => (
-            message.clone(),
-            hint.clone().expect("a refusal says what to do about it"),
-        ),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
+use socklab_shared::protocol::Event;
+use support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, refusal, snapshot_of};
 
 fn b64(bytes: &[u8]) -> String {
     Payload(bytes.to_vec()).to_base64()

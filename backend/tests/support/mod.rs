@@ -292,6 +292,23 @@ impl Drop for TempDir {
     }
 }
 
+/// The refusal that starts `events`: (message, hint). Fails unless the code is `refused` and
+/// the refusal says what to do about it.
+pub fn refusal(events: &[Event]) -> (String, String) {
+    match events.first() {
+        Some(Event::Error {
+            code: ErrorCode::Refused,
+            message,
+            hint,
+            ..
+        }) => (
+            message.clone(),
+            hint.clone().expect("a refusal says what to do about it"),
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
 /// The socket id in a `socket_opened` event.
 pub fn opened(event: &Event) -> SocketId {
     match event {
