@@ -4,8 +4,11 @@
 //! Like every `/api/*` path it needs the token. All figures are read when asked; nothing is
 //! kept for them.
 
+use std::net::SocketAddr;
+
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
+use axum::http::Extensions;
 use serde::Serialize;
 
 use crate::app::AppState;
@@ -15,6 +18,12 @@ use crate::app::AppState;
 pub struct Stats {
     /// Open lab sessions.
     pub sessions: usize,
+    /// `--max-sessions`: a page that can't open a session learns here that the lab is full.
+    pub max_sessions: usize,
+    /// Open sessions from the asking client's address (0 when unknown).
+    pub your_sessions: usize,
+    /// `--max-sessions-per-client`.
+    pub max_sessions_per_client: usize,
     /// Addresses held by lab listeners and UDP sockets, over all sessions.
     pub lab_ports: usize,
     /// Client addresses with at least one session.
@@ -27,10 +36,16 @@ pub struct Stats {
     pub open_fds: usize,
 }
 
-pub async fn serve(State(state): State<AppState>) -> Json<Stats> {
+pub async fn serve(State(state): State<AppState>, extensions: Extensions) -> Json<Stats> {
     let sessions = state.config.max_sessions - state.sessions.available_permits();
+    let your_sessions = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(0, |ConnectInfo(addr)| state.clients.count(addr.ip()));
     Json(Stats {
         sessions,
+        max_sessions: state.config.max_sessions,
+        your_sessions,
+        max_sessions_per_client: state.config.max_sessions_per_client,
         lab_ports: state.lab_ports.len(),
         clients: state.clients.addresses(),
         tasks: tokio::runtime::Handle::current()

@@ -282,3 +282,15 @@ async fn connections_over_the_cap_are_closed_at_once() {
     drop((_one, _two));
     assert!(server.get("/healthz").await.contains("ok"), "room again");
 }
+
+#[tokio::test]
+async fn stats_tell_a_refused_page_that_the_lab_is_full() {
+    let server = LabServer::start_with(|c| c.max_sessions = 1).await;
+    let _only = WsClient::connect(&server).await;
+    let err = WsClient::try_connect(&server).await.err().expect("full");
+    assert!(err.contains("503"), "{err}");
+    let stats: serde_json::Value = serde_json::from_str(&server.get("/api/stats").await).unwrap();
+    assert_eq!(stats["sessions"], 1);
+    assert_eq!(stats["max_sessions"], 1);
+    assert_eq!(stats["your_sessions"], 1);
+}

@@ -39,6 +39,16 @@ impl ClientSessions {
         })
     }
 
+    /// Live sessions of `ip`.
+    pub fn count(&self, ip: IpAddr) -> usize {
+        self.counts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&ip)
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// Addresses with live sessions (for tests and benchmarks).
     pub fn addresses(&self) -> usize {
         self.counts
