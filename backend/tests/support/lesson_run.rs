@@ -6,11 +6,22 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use socklab_shared::lesson::Lesson;
+use socklab_shared::protocol::SentCommands as Commands;
 use socklab_shared::protocol::{Command, Envelope, Event, Request};
-use socklab_shared::python::Commands;
 use socklab_shared::script::{Named, may_fail, name_of, resolve_command};
 
 use super::{LabServer, WsClient};
+
+/// Whether `lesson` is one to run: all of them, or only those named (by slug or number,
+/// comma-separated) in `SOCKLAB_LESSON`, for working on one lesson at a time.
+pub fn chosen(lesson: &Lesson) -> bool {
+    let Ok(only) = std::env::var("SOCKLAB_LESSON") else {
+        return true;
+    };
+    only.split(',')
+        .map(str::trim)
+        .any(|w| w == lesson.slug || w == lesson.number.to_string())
+}
 
 /// Longest a step's expectation may take to show up after its commands ran.
 const EXPECT_WITHIN: Duration = Duration::from_secs(5);
