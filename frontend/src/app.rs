@@ -8,7 +8,7 @@ use crate::components::lesson_player::{Highlights, LessonPlayer};
 use crate::components::python_panel::PythonPanel;
 use crate::components::timeline::Timeline;
 use crate::components::workbench::Workbench;
-use crate::connection::{Lab, connect};
+use crate::lab::Lab;
 use crate::link::LinkStatus;
 use crate::token::{TOKEN_NEEDED_EN, TOKEN_NEEDED_ZH, page_token};
 
@@ -20,7 +20,7 @@ pub fn App() -> impl IntoView {
     let lab = Lab::new();
     provide_context(lab);
     provide_context(Highlights(RwSignal::new(Vec::new())));
-    connect(lab);
+    lab.connect();
     // Large text for the back of a lecture hall: everything is sized in rem, so one class on
     // the root scales the page.
     let large = RwSignal::new(false);
@@ -60,7 +60,7 @@ pub fn App() -> impl IntoView {
 pub fn TokenNeeded() -> impl IntoView {
     let lab = expect_context::<Lab>();
     view! {
-        <Show when=move || lab.needs_token.get()>
+        <Show when=move || lab.connection.needs_token.get()>
             <div class="token-needed" role="alert" data-testid="token-needed">
                 <p>{TOKEN_NEEDED_EN}</p>
                 <p lang="zh">{TOKEN_NEEDED_ZH}</p>
@@ -73,10 +73,11 @@ pub fn TokenNeeded() -> impl IntoView {
 #[component]
 pub fn ConnectionBadge() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let status = move || lab.status.get();
+    let status = move || lab.connection.status.get();
     let class = move || format!("badge badge-{}", status().label());
     let version = move || {
-        lab.server
+        lab.connection
+            .server
             .get()
             .map(|s| {
                 format!(
@@ -86,6 +87,7 @@ pub fn ConnectionBadge() -> impl IntoView {
             })
             .unwrap_or_default()
     };
+    let last_error = Memo::new(move |_| lab.history.last_error());
     view! {
         <div class="link">
             <span class=class data-testid="connection-status" aria-live="polite">
@@ -95,7 +97,7 @@ pub fn ConnectionBadge() -> impl IntoView {
             <Show when=move || status() == LinkStatus::Disconnected>
                 <span class="retrying">"reconnecting…"</span>
             </Show>
-            {move || lab.last_error.get().map(|m| view! { <span class="error" data-testid="last-error">{m}</span> })}
+            {move || last_error.get().map(|m| view! { <span class="error" data-testid="last-error">{m}</span> })}
         </div>
     }
 }

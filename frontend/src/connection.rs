@@ -1,292 +1,153 @@
-//! The browser's WebSocket to the backend.
+//! The page's link to the backend: the browser's WebSocket, reopened with back-off whenever it
+//! drops ([`crate::link::reconnect_delay`]), pinged while it is up so the server doesn't close
+//! an idle session ([`crate::link::ping_interval`]), and, when a socket never opens, a question
+//! to `/api/lessons` whether the server wants the lab's token ([`crate::token`]).
 //!
-//! [`Lab`] is a bundle of signals (cheap to copy into components). [`connect`] opens the
-//! socket and keeps it open: when it closes, a timer schedules the next attempt with
-//! [`crate::link::reconnect_delay`] (`socket.rs`).
+//! [`Connection`] owns all of it: the current socket with its callbacks, the keep-alive's
+//! generation, and the [`inbox`] (events not yet applied, commands awaiting answers); nothing
+//! lives in globals. It tells the page what happens through a [`Listener`] (the lab).
 //!
-//! Events are applied in batches (`inbox::deliver`), so the page renders once per batch rather
-//! than once per event; [`Lab::ask`] sends a command and awaits its answer, for code that
-//! must wait for one step before the next (a file upload's chunks).
-//!
-//! While the link is up, `socket.rs` pings the server so it doesn't close an idle session
-//! ([`crate::link::ping_interval`]). When a socket never opens, it asks `/api/lessons`
-//! whether the server wants the lab's token ([`crate::token`]); [`Lab::needs_token`] says so.
+//! Invariants:
+//! - at most one socket is current; frames go on the current one only, and only while it is
+//!   open (`send` is false otherwise);
+//! - a socket's JavaScript callbacks live as long as it is current and are dropped only when
+//!   the next attempt replaces them, never from inside one (dropping a running wasm-bindgen
+//!   closure is an error);
+//! - at most one keep-alive timer runs per socket, and it stops by itself once its socket is no
+//!   longer current;
+//! - events reach the listener in the order received, in batches: the page renders once per
+//!   batch rather than once per event;
+//! - every command awaited ([`Connection::wait_for`]) is answered: with its events, with the
+//!   error of a request the server could not read, or with nothing when the link drops.
 
-use std::collections::HashMap;
-
+use futures_channel::oneshot;
 use leptos::prelude::*;
-use socklab_shared::Payload;
-use socklab_shared::protocol::{
-    Command, Envelope, ErrorCode, Event, Limits, Request, SentCommands,
-};
+use socklab_shared::protocol::{Envelope, ErrorCode, Event, Limits, Request};
 
 use crate::link::{LinkStatus, ServerInfo};
-use crate::model::lab_state::{LabState, supersedes};
-use crate::model::script::{Named, ScriptRun};
-use inbox::{answer_waiter, fail_waiters};
 
 pub mod api;
 mod inbox;
 mod socket;
-pub use socket::connect;
 
-/// The page's view of the backend, as signals.
+/// What the connection tells the page.
+pub trait Listener: Copy + 'static {
+    /// A socket opened (the hello follows).
+    fn opened(&self);
+    /// One event, in order; called for each event of a batch in one task.
+    fn received(&self, env: Envelope);
+    /// The server sent something the page can't read.
+    fn unreadable(&self, message: String);
+}
+
+/// The link, its state as signals, and what it owns.
 #[derive(Clone, Copy)]
-pub struct Lab {
+pub struct Connection {
     pub status: RwSignal<LinkStatus>,
     pub server: RwSignal<Option<ServerInfo>>,
     /// The limits the server announced in its hello (largest send, largest message...).
     pub limits: RwSignal<Option<Limits>>,
-    /// The most recent error event's message, for the status bar, until a later command works.
-    pub last_error: RwSignal<Option<String>>,
-    /// The request `last_error` answered (see [`crate::model::lab_state::supersedes`]).
-    last_error_req: RwSignal<Option<u64>>,
-    /// The code of the error event in `last_error` (`None` for the page's own messages).
-    last_error_code: RwSignal<Option<ErrorCode>>,
     /// The server refused the page for lack of its token (a `/api/*` request got 401): the
     /// page says to open the URL socklab printed. Cleared when the WebSocket opens.
     pub needs_token: RwSignal<bool>,
-    /// Every event of this connection, in order (the timeline's history).
-    pub history: RwSignal<Vec<Envelope>>,
-    /// The state after every event ("live").
-    pub live: RwSignal<LabState>,
-    /// The timeline's cursor: `None` follows the live state; `Some(n)` shows the state after
-    /// the first `n` events of `history`.
-    pub cursor: RwSignal<Option<usize>>,
-    /// What the page draws: the live state, or the state at the cursor.
-    pub shown: Memo<LabState>,
-    /// Every command this page sent, by request number: the Python panel writes exactly what
-    /// was sent (events only say how many bytes went).
-    pub sent: RwSignal<SentCommands>,
-    /// The script being run (a demo or a lesson step), if any.
-    pub script: RwSignal<Option<ScriptRun>>,
-    /// The sockets the last finished script named (`"as"`), e.g. the TCP vs UDP demo's.
-    pub last_names: RwSignal<HashMap<String, Named>>,
-    /// Commands to send instead if the command with this request number fails.
-    fallbacks: RwSignal<Vec<(u64, Command)>>,
-    next_req: RwSignal<u64>,
+    link: StoredValue<socket::Link, LocalStorage>,
+    inbox: StoredValue<inbox::Inbox, LocalStorage>,
 }
 
-impl Lab {
+impl Connection {
     pub fn new() -> Self {
-        let history = RwSignal::new(Vec::new());
-        let live = RwSignal::new(LabState::default());
-        let cursor = RwSignal::new(None::<usize>);
-        let shown = Memo::new(move |_| match cursor.get() {
-            None => live.get(),
-            Some(n) => history.with(|h| LabState::replay(h, n)),
-        });
-        Lab {
+        Connection {
             status: RwSignal::new(LinkStatus::Connecting),
             server: RwSignal::new(None),
             limits: RwSignal::new(None),
-            last_error: RwSignal::new(None),
-            last_error_req: RwSignal::new(None),
-            last_error_code: RwSignal::new(None),
             needs_token: RwSignal::new(false),
-            history,
-            live,
-            cursor,
-            shown,
-            sent: RwSignal::new(Default::default()),
-            script: RwSignal::new(None),
-            last_names: RwSignal::new(HashMap::new()),
-            fallbacks: RwSignal::new(Vec::new()),
-            next_req: RwSignal::new(0),
+            link: StoredValue::new_local(socket::Link::default()),
+            inbox: StoredValue::new_local(inbox::Inbox::default()),
         }
     }
 
-    /// Sends a command with a fresh request number; false when the link is down.
-    pub fn command(&self, command: Command) -> bool {
-        self.command_or(command, None)
+    /// Opens the link and keeps reopening it whenever it drops.
+    pub fn connect(self, listener: impl Listener) {
+        socket::open(self, listener, 0);
     }
 
-    /// Sends `command`; if it fails, sends `fallback` (e.g. port 9000 is taken: any free port).
-    pub fn command_or(&self, command: Command, fallback: Option<Command>) -> bool {
-        // Acting on the lab returns the page to the present.
-        self.cursor.set(None);
-        let req = self.next_req.get_untracked() + 1;
-        self.next_req.set(req);
-        if let Some(f) = fallback {
-            self.fallbacks.update(|list| list.push((req, f)));
-        }
-        self.send(&Request {
-            req: Some(req),
-            command,
-        })
-    }
-
-    /// Sends `command` and waits for its answer: the events carrying its request number, up
-    /// to the snapshot that ends every step (the snapshot itself is left out). `None` when the
-    /// link is down or drops first. For code that must wait for one step before the next,
-    /// like a file upload's chunks (flow control: one chunk in flight at a time).
-    pub async fn ask(&self, command: Command) -> Option<Vec<Event>> {
-        self.cursor.set(None);
-        let req = self.next_req.get_untracked() + 1;
-        self.next_req.set(req);
-        let answer = inbox::wait_for(req);
-        if !self.send(&Request {
-            req: Some(req),
-            command,
-        }) {
-            inbox::forget(req);
-            return None;
-        }
-        answer.await.ok()
-    }
-
-    /// Starts running `run`; its commands go out one at a time as answers come back.
-    pub fn run_script(&self, run: ScriptRun) {
-        self.script.set(Some(run));
-        self.advance_script();
-    }
-
-    /// Sends the script's next command, if it is ready for one.
-    fn advance_script(&self) {
-        let req = self.next_req.get_untracked() + 1;
-        let command = self
-            .script
-            .try_update(|run| run.as_mut().and_then(|r| r.next_command(req)))
-            .flatten();
-        if let Some(command) = command {
-            self.cursor.set(None);
-            self.next_req.set(req);
-            self.send(&Request {
-                req: Some(req),
-                command,
-            });
-        }
-    }
-
-    /// Sends a command; returns false when the link is down.
+    /// Sends a request on the current socket; false when the link is down.
     pub fn send(&self, request: &Request) -> bool {
-        if let Some(req) = request.req {
-            // A file's later chunks are not kept: a 100 MB upload would stay in the page. The
-            // Python panel writes one chunk loop from the first chunk (its length is the
-            // chunk size) and the later ones' offsets.
-            let kept = match &request.command {
-                Command::SendFileChunk {
-                    socket,
-                    name,
-                    offset,
-                    total,
-                    timeout_ms,
-                    ..
-                } if *offset > 0 => Command::SendFileChunk {
-                    socket: *socket,
-                    data: Payload::default(),
-                    name: name.clone(),
-                    offset: *offset,
-                    total: *total,
-                    timeout_ms: *timeout_ms,
-                },
-                other => other.clone(),
-            };
-            self.sent.update(|sent| {
-                sent.insert(req, kept);
-            });
-        }
-        socket::send_text(&request.to_json())
+        socket::send_text(*self, &request.to_json())
     }
 
-    fn apply(&self, envelope: Envelope) {
-        if let (Some(req), Event::Error { .. }) = (envelope.req, &envelope.event) {
-            let fallback = self.fallbacks.try_update(|list| {
-                list.iter()
-                    .position(|(r, _)| *r == req)
-                    .map(|i| list.remove(i).1)
-            });
-            if let Some(Some(fallback)) = fallback {
-                self.command(fallback);
-                return;
-            }
-        }
-        match (envelope.req, &envelope.event) {
-            (Some(req), event) => answer_waiter(req, event),
-            // The server could not read a request (too large, not JSON), so it can't say
-            // which: every command awaited gets the error rather than waiting forever.
+    /// The server said hello: what it is, its limits, and pings from now on if it closes idle
+    /// sessions.
+    pub fn hello(&self, info: ServerInfo, limits: Limits) {
+        socket::keep_alive(*self, limits.idle_timeout_ms);
+        self.limits.set(Some(limits));
+        self.server.set(Some(info));
+    }
+
+    /// Starts waiting for the answer to request `req` (to be sent next).
+    pub fn wait_for(&self, req: u64) -> oneshot::Receiver<Vec<Event>> {
+        self.inbox
+            .try_update_value(|i| i.wait_for(req))
+            .unwrap_or_else(|| oneshot::channel().1)
+    }
+
+    /// Stops waiting for request `req` (it was never sent).
+    pub fn forget(&self, req: u64) {
+        self.inbox.update_value(|i| i.forget(req));
+    }
+
+    /// Gives an event applied to whatever awaits its request: an event with a request number
+    /// goes to that request's waiter; an error the server could not tie to a request (it could
+    /// not read one: too large, not JSON) answers every waiter rather than leave them waiting
+    /// forever.
+    pub fn answer(&self, env: &Envelope) {
+        match (env.req, &env.event) {
+            (Some(req), event) => self.inbox.update_value(|i| i.answer(req, event)),
             (
                 None,
                 Event::Error {
                     code: ErrorCode::MessageTooLarge | ErrorCode::BadMessage,
                     ..
                 },
-            ) => fail_waiters(&envelope.event),
+            ) => self.inbox.update_value(|i| i.fail_all(&env.event)),
             _ => {}
         }
-        if matches!(envelope.event, Event::Hello { .. }) {
-            // A new connection is a new session: the server forgot the old sockets.
-            self.history.set(Vec::new());
-            self.live.set(LabState::default());
-            self.cursor.set(None);
-            self.script.set(None);
-            self.sent.set(Default::default());
-            self.last_names.set(HashMap::new());
-        }
-        self.live.update(|state| state.apply(&envelope));
-        self.history.update(|h| h.push(envelope.clone()));
-        let step_done = self
-            .script
-            .try_update(|run| run.as_mut().is_some_and(|r| r.observe(&envelope)))
+    }
+
+    /// Collects `env` into the batch to apply soon: the first event of a batch schedules its
+    /// delivery (Leptos runs effects after the task that changed their signals, so the page
+    /// draws once per batch). When events come faster than the page can draw them (auto-recv
+    /// during a 100 MB upload), the batches grow and the page keeps up instead of falling
+    /// further and further behind. Order is kept.
+    fn deliver(&self, listener: impl Listener, env: Envelope) {
+        let first = self
+            .inbox
+            .try_update_value(|i| i.push(env))
             .unwrap_or(false);
-        if step_done {
-            self.advance_script();
-            let finished = self.script.with_untracked(|run| {
-                run.as_ref()
-                    .filter(|r| r.finished())
-                    .map(|r| r.names().clone())
-            });
-            if let Some(names) = finished {
-                self.last_names.set(names);
-            }
+        if first {
+            let inbox = self.inbox;
+            set_timeout(
+                move || {
+                    let batch = inbox
+                        .try_update_value(|i| i.take_batch())
+                        .unwrap_or_default();
+                    for env in batch {
+                        listener.received(env);
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
         }
-        if supersedes(self.last_error_req.get_untracked(), &envelope)
-            && self.last_error.with_untracked(Option::is_some)
-        {
-            self.last_error.set(None);
-            self.last_error_code.set(None);
-        }
-        match envelope.event {
-            Event::Hello {
-                protocol_version,
-                server_version,
-                limits,
-            } => {
-                socket::keep_alive(limits.idle_timeout_ms);
-                self.limits.set(Some(limits));
-                self.server.set(Some(ServerInfo {
-                    protocol_version,
-                    server_version,
-                }))
-            }
-            Event::Error { code, message, .. } => {
-                self.last_error.set(Some(message));
-                self.last_error_req.set(envelope.req);
-                self.last_error_code.set(Some(code));
-            }
-            _ => {}
-        }
+    }
+
+    /// The link dropped: nothing in flight will be answered, every waiter gets nothing.
+    fn dropped(&self) {
+        let waiters = self.inbox.try_update_value(|i| i.take_waiters());
+        drop(waiters);
     }
 }
 
-impl Lab {
-    /// The link just opened: errors of the previous session are cleared, unless one says why
-    /// that session ended ([`crate::link::error_survives_reconnect`]).
-    fn opened(&self) {
-        self.status.set(LinkStatus::Connected);
-        self.needs_token.set(false);
-        let keep = self
-            .last_error_code
-            .get_untracked()
-            .is_some_and(crate::link::error_survives_reconnect);
-        if !keep {
-            self.last_error.set(None);
-            self.last_error_code.set(None);
-        }
-    }
-}
-
-impl Default for Lab {
+impl Default for Connection {
     fn default() -> Self {
         Self::new()
     }

@@ -4,8 +4,10 @@
 //! - [`link`]: pure connection logic (status, reconnect back-off, the `/ws` URL, keep-alive),
 //!   unit-tested natively.
 //! - [`token`]: the lab's token, taken from the page's address once and kept for the tab.
-//! - [`connection`]: the browser WebSocket to the backend, reconnecting by itself; feeds
-//!   signals the components read.
+//! - [`connection`]: the browser WebSocket to the backend, reconnecting by itself and pinging
+//!   while up; owns the socket and the events not yet applied.
+//! - [`lab`]: what the components share, split by concern: the connection, the history of
+//!   events, the timeline's cursor, the scripts, and the one request counter.
 //! - [`model`]: the lab state rebuilt from events, byte colouring, input parsing (pure).
 //! - [`components`]: the workbench, socket cards and buffer strips.
 //! - [`app`]: the top-level component and the connection badge.
@@ -16,6 +18,10 @@
 pub mod app;
 pub mod components;
 pub mod connection;
+pub mod lab;
 pub mod link;
 pub mod model;
 pub mod token;
+
+#[cfg(test)]
+mod test_support;

@@ -2,6 +2,8 @@
 //!
 //! - [`lab_state`]: the sockets and their last kernel snapshot, rebuilt from the event history
 //!   (so stepping back through the timeline is "replay up to here").
+//! - [`last_error`]: the last error, until a later command works (status bar and workbench).
+//! - [`sent`]: the record of commands sent, as the Python panel needs it.
 //! - [`byte_cells`]: bytes plus their provenance spans → the coloured cells a buffer strip shows.
 //! - [`input`]: what the user typed (text or hex) → bytes.
 //! - [`lesson_player`]: which lesson, which step, the narration and what to highlight.
@@ -20,6 +22,8 @@ pub mod demos;
 pub mod file_transfer;
 pub mod input;
 pub mod lab_state;
+pub mod last_error;
 pub mod lesson_player;
 pub mod script;
+pub mod sent;
 pub mod timeline;

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use socklab_shared::protocol::{AutoBehaviour, Command, EchoMode, SocketId};
 
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::lab_state::auto_totals;
 
 #[component]
@@ -42,8 +42,9 @@ pub fn AutoControls(id: SocketId) -> impl IntoView {
         }
     };
     let totals = Memo::new(move |_| {
-        let upto = lab.shown.with(|s| s.applied);
+        let upto = lab.cursor.shown.with(|s| s.applied);
         lab.history
+            .events
             .with(|h| auto_totals(&h[..upto.min(h.len())], id))
     });
     view! {

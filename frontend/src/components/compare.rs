@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use super::buffer_strip::BufferStrip;
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::demos::{self, CompareView, Got};
 use crate::model::script::{Named, ScriptRun};
 
@@ -36,7 +36,7 @@ pub fn ComparePanel() -> impl IntoView {
     // the session starts over.
     let names = RwSignal::new(None::<HashMap<String, Named>>);
     Effect::new(move |_| {
-        let latest = lab.last_names.get();
+        let latest = lab.scripts.last_names.get();
         if latest.is_empty() {
             names.set(None);
         } else if demos::has_tcp_vs_udp_names(&latest) {
@@ -46,8 +46,9 @@ pub fn ComparePanel() -> impl IntoView {
     let view = Memo::new(move |_| {
         let names = names.get()?;
         // Up to the timeline's cursor: stepping back replays the demo.
-        let applied = lab.shown.with(|s| s.applied);
+        let applied = lab.cursor.shown.with(|s| s.applied);
         lab.history
+            .events
             .with(|h| demos::compare_view(&h[..applied.min(h.len())], &names))
     });
     move || {

@@ -7,7 +7,7 @@ use socklab_shared::protocol::SocketId;
 
 use super::chat_view::ChatView;
 use super::stream_actions::{FRAMINGS, framing_choice, framing_for};
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::chat_view;
 use crate::model::decoder_view::{
     DecodedMessage, DecoderView as View, decode_received, prefix_sent_by,
@@ -25,7 +25,8 @@ pub fn DecoderView(
     // What the user picked; until then, the framing this socket sends with.
     let picked = RwSignal::new(None::<String>);
     let as_sent = Memo::new(move |_| {
-        lab.sent
+        lab.history
+            .sent
             .with(|s| prefix_sent_by(s, id))
             .and_then(framing_choice)
     });
@@ -41,9 +42,10 @@ pub fn DecoderView(
         }
         let framing = framing_for(&choice);
         // Up to the timeline's cursor, like the rest of the page.
-        let applied = lab.shown.with(|s| s.applied);
+        let applied = lab.cursor.shown.with(|s| s.applied);
         Some(
             lab.history
+                .events
                 .with(|h| decode_received(&h[..applied.min(h.len())], id, &framing)),
         )
     });

@@ -12,7 +12,7 @@
 //! receiver reports small recvs ([`RECEIVER_BUFSIZE`]), and the page applies the events that
 //! pile up while it draws in one batch (see `connection`).
 //!
-//! [`Lab::ask`]: crate::connection::Lab::ask
+//! [`Lab::ask`]: crate::lab::Lab::ask
 //! [`RECEIVER_BUFSIZE`]: crate::model::file_transfer::RECEIVER_BUFSIZE
 
 mod upload;
@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use socklab_shared::protocol::SocketId;
 
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::file_transfer::{
     Phase, SIZES, Transfer, body_received, find_verdict, human, percent, received_upto,
     stream_pairs,
@@ -32,7 +32,7 @@ use upload::{Source, now_ms, run};
 /// "socket 2 (client 127.0.0.1:40000) → socket 3 (accepted)" for every connection that can
 /// carry a file, keyed "2-3".
 fn pair_options(lab: Lab) -> Vec<(String, (SocketId, SocketId), String)> {
-    lab.live.with(|s| {
+    lab.history.live.with(|s| {
         let role = |id: &SocketId| match s.sockets.get(id) {
             Some(v) if v.listener.is_some() => format!("accepted {}", v.local),
             Some(v) => format!("client {}", v.local),
@@ -92,7 +92,7 @@ pub fn FileTransferPanel() -> impl IntoView {
             Source::Generated(size.get_untracked().parse().unwrap_or(SIZES[0].0))
         };
         problem.set(None);
-        let start = lab.history.with_untracked(Vec::len);
+        let start = lab.history.events.with_untracked(Vec::len);
         transfer.set(Some(Transfer::new(
             source.name(),
             source.total(),
@@ -113,6 +113,7 @@ pub fn FileTransferPanel() -> impl IntoView {
         };
         let found = lab
             .history
+            .events
             .with(|h| find_verdict(h.get(start..).unwrap_or_default(), receiver));
         if let Some(v) = found {
             transfer.update(|t| t.iter_mut().for_each(|t| t.judge(v.clone(), now_ms())));
@@ -136,6 +137,7 @@ pub fn FileTransferPanel() -> impl IntoView {
         }
         let upto = lab
             .history
+            .events
             .with(|h| received_upto(h.get(start..).unwrap_or_default(), receiver));
         Some(body_received(upto, body, total))
     });

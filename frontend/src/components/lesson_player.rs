@@ -10,7 +10,8 @@ use leptos::task::spawn_local;
 use socklab_shared::lesson::{LessonSet, Panel};
 use socklab_shared::protocol::SocketId;
 
-use crate::connection::{Lab, api};
+use crate::connection::api;
+use crate::lab::Lab;
 use crate::model::lesson_player::{Lang, Player};
 use crate::token::is_refusal;
 
@@ -35,11 +36,11 @@ impl Highlights {
 }
 
 /// The lesson list, with the lab's token. `Ok(None)` when the server refused for lack of the
-/// token: `lab.needs_token` is set, and the page says what to do once, at the top.
+/// token: `lab.connection.needs_token` is set, and the page says what to do once, at the top.
 async fn fetch_lessons(lab: Lab) -> Result<Option<LessonSet>, String> {
     let reply = api::get("/api/lessons").await?;
     if is_refusal(reply.status) {
-        lab.needs_token.set(true);
+        lab.connection.needs_token.set(true);
         return Ok(None);
     }
     if !(200..300).contains(&reply.status) {
@@ -83,7 +84,7 @@ pub fn LessonPlayer() -> impl IntoView {
     reload();
     // Keep the names a step's commands gave to sockets, once its script has finished.
     Effect::new(move |_| {
-        let names = lab.script.with(|r| {
+        let names = lab.scripts.run.with(|r| {
             r.as_ref()
                 .filter(|r| r.finished())
                 .map(|r| r.names().clone())
@@ -101,7 +102,8 @@ pub fn LessonPlayer() -> impl IntoView {
         lab.run_script(ScriptRun::new(commands, names));
     };
     let busy = move || {
-        lab.script
+        lab.scripts
+            .run
             .with(|r| r.as_ref().is_some_and(|r| !r.finished()))
     };
     let next = move |_| {
@@ -133,7 +135,8 @@ pub fn LessonPlayer() -> impl IntoView {
         player.update(|p| p.select(index));
     };
     let failed = move || {
-        lab.script
+        lab.scripts
+            .run
             .with(|r| r.as_ref().and_then(|r| r.failed.clone()))
     };
     view! {

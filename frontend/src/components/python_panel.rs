@@ -13,7 +13,7 @@ use socklab_python::{PyLine, PythonCode, socket_names};
 use socklab_shared::protocol::SocketId;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::timeline::{current_step, step_positions};
 
 /// How many socket colours static/python.css defines (`.py-sock-0` … `.py-sock-7`).
@@ -61,14 +61,15 @@ fn class_of(line: &Shown) -> String {
 pub fn PythonPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let code = Memo::new(move |_| {
-        let names = lab.last_names.with(socket_names);
-        lab.sent.with(|sent| {
+        let names = lab.scripts.last_names.with(socket_names);
+        lab.history.sent.with(|sent| {
             lab.history
+                .events
                 .with(|h| PythonCode::with_commands(h, sent, &names))
         })
     });
-    let len = Memo::new(move |_| lab.history.with(Vec::len));
-    let stops = Memo::new(move |_| lab.history.with(|h| step_positions(h)));
+    let len = Memo::new(move |_| lab.history.events.with(Vec::len));
+    let stops = Memo::new(move |_| lab.history.events.with(|h| step_positions(h)));
     let step = Memo::new(move |_| stops.with(|s| current_step(s, lab.cursor.get(), len.get())));
     let lines = Memo::new(move |_| {
         let upto = lab.cursor.get().unwrap_or_else(|| len.get());

@@ -7,7 +7,7 @@ use socklab_shared::protocol::{AutoBehaviour, Command, SocketId, SocketKind};
 use super::buffer_strip::BufferStrip;
 use super::stream_actions::{StreamActions, UdpActions};
 use crate::components::lesson_player::Highlights;
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::lab_state::SocketView;
 use socklab_shared::lesson::Panel;
 
@@ -16,8 +16,11 @@ pub fn SocketCard(id: SocketId) -> impl IntoView {
     let lab = expect_context::<Lab>();
     // What a socket is never changes, so the card's structure (and the inputs the user types
     // into) is built once; only the parts that show kernel state re-render.
-    let v = lab.shown.with_untracked(|s| s.sockets.get(&id).cloned())?;
-    let view_of = Memo::new(move |_| lab.shown.with(|s| s.sockets.get(&id).cloned()));
+    let v = lab
+        .cursor
+        .shown
+        .with_untracked(|s| s.sockets.get(&id).cloned())?;
+    let view_of = Memo::new(move |_| lab.cursor.shown.with(|s| s.sockets.get(&id).cloned()));
     let role = match (v.kind, v.listener) {
         (SocketKind::TcpListener, _) => "listener",
         (SocketKind::TcpStream, Some(_)) => "accepted",

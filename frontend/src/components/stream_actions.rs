@@ -9,7 +9,7 @@ use socklab_shared::protocol::{Command, Event, SocketId};
 use super::auto_controls::AutoControls;
 use super::buffer_strip::BufferStrip;
 use super::decoder_view::DecoderView;
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::input::{Encoding, InputMode, decode_display, encode_input, show_controls};
 
 /// The framings the send box and the decoder offer: `<option>` value and label.
@@ -217,6 +217,7 @@ fn LastResult(id: SocketId, encoding: RwSignal<Encoding>) -> impl IntoView {
     let lab = expect_context::<Lab>();
     move || {
         let last = lab
+            .history
             .live
             .with(|s| s.sockets.get(&id).and_then(|v| v.last.clone()))?;
         Some(match last {

@@ -23,7 +23,7 @@ mod scroll;
 
 use leptos::prelude::*;
 
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::timeline::{self as model, current_step, step_positions, window};
 use arrows::Arrows;
 use controls::{ControlBar, Controls};
@@ -41,9 +41,9 @@ const ROWS_AFTER: usize = 40;
 #[component]
 pub fn Timeline() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let tl = Memo::new(move |_| lab.history.with(|h| model::Timeline::build(h)));
-    let stops = Memo::new(move |_| lab.history.with(|h| step_positions(h)));
-    let len = Memo::new(move |_| lab.history.with(Vec::len));
+    let tl = Memo::new(move |_| lab.history.events.with(|h| model::Timeline::build(h)));
+    let stops = Memo::new(move |_| lab.history.events.with(|h| step_positions(h)));
+    let len = Memo::new(move |_| lab.history.events.with(Vec::len));
     // The rows drawn as "this step" and the rendered window of rows.
     let current = Memo::new(move |_| stops.with(|s| current_step(s, lab.cursor.get(), len.get())));
     // The history position shown: the cursor, or the end when live.

@@ -8,7 +8,7 @@ use socklab_shared::protocol::{Command, SocketKind};
 
 use super::compare::TcpVsUdpButton;
 use super::socket_card::SocketCard;
-use crate::connection::Lab;
+use crate::lab::Lab;
 
 /// The port the course material uses for its servers.
 pub const COURSE_PORT: u16 = 9000;
@@ -49,7 +49,7 @@ pub fn Workbench() -> impl IntoView {
     };
     let new_client = move |_| {
         // Connect to the newest lab server, else to the course's port.
-        let port = lab.shown.with_untracked(|s| {
+        let port = lab.cursor.shown.with_untracked(|s| {
             s.sockets
                 .values()
                 .rev()
@@ -69,7 +69,7 @@ pub fn Workbench() -> impl IntoView {
             backlog: 5,
             unlink: true,
         };
-        let (name, next) = lab.shown.with_untracked(|s| {
+        let (name, next) = lab.cursor.shown.with_untracked(|s| {
             let live: Vec<&str> = s
                 .sockets
                 .values()
@@ -84,7 +84,7 @@ pub fn Workbench() -> impl IntoView {
     };
     let new_unix_client = move |_| {
         // Connect to the newest Unix server, else to the default name.
-        let path = lab.shown.with_untracked(|s| {
+        let path = lab.cursor.shown.with_untracked(|s| {
             s.sockets
                 .values()
                 .rev()
@@ -104,7 +104,8 @@ pub fn Workbench() -> impl IntoView {
         });
     };
     let ids = move || {
-        lab.live
+        lab.history
+            .live
             .with(|s| s.sockets.keys().copied().collect::<Vec<_>>())
     };
     view! {
@@ -118,7 +119,7 @@ pub fn Workbench() -> impl IntoView {
             <button data-testid="snapshot" title="read every socket's buffers from the kernel again (after an outside program sent something)"
                 on:click=move |_| { lab.command(Command::Snapshot); }>"⟳ kernel view"</button>
             <TcpVsUdpButton/>
-            {move || lab.shown.with(|s| s.error.clone()).map(|(m, h)| view! {
+            {move || lab.cursor.shown.with(|s| s.error().map(|e| (e.message.clone(), e.hint.clone()))).map(|(m, h)| view! {
                 <span class="error" data-testid="lab-error">{m}" "<em>{h}</em></span>
             })}
         </section>

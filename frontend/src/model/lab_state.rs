@@ -2,11 +2,16 @@
 //!
 //! Invariant: a [`LabState`] is a pure function of the events applied to it, in order. The
 //! timeline's cursor works by applying the history up to the cursor to a fresh state, so the
-//! picture at step n is exactly the picture the page showed live at step n.
+//! picture at step n is exactly the picture the page showed live at step n. A hello starts a
+//! new session: everything of the old one goes but its latest error ([`LastError`], which
+//! may say why the old session ended and is the only part the link and the page itself write
+//! to, in the live state only).
 
 use std::collections::BTreeMap;
 
 use socklab_shared::protocol::{BufferSnapshot, Envelope, Event, SocketId, SocketKind};
+
+use super::last_error::{ErrorNote, LastError};
 
 /// One socket as shown on its card.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,10 +33,8 @@ pub struct SocketView {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LabState {
     pub sockets: BTreeMap<SocketId, SocketView>,
-    /// The latest error not tied to a socket, until a later command succeeds.
-    pub error: Option<(String, Option<String>)>,
-    /// The request that `error` answered.
-    error_req: Option<u64>,
+    /// The last error, until a later command succeeds: the page's one place for it.
+    pub errors: LastError,
     /// How many events were applied.
     pub applied: usize,
 }
@@ -39,10 +42,15 @@ pub struct LabState {
 impl LabState {
     /// Applies one event.
     pub fn apply(&mut self, env: &Envelope) {
-        self.applied += 1;
-        if supersedes(self.error_req, env) {
-            self.error = None;
+        if matches!(env.event, Event::Hello { .. }) {
+            // A new connection is a new session: the server forgot the old sockets.
+            *self = LabState {
+                errors: std::mem::take(&mut self.errors),
+                ..LabState::default()
+            };
         }
+        self.applied += 1;
+        let mut on_a_socket = false;
         match &env.event {
             Event::SocketOpened {
                 socket,
@@ -82,10 +90,9 @@ impl LabState {
                 socket,
                 ..
             } => {
-                let err = Some((message.clone(), hint.clone()));
-                match socket.and_then(|s| self.sockets.get_mut(&s)) {
-                    Some(view) => view.error = err,
-                    None => (self.error, self.error_req) = (err, env.req),
+                if let Some(view) = socket.and_then(|s| self.sockets.get_mut(&s)) {
+                    view.error = Some((message.clone(), hint.clone()));
+                    on_a_socket = true;
                 }
             }
             other => {
@@ -95,6 +102,13 @@ impl LabState {
                 }
             }
         }
+        self.errors.apply(env, on_a_socket);
+    }
+
+    /// The latest error not tied to a socket, until a later command succeeds (the
+    /// workbench's).
+    pub fn error(&self) -> Option<&ErrorNote> {
+        self.errors.lab_wide()
     }
 
     /// The state after the first `n` events of `history`.
@@ -105,19 +119,6 @@ impl LabState {
         }
         state
     }
-}
-
-/// Whether `env` is the result of a later command than `failed_req`, the one an error answered.
-/// A later command that worked makes the error stale: the workbench stops showing it (the
-/// timeline keeps it at its place), so a lesson step that fixes a failed bind does not end under
-/// the old "address in use". Snapshots, pongs and automatic events (no request) change nothing.
-pub fn supersedes(failed_req: Option<u64>, env: &Envelope) -> bool {
-    env.req.is_some()
-        && env.req != failed_req
-        && !matches!(
-            env.event,
-            Event::Error { .. } | Event::Buffers { .. } | Event::Pong | Event::Hello { .. }
-        )
 }
 
 /// What auto-recv did on one socket, summed over detailed and summarised events.
@@ -296,12 +297,12 @@ mod tests {
         for n in 1..=4 {
             let s = LabState::replay(&h, n);
             assert_eq!(
-                s.error.as_ref().map(|e| e.0.as_str()),
+                s.error().map(|e| e.message.as_str()),
                 Some("bind failed: EADDRINUSE"),
                 "after {n} events: snapshots and automatic events keep it"
             );
         }
-        assert_eq!(LabState::replay(&h, 5).error, None, "request 8 worked");
+        assert_eq!(LabState::replay(&h, 5).error(), None, "request 8 worked");
     }
 
     #[test]
@@ -321,6 +322,6 @@ mod tests {
             s.sockets[&SocketId(1)].error.as_ref().unwrap().0,
             "recv(1024) failed"
         );
-        assert!(s.error.is_none());
+        assert!(s.error().is_none());
     }
 }

@@ -8,7 +8,7 @@ use socklab_shared::protocol::{AutoBehaviour, Command, EchoMode, Event, SocketId
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::file_transfer::{
     MAX_CHUNK, Phase, RECEIVER_BUFSIZE, Transfer, chunk_size, chunks, generated_chunk,
     header_framing, header_json, hex_digest, human,
@@ -167,7 +167,7 @@ async fn steps(
     update(&|t| t.header_sent(offset, wire_len, now_ms()));
 
     // The body, one sendall per chunk, the next only once the previous one was accepted.
-    let size = chunk_size(lab.limits.get_untracked().as_ref());
+    let size = chunk_size(lab.connection.limits.get_untracked().as_ref());
     for (offset, len) in chunks(total, size) {
         let data = source.read(offset, len).await?;
         sent_of(

@@ -13,7 +13,7 @@ use socklab_shared::lesson::Panel;
 use socklab_shared::protocol::SocketId;
 use web_sys::{ScrollBehavior, ScrollToOptions};
 
-use crate::connection::Lab;
+use crate::lab::Lab;
 
 /// Pixels between the lesson bar and the element scrolled to.
 const MARGIN: f64 = 12.0;
@@ -31,9 +31,10 @@ pub(super) fn follow_highlights(looks: RwSignal<Looks>, lab: Lab) {
         let key = looks.get();
         // Events may bring the highlighted card: look again whenever some arrive, but only
         // once the step's commands are done, when the cards have stopped changing size.
-        lab.history.track();
+        lab.history.events.track();
         let running = lab
-            .script
+            .scripts
+            .run
             .with(|run| run.as_ref().is_some_and(|r| !r.finished()));
         if running || key.is_empty() || scrolled_for.with_value(|done| *done == key) {
             return;

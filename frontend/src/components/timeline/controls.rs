@@ -11,7 +11,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::timeline::{first_step, next_step, position_label, prev_step, stop_for_row};
 
 /// Play speeds offered, as multiples of one step per second.

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::controls::Controls;
 use super::lane_centre;
-use crate::connection::Lab;
+use crate::lab::Lab;
 use crate::model::timeline::{self as model, Row, format_time};
 
 /// One header per lane: the socket's id, what it is, its address.

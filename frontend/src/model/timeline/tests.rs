@@ -9,7 +9,7 @@ use super::labels::option_label;
 use super::*;
 use socklab_shared::Payload;
 use socklab_shared::protocol::{
-    BufferSnapshot, Envelope, ErrorCode, Limits, SendSpan, Sequencer, SockOption, SocketKind,
+    BufferSnapshot, Envelope, ErrorCode, SendSpan, Sequencer, SockOption, SocketKind,
 };
 
 mod diagram;
@@ -25,24 +25,7 @@ fn history(events: Vec<(Option<u64>, Event)>) -> Vec<Envelope> {
         .collect()
 }
 
-fn hello() -> Event {
-    Event::Hello {
-        protocol_version: 1,
-        server_version: "test".into(),
-        limits: Limits {
-            max_sockets: 16,
-            max_send_bytes: 1 << 20,
-            max_message_bytes: 1 << 20,
-            peek_bytes: 256,
-            max_bulk_bytes: 1 << 20,
-            max_wait_ms: 5000,
-            loopback_only: true,
-            allowed_ports: Default::default(),
-            privileged_ports: false,
-            idle_timeout_ms: 0,
-        },
-    }
-}
+use crate::test_support::hello;
 
 fn buffers() -> Event {
     Event::Buffers {

@@ -4,10 +4,7 @@
 //! Ignored by a plain `cargo test` (they need the page built by trunk and Chromium installed);
 //! scripts/test builds the page, installs Chromium and runs them with `--ignored`.
 
-mod browser_support;
-mod support;
-
-use browser_support::{Browser, open_lab};
+use crate::page::{Browser, open_lab};
 use fantoccini::Locator;
 
 /// Runs the sticky demo through the UI: server, client, accept, send "hello", send "world",

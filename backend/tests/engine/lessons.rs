@@ -2,12 +2,10 @@
 //! sockets, checking each step's `expect` list. A lesson that stops showing what it teaches
 //! (say, the sticky-packet lesson no longer ends with one recv of "helloworld") fails here.
 
-mod support;
-
 use std::path::Path;
 
-use support::LabServer;
-use support::lesson_run::{chosen, run_lesson};
+use crate::support::LabServer;
+use crate::support::lesson_run::{chosen, run_lesson};
 
 fn lessons_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons")

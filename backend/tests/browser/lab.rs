@@ -4,10 +4,7 @@
 //! Ignored by a plain `cargo test` (they need the page built by trunk and Chromium installed);
 //! scripts/test builds the page, installs Chromium and runs them with `--ignored`.
 
-mod browser_support;
-mod support;
-
-use browser_support::{Browser, UI_TIMEOUT, open_lab};
+use crate::page::{Browser, UI_TIMEOUT, open_lab};
 use fantoccini::Locator;
 
 /// Picks the `<option value=value>` of select `[data-testid=id]` inside `scope`.

@@ -4,13 +4,11 @@
 //! while a step waits, half-sent HTTP requests, too many connections, privileged ports.
 //! Each of these passed (the attack worked) before the defence existed.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, refusal};
 use serde_json::json;
 use socklab_shared::protocol::{ErrorCode, Event};
-use support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, refusal};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;

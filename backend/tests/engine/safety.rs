@@ -1,14 +1,12 @@
 //! The safety limits, through a real server: who may open a session, how many sessions and
 //! sockets, how large a send, and which addresses lab sockets may reach.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, refusal, snapshot_of};
 use serde_json::json;
 use socklab_shared::Payload;
 use socklab_shared::protocol::Event;
-use support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, refusal, snapshot_of};
 
 fn b64(bytes: &[u8]) -> String {
     Payload(bytes.to_vec()).to_base64()

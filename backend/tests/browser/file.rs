@@ -5,12 +5,9 @@
 //! 100 MB must go through without freezing the page: the test clicks another control in the
 //! middle of the transfer and checks it was handled while chunks were still going.
 
-mod browser_support;
-mod support;
-
 use std::time::{Duration, Instant};
 
-use browser_support::{Browser, open_lab};
+use crate::page::{Browser, open_lab};
 use fantoccini::Locator;
 use md5::{Digest, Md5};
 
@@ -160,7 +157,7 @@ async fn a_generated_100_mb_file_arrives_verified_and_the_page_stays_responsive(
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn a_file_chosen_in_the_browser_arrives_verified() {
     // Not a whole number of chunks, and not of words either.
-    let dir = support::TempDir::new();
+    let dir = crate::support::TempDir::new();
     let path = dir.0.join("lecture notes.txt");
     let content: Vec<u8> = (0..(2 << 20) + 12_345u32)
         .map(|i| (i % 251) as u8 ^ (i >> 11) as u8)

@@ -1,12 +1,10 @@
 //! Auto behaviours (accept, recv, echo) through the real /ws endpoint, with real sockets and,
 //! where the point is talking to a student's own program, plain tokio clients.
 
-mod support;
-
+use crate::support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of};
 use serde_json::json;
 use socklab_shared::Payload;
 use socklab_shared::protocol::{AutoBehaviour, EchoMode, ErrorCode, Event, SocketId, SocketKind};
-use support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

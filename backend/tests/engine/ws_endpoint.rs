@@ -1,9 +1,7 @@
 //! The real `/ws` endpoint over a real TCP port: upgrade, hello, bad input, origin check.
 
-mod support;
-
+use crate::support::{LabServer, WsClient};
 use socklab_shared::protocol::{ErrorCode, Event, PROTOCOL_VERSION};
-use support::{LabServer, WsClient};
 
 #[tokio::test]
 async fn hello_then_ping_pong_over_a_real_socket() {

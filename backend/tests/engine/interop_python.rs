@@ -2,14 +2,12 @@
 //! only Python's standard library, get the lab's port as an argument and report on stdout,
 //! one line per step, so the test can wait for each step instead of sleeping.
 
-mod support;
-
 use std::path::PathBuf;
 use std::process::Stdio;
 
+use crate::support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, snapshot_of};
 use serde_json::json;
 use socklab_shared::protocol::{Event, SocketId};
-use support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, snapshot_of};
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 

@@ -1,10 +1,7 @@
 //! A 10 MB transfer with auto-recv through the page: the server sums fast recvs up, the page
 //! shows the total and stays responsive.
 
-mod browser_support;
-mod support;
-
-use browser_support::open_lab;
+use crate::page::open_lab;
 use fantoccini::Locator;
 
 #[tokio::test]

@@ -3,19 +3,17 @@
 //! and run with `python3`, and what its `recv` calls print must be what the lab's returned.
 //! A generated program that doesn't run is a test failure.
 
-mod support;
-
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+use crate::support::lesson_run::{chosen, run_lesson};
+use crate::support::{LabServer, TempDir};
 use socklab_python::sample_file::PYTHON_MAKER;
 use socklab_python::{PythonCode, py_bytes, socket_names};
 use socklab_shared::lesson::Lesson;
 use socklab_shared::protocol::{Envelope, Event};
 use socklab_shared::sample_file::generated_chunk;
-use support::lesson_run::{chosen, run_lesson};
-use support::{LabServer, TempDir};
 
 /// Longest a generated program may run: lessons wait at most a few seconds in total.
 const PYTHON_TIMEOUT: Duration = Duration::from_secs(30);

@@ -3,13 +3,10 @@
 //! Ignored by a plain `cargo test` (they need the page built by trunk and Chromium installed);
 //! scripts/test builds the page, installs Chromium and runs them with `--ignored`.
 
-mod browser_support;
-mod support;
-
-use browser_support::{Browser, dist, open_lab};
+use crate::page::{Browser, dist, open_lab};
+use crate::support::LabServer;
 use fantoccini::Locator;
 use socklab_shared::protocol::PROTOCOL_VERSION;
-use support::LabServer;
 
 #[tokio::test]
 #[ignore = "needs the built page and Chromium: run scripts/test"]
@@ -174,7 +171,7 @@ async fn the_bare_url_says_the_token_is_needed() {
 #[tokio::test]
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn the_page_keeps_an_idle_session_open() {
-    let (_server, b) = browser_support::open_lab_with(|c| c.idle_timeout_secs = 1).await;
+    let (_server, b) = crate::page::open_lab_with(|c| c.idle_timeout_secs = 1).await;
     // A row in the timeline marks this session: a new session would start an empty history.
     b.click_testid("new-tcp-server").await;
     b.wait_css(&Browser::card("listener")).await;

@@ -2,14 +2,12 @@
 //! as a length-prefixed `sendall` and the file with `send_file_chunk`, exactly as the page does,
 //! to an accepted socket whose auto-recv runs the file-receiver service.
 
-mod support;
-
+use crate::support::{LabServer, WsClient, opened, port_of};
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
 use socklab_shared::Payload;
 use socklab_shared::framing::{Framing, LengthPrefix};
 use socklab_shared::protocol::{ErrorCode, Event, SocketId};
-use support::{LabServer, WsClient, opened, port_of};
 
 const MIB: usize = 1 << 20;
 

@@ -2,14 +2,11 @@
 //! decoders of the chat's sockets show each message as "from → to: text", every user in a
 //! colour of their own, the same colour on every card.
 
-mod browser_support;
-mod support;
-
 use std::path::Path;
 
-use browser_support::{Browser, open_lab_with};
+use crate::page::{Browser, open_lab_with};
+use crate::support::LabServer;
 use fantoccini::Locator;
-use support::LabServer;
 
 async fn open_lab() -> (LabServer, Browser) {
     let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");

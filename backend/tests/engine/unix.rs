@@ -2,15 +2,13 @@
 //! sockets in the session's private folder, the same calls as TCP, the errors only a socket
 //! file gives, and names that can't leave the folder.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+use crate::support::{EVENT_TIMEOUT, LabServer, WsClient, opened, snapshot_of};
 use serde_json::json;
 use socklab_shared::Payload;
 use socklab_shared::protocol::{ErrorCode, Event, SocketId};
-use support::{EVENT_TIMEOUT, LabServer, WsClient, opened, snapshot_of};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 fn b64(text: &str) -> String {

@@ -1,15 +1,12 @@
 //! The lesson player in headless Chromium: the sticky-packet and length-prefix lessons walked
 //! step by step on real sockets, and the AF_UNIX lesson's highlights on two accept queues.
 
-mod browser_support;
-mod support;
-
 use std::path::Path;
 
-use browser_support::{Browser, open_lab_with};
+use crate::page::{Browser, open_lab_with};
+use crate::support::LabServer;
 use fantoccini::Locator;
 use socklab_shared::lesson::Lesson;
-use support::LabServer;
 
 fn lesson(file: &str) -> Lesson {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");

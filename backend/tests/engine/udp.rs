@@ -4,12 +4,10 @@
 //! step already shows the datagram waiting. Receives that are expected to succeed still pass
 //! `timeout_ms`, so they wait rather than race; nothing sleeps.
 
-mod support;
-
+use crate::support::{LabServer, WsClient, opened, port_of, snapshot_of};
 use serde_json::json;
 use socklab_shared::Payload;
 use socklab_shared::protocol::{ErrorCode, Event, SocketId};
-use support::{LabServer, WsClient, opened, port_of, snapshot_of};
 
 fn b64(bytes: &[u8]) -> String {
     Payload(bytes.to_vec()).to_base64()

@@ -1,12 +1,10 @@
 //! The socket engine's TCP acceptance tests, through the real /ws endpoint and real sockets.
 
-mod support;
-
+use crate::support::{LabServer, WsClient, opened, port_of, snapshot_of};
 use serde_json::json;
 use socklab_shared::Payload;
 use socklab_shared::framing::{FrameDecoder, Framing, LengthPrefix};
 use socklab_shared::protocol::{ErrorCode, Event, SocketId, TcpState};
-use support::{LabServer, WsClient, opened, port_of, snapshot_of};
 
 fn b64(text: &str) -> String {
     Payload::from(text).to_base64()

@@ -1,13 +1,10 @@
 //! The Python panel in headless Chromium: after the sticky-packet lesson it shows the lesson's
 //! calls as Python named after the lesson's sockets, and the program runs with python3.
 
-mod browser_support;
-mod support;
-
 use std::path::Path;
 
-use browser_support::{Browser, open_lab_with};
-use support::LabServer;
+use crate::page::{Browser, open_lab_with};
+use crate::support::LabServer;
 
 async fn open_lab() -> (LabServer, Browser) {
     let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
@@ -71,7 +68,7 @@ async fn the_panel_shows_the_sticky_lesson_as_python_that_runs() {
 
     // What the panel shows is a program that runs and gets what the lab got.
     let program = code(&b).await;
-    let dir = support::TempDir::new();
+    let dir = crate::support::TempDir::new();
     let path = dir.0.join("panel.py");
     std::fs::write(&path, &program).unwrap();
     let out = tokio::time::timeout(
@@ -110,7 +107,7 @@ async fn the_copy_button_puts_the_program_on_the_clipboard() {
         .await;
     b.click_testid("python-copy").await;
     // Headless Chromium may refuse clipboard access; either way the page says what happened.
-    let deadline = tokio::time::Instant::now() + browser_support::UI_TIMEOUT;
+    let deadline = tokio::time::Instant::now() + crate::page::UI_TIMEOUT;
     loop {
         let said = b.text_of("python-copied").await.unwrap_or_default();
         if said.contains("copied") || said.contains("Ctrl+C") {

@@ -1,0 +1,185 @@
+//! The page's lab: what every component gets from the context, split by concern, each part
+//! its own type with its own invariants:
+//!
+//! - [`Connection`]: the WebSocket, reconnecting, keep-alive pings, the token question;
+//! - [`History`]: the events received, the live state after them, the commands sent;
+//! - [`Cursor`]: the timeline's position and the state the page draws there;
+//! - [`Scripts`]: the script being run (a demo, a lesson step) and the fallbacks;
+//! - [`RequestCounter`]: the one source of request numbers.
+//!
+//! [`Lab`] ties them together: it numbers and sends commands ([`Lab::command`],
+//! [`Lab::command_or`], [`Lab::ask`], a script's steps), and routes every event the connection
+//! delivers: to the command awaiting it, to a fallback, into the history, to the script.
+//!
+//! Invariants: every command goes out through one path (numbered by the counter, recorded in
+//! the history, the cursor back to live); an event answered by a fallback is replaced by the
+//! fallback's own events and does not enter the history; a hello starts everything of the
+//! session over (history, cursor, script), the connection's state and the counter excepted.
+//!
+//! Leptos CSR runs on one thread: every part is `Copy` (signals and stored values owned by
+//! the page's root), so components and browser callbacks hold the lab itself.
+
+use leptos::prelude::*;
+use socklab_shared::protocol::{Command, Envelope, Event, Request};
+
+use crate::connection::{Connection, Listener};
+use crate::link::ServerInfo;
+use crate::model::script::ScriptRun;
+
+pub mod cursor;
+pub mod history;
+pub mod requests;
+pub mod scripts;
+
+pub use cursor::Cursor;
+pub use history::History;
+pub use requests::RequestCounter;
+pub use scripts::Scripts;
+
+#[cfg(test)]
+mod tests;
+
+/// The page's view of the backend, and what it does with it.
+#[derive(Clone, Copy)]
+pub struct Lab {
+    pub connection: Connection,
+    pub history: History,
+    pub cursor: Cursor,
+    pub scripts: Scripts,
+    requests: StoredValue<RequestCounter>,
+}
+
+impl Lab {
+    pub fn new() -> Self {
+        let history = History::new();
+        Lab {
+            connection: Connection::new(),
+            history,
+            cursor: Cursor::new(history),
+            scripts: Scripts::new(),
+            requests: StoredValue::new(RequestCounter::default()),
+        }
+    }
+
+    /// Opens the link to the backend, and keeps it open.
+    pub fn connect(self) {
+        self.connection.connect(self);
+    }
+
+    /// Sends a command with a fresh request number; false when the link is down.
+    pub fn command(&self, command: Command) -> bool {
+        self.command_or(command, None)
+    }
+
+    /// Sends `command`; if it fails, sends `fallback` (e.g. port 9000 is taken: any free port).
+    pub fn command_or(&self, command: Command, fallback: Option<Command>) -> bool {
+        let req = self.take_req();
+        if let Some(f) = fallback {
+            self.scripts.add_fallback(req, f);
+        }
+        self.send(req, command)
+    }
+
+    /// Sends `command` and waits for its answer: the events carrying its request number, up
+    /// to the snapshot that ends every step (the snapshot itself is left out). `None` when the
+    /// link is down or drops first. For code that must wait for one step before the next,
+    /// like a file upload's chunks (flow control: one chunk in flight at a time).
+    pub async fn ask(&self, command: Command) -> Option<Vec<Event>> {
+        let req = self.take_req();
+        let answer = self.connection.wait_for(req);
+        if !self.send(req, command) {
+            self.connection.forget(req);
+            return None;
+        }
+        answer.await.ok()
+    }
+
+    /// Starts running `run`; its commands go out one at a time as answers come back.
+    pub fn run_script(&self, run: ScriptRun) {
+        self.scripts.start(run);
+        self.advance_script();
+    }
+
+    /// Sends the script's next command, if it is ready for one.
+    fn advance_script(&self) {
+        let scripts = self.scripts;
+        let next = self
+            .requests
+            .try_update_value(|r| r.take_if(|req| scripts.next_command(req)))
+            .flatten();
+        if let Some((req, command)) = next {
+            self.send(req, command);
+        }
+    }
+
+    fn take_req(&self) -> u64 {
+        self.requests
+            .try_update_value(RequestCounter::take)
+            .unwrap_or_default()
+    }
+
+    /// Sends `command` as request `req`, the one way every command goes: acting on the lab
+    /// returns the page to the present, and the history keeps the command. False when the link
+    /// is down.
+    fn send(&self, req: u64, command: Command) -> bool {
+        self.cursor.to_live();
+        self.history.record(req, &command);
+        self.connection.send(&Request {
+            req: Some(req),
+            command,
+        })
+    }
+}
+
+impl Listener for Lab {
+    fn opened(&self) {
+        self.history.link_reopened();
+    }
+
+    fn received(&self, envelope: Envelope) {
+        if let (Some(req), Event::Error { .. }) = (envelope.req, &envelope.event)
+            && let Some(fallback) = self.scripts.take_fallback(req)
+        {
+            self.command(fallback);
+            return;
+        }
+        self.connection.answer(&envelope);
+        let hello = match &envelope.event {
+            Event::Hello {
+                protocol_version,
+                server_version,
+                limits,
+            } => Some((
+                ServerInfo {
+                    protocol_version: *protocol_version,
+                    server_version: server_version.clone(),
+                },
+                limits.clone(),
+            )),
+            _ => None,
+        };
+        if hello.is_some() {
+            // A new connection is a new session: the server forgot the old sockets.
+            self.cursor.to_live();
+            self.scripts.forget_session();
+        }
+        self.history.apply(envelope.clone());
+        if self.scripts.observe(&envelope) {
+            self.advance_script();
+            self.scripts.keep_names_if_finished();
+        }
+        if let Some((info, limits)) = hello {
+            self.connection.hello(info, limits);
+        }
+    }
+
+    fn unreadable(&self, message: String) {
+        self.history.note_error(message);
+    }
+}
+
+impl Default for Lab {
+    fn default() -> Self {
+        Self::new()
+    }
+}
