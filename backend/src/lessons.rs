@@ -39,7 +39,7 @@ pub fn load_dir(dir: &Path) -> LessonSet {
             .unwrap_or_default();
         let parsed = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read the file: {e}"))
-            .and_then(|text| Lesson::from_toml(&text));
+            .and_then(|text| Lesson::from_toml(&text).map_err(|e| e.to_string()));
         match parsed {
             Ok(lesson) if set.lessons.iter().any(|l| l.slug == lesson.slug) => {
                 set.problems.push(LessonProblem {

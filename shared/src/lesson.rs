@@ -116,7 +116,7 @@ pub struct LessonProblem {
 impl Lesson {
     /// Parses a lesson from TOML. The error names the place: "line 12, column 5: …".
     #[cfg(feature = "toml")]
-    pub fn from_toml(text: &str) -> Result<Lesson, String> {
+    pub fn from_toml(text: &str) -> Result<Lesson, crate::Error> {
         let lesson: Lesson = toml::from_str(text).map_err(|e| {
             let place = e
                 .span()
@@ -127,14 +127,18 @@ impl Lesson {
                     format!("line {line}, column {column}: ")
                 })
                 .unwrap_or_default();
-            format!("{place}{}", e.message())
+            crate::Error::Lesson(format!("{place}{}", e.message()))
         })?;
         lesson.check()?;
         Ok(lesson)
     }
 
     /// The checks beyond the syntax: commands parse, names are defined before use.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), crate::Error> {
+        self.check_steps().map_err(crate::Error::Lesson)
+    }
+
+    fn check_steps(&self) -> Result<(), String> {
         if self.steps.is_empty() {
             return Err("a lesson needs at least one [[steps]]".into());
         }
@@ -218,14 +222,14 @@ expect = [{ event = "sent", socket = "cli" }]
     #[test]
     fn a_syntax_error_names_the_line() {
         let bad = GOOD.replace("slug = \"sticky-sender\"", "slug = sticky");
-        let e = Lesson::from_toml(&bad).unwrap_err();
+        let e = Lesson::from_toml(&bad).unwrap_err().to_string();
         assert!(e.starts_with("line 3, column"), "{e}");
     }
 
     #[test]
     fn a_name_used_too_early_is_reported_with_its_step() {
         let bad = GOOD.replace("port = \"$srv.port\"", "port = \"$server.port\"");
-        let e = Lesson::from_toml(&bad).unwrap_err();
+        let e = Lesson::from_toml(&bad).unwrap_err().to_string();
         assert!(
             e.starts_with("step 2: command 1:") && e.contains("$server"),
             "{e}"
@@ -235,7 +239,7 @@ expect = [{ event = "sent", socket = "cli" }]
     #[test]
     fn a_look_at_a_panel_the_socket_lacks_is_reported() {
         let on_listener = GOOD.replace("at = \"accept-queue\"", "at = \"recv-buffer\"");
-        let e = Lesson::from_toml(&on_listener).unwrap_err();
+        let e = Lesson::from_toml(&on_listener).unwrap_err().to_string();
         assert!(
             e.starts_with("step 1: looks at the \"recv-buffer\" of \"srv\", a listener")
                 && e.contains("accept-queue"),
@@ -245,7 +249,7 @@ expect = [{ event = "sent", socket = "cli" }]
             "expect = [",
             "look = [{ socket = \"cli\", at = \"accept-queue\" }]\nexpect = [",
         );
-        let e = Lesson::from_toml(&bad).unwrap_err();
+        let e = Lesson::from_toml(&bad).unwrap_err().to_string();
         assert!(e.contains("step 2") && e.contains("not a listener"), "{e}");
         // A name given again belongs to its new socket: here a client, with a buffer.
         let renamed = GOOD
@@ -260,10 +264,13 @@ expect = [{ event = "sent", socket = "cli" }]
 
     #[test]
     fn an_unknown_command_or_key_is_reported() {
-        let e =
-            Lesson::from_toml(&GOOD.replace("cmd = \"connect\"", "cmd = \"dial\"")).unwrap_err();
+        let e = Lesson::from_toml(&GOOD.replace("cmd = \"connect\"", "cmd = \"dial\""))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("step 2") && e.contains("dial"), "{e}");
-        let e = Lesson::from_toml(&GOOD.replace("goal =", "gaol =")).unwrap_err();
+        let e = Lesson::from_toml(&GOOD.replace("goal =", "gaol ="))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("gaol"), "{e}");
     }
 }

@@ -6,6 +6,7 @@
 //!   [`protocol::Envelope`] that carries a per-connection sequence number and a timestamp.
 //!   All of it travels as JSON text frames. [`protocol::SentCommands`] is a client's record of
 //!   the commands it sent, by request number.
+//! - [`error`]: the crate's one error type, [`Error`].
 //! - [`payload`]: [`payload::Payload`], byte strings that survive JSON (base64).
 //! - [`lesson`]: course lessons as data (TOML files), checked without sockets.
 //! - [`script`]: command templates with named sockets, for demos and lessons.
@@ -20,6 +21,7 @@
 //! This crate does no I/O and knows no runtime: everything here is plain data and pure
 //! functions, so it compiles to WASM for the page and is tested natively with byte literals.
 
+pub mod error;
 pub mod framing;
 pub mod lesson;
 pub mod payload;
@@ -28,5 +30,6 @@ pub mod sample_file;
 pub mod script;
 pub mod upload;
 
+pub use error::Error;
 pub use payload::Payload;
 pub use protocol::{Command, Envelope, Event, PROTOCOL_VERSION, Request};

@@ -44,11 +44,11 @@ impl Payload {
     }
 
     /// Parses base64 text; the error says what was wrong with it.
-    pub fn from_base64(text: &str) -> Result<Self, String> {
+    pub fn from_base64(text: &str) -> Result<Self, crate::Error> {
         STANDARD
             .decode(text)
             .map(Payload)
-            .map_err(|e| format!("payload is not valid base64 ({e}); encode bytes with standard base64, e.g. Python's base64.b64encode"))
+            .map_err(|e| crate::Error::Base64(format!("payload is not valid base64 ({e}); encode bytes with standard base64, e.g. Python's base64.b64encode")))
     }
 }
 

@@ -53,12 +53,12 @@ impl Request {
     }
 
     /// Parses one text frame. The error text is meant for the user: it says what was wrong.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, crate::Error> {
         serde_json::from_str(text).map_err(|e| {
-            format!(
+            crate::Error::BadMessage(format!(
                 "could not understand the message: {e}. Send one JSON object such as \
                  {{\"cmd\": \"ping\"}}; docs/protocol.md lists every command"
-            )
+            ))
         })
     }
 

@@ -52,7 +52,11 @@ impl FileHeader {
 
     /// The header's three fields, or what is wrong with it (said for a student: which field,
     /// and the shape expected).
-    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+    pub fn parse(bytes: &[u8]) -> Result<Self, crate::Error> {
+        Self::parse_fields(bytes).map_err(crate::Error::Upload)
+    }
+
+    fn parse_fields(bytes: &[u8]) -> Result<Self, String> {
         let value: Value = serde_json::from_slice(bytes)
             .map_err(|e| format!("bad file header: not JSON ({e}); expected {SHAPE}"))?;
         let Value::Object(map) = value else {
@@ -84,19 +88,18 @@ pub fn length_field(len: usize) -> [u8; LEN_BYTES] {
 
 /// Why a length field is not a header length (negative, empty or too long); `Ok` with the
 /// length otherwise.
-pub fn header_len(field: [u8; LEN_BYTES]) -> Result<usize, String> {
+pub fn header_len(field: [u8; LEN_BYTES]) -> Result<usize, crate::Error> {
     let n = i32::from_le_bytes(field);
     let hint = "the first 4 bytes must be struct.pack('i', len(header)), the JSON header's length";
-    match usize::try_from(n) {
-        Ok(need) if (1..=MAX_HEADER_LEN).contains(&need) => Ok(need),
-        _ if n < 0 => Err(format!("bad file header: length {n} is negative ({hint})")),
-        _ if n == 0 => Err(format!(
-            "bad file header: length 0, an empty header ({hint})"
-        )),
-        _ => Err(format!(
+    let why = match usize::try_from(n) {
+        Ok(need) if (1..=MAX_HEADER_LEN).contains(&need) => return Ok(need),
+        _ if n < 0 => format!("bad file header: length {n} is negative ({hint})"),
+        _ if n == 0 => format!("bad file header: length 0, an empty header ({hint})"),
+        _ => format!(
             "bad file header: length {n} is more than the {MAX_HEADER_LEN} bytes allowed ({hint})"
-        )),
-    }
+        ),
+    };
+    Err(crate::Error::Upload(why))
 }
 
 /// The header's framing, for the page's decoder view: `struct.pack('i', len)` before it.
@@ -147,24 +150,13 @@ mod tests {
             ),
             (br#"{"filename":"a","size":1}"#, "\"md5\" must be a string"),
         ] {
-            let e = FileHeader::parse(bytes).unwrap_err();
+            let e = FileHeader::parse(bytes).unwrap_err().to_string();
             assert!(e.contains(says), "{e}");
         }
-        assert!(
-            header_len((-1i32).to_le_bytes())
-                .unwrap_err()
-                .contains("negative")
-        );
-        assert!(
-            header_len(0i32.to_le_bytes())
-                .unwrap_err()
-                .contains("empty")
-        );
-        assert!(
-            header_len(70_000i32.to_le_bytes())
-                .unwrap_err()
-                .contains("65536")
-        );
+        let why = |n: i32| header_len(n.to_le_bytes()).unwrap_err().to_string();
+        assert!(why(-1).contains("negative"));
+        assert!(why(0).contains("empty"));
+        assert!(why(70_000).contains("65536"));
         assert_eq!(header_len(65_536i32.to_le_bytes()), Ok(65_536));
     }
 }

@@ -187,7 +187,7 @@ impl FileReceiver {
                             need,
                             buf: Vec::with_capacity(need),
                         },
-                        Err(e) => return self.stop(e, done),
+                        Err(e) => return self.stop(e.to_string(), done),
                     };
                 }
                 Stage::Header { need, buf } if buf.len() == *need => match FileHeader::parse(buf) {
@@ -198,7 +198,7 @@ impl FileReceiver {
                             md5: Md5::new(),
                         }
                     }
-                    Err(e) => return self.stop(e, done),
+                    Err(e) => return self.stop(e.to_string(), done),
                 },
                 Stage::Body { left: 0, .. } => {
                     let Stage::Body { header, md5, .. } =

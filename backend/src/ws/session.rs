@@ -337,7 +337,10 @@ async fn handle_text<O: Sink<String> + Unpin>(
         Ok(r) => r,
         Err(message) => {
             return out
-                .send(None, error_event(ErrorCode::BadMessage, message, None))
+                .send(
+                    None,
+                    error_event(ErrorCode::BadMessage, message.to_string(), None),
+                )
                 .await;
         }
     };

@@ -38,7 +38,7 @@ pub struct PortRanges(pub Vec<PortRange>);
 
 impl PortRanges {
     /// Parses `9000-9999`, `7000,9000-9999` or `none`. Spaces around items are ignored.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, crate::Error> {
         let text = text.trim();
         if text.is_empty() || text.eq_ignore_ascii_case("none") {
             return Ok(PortRanges(Vec::new()));
@@ -47,16 +47,19 @@ impl PortRanges {
         for item in text.split(',') {
             let item = item.trim();
             let (first, last) = match item.split_once('-') {
-                Some((a, b)) => (port(a, item)?, port(b, item)?),
+                Some((a, b)) => (
+                    port(a, item).map_err(crate::Error::Ports)?,
+                    port(b, item).map_err(crate::Error::Ports)?,
+                ),
                 None => {
-                    let p = port(item, item)?;
+                    let p = port(item, item).map_err(crate::Error::Ports)?;
                     (p, p)
                 }
             };
             if first > last {
-                return Err(format!(
+                return Err(crate::Error::Ports(format!(
                     "{item:?}: the first port must not be above the last (write {last}-{first})"
-                ));
+                )));
             }
             ranges.push(PortRange(first, last));
         }
@@ -90,8 +93,8 @@ impl std::fmt::Display for PortRanges {
 }
 
 impl std::str::FromStr for PortRanges {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
         PortRanges::parse(s)
     }
 }
