@@ -41,6 +41,14 @@ impl Gen<'_> {
         }
     }
 
+    /// The bufsize of a socket's automatic recvs (1024 when the lab's default).
+    pub(crate) fn auto_bufsize(&self, socket: SocketId) -> u32 {
+        match self.auto.get(&socket).map(|a| a.bufsize) {
+            None | Some(0) => 1024,
+            Some(n) => n,
+        }
+    }
+
     /// Many automatic recvs reported as one summary: a loop that reads as many bytes (or
     /// datagrams), echoing them back as the lab did when the echo is one Python can repeat.
     pub(crate) fn auto_summary(
@@ -53,11 +61,7 @@ impl Gen<'_> {
     ) -> Vec<String> {
         let var = self.var(socket);
         let auto = self.auto.get(&socket).copied().unwrap_or_default();
-        let bufsize = if auto.bufsize == 0 {
-            1024
-        } else {
-            auto.bufsize
-        };
+        let bufsize = self.auto_bufsize(socket);
         let udp = self.know.kinds.get(&socket) == Some(&SocketKind::Udp);
         self.data_holds = None;
         let (what, data) = if udp {
@@ -84,7 +88,10 @@ impl Gen<'_> {
         } else if bytes > 0 {
             lines.push("got = 0".to_owned());
             lines.push(format!("while got < {bytes}:"));
-            lines.push(format!("    data = {var}.recv({bufsize})"));
+            // Never more than the bytes left, as course code reads a known length.
+            lines.push(format!(
+                "    data = {var}.recv(min({bufsize}, {bytes} - got))"
+            ));
             lines.push("    got += len(data)".to_owned());
             if let Some(e) = &echo {
                 lines.push(format!("    {var}.sendall({e})"));

@@ -7,10 +7,12 @@
 //! never threads (see [`forget_chunk_threads`]): a thread per 1 MiB literal would be neither
 //! the course's code nor readable.
 //!
-//! On the receiving side the lab's auto-recv already wrote each recv (or a summary loop), so
-//! the verdict is a comment: the course's receive loop with its md5 check, once per socket,
-//! and then one line per file saying whether the md5 matched. The reply that follows is an
-//! ordinary automatic send (`json.dumps({...}).encode()`).
+//! On the receiving side of an upload the buffers hold, the lab's auto-recv already wrote each
+//! recv (or a summary loop), so the verdict is a comment: the course's receive loop with its
+//! md5 check, once per socket, and then one line per file saying whether the md5 matched. The
+//! reply that follows is an ordinary automatic send (`json.dumps({...}).encode()`). A bigger
+//! upload's receiving side is that loop for real, in a thread (see `upload_thread`): its
+//! verdict is the line after the thread's join.
 
 use socklab_shared::protocol::{Command, EchoMode, Envelope, Event, SentCommands, SocketId};
 
@@ -135,7 +137,9 @@ impl<'a> Gen<'a> {
         };
         let var = self.var(socket);
         let mut lines = Vec::new();
-        if self.files_explained.insert(socket) {
+        // A threaded upload's receiving side is `receive_file`, written out already.
+        let threaded = self.uploads.verdicts.contains(&i);
+        if !threaded && self.files_explained.insert(socket) {
             let bufsize = match self.auto.get(&socket).map(|a| a.bufsize) {
                 None | Some(0) => 1024,
                 Some(n) => n,

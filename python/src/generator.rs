@@ -11,10 +11,12 @@ use socklab_shared::protocol::{AutoBehaviour, Command, Envelope, Event, SentComm
 
 use crate::auto::describe_auto;
 use crate::errors::Failure;
+use crate::exact::PrefixRead;
 use crate::knowledge::Knowledge;
 use crate::program::{Block, Imports, SocketNames};
 use crate::tcp::shut_how;
 use crate::threads::by_event;
+use crate::upload_thread::UploadThreads;
 
 /// How a Python socket waits, as the generated code has set it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +39,10 @@ pub(crate) struct Gen<'a> {
     pub commands: &'a SentCommands,
     pub names: &'a SocketNames,
     pub know: &'a Knowledge,
+    /// Uploads whose receiving side runs in a thread (see `upload_thread`).
+    pub uploads: &'a UploadThreads,
+    /// Whether `receive_file` has been defined (see `upload_thread`).
+    pub receive_file_defined: bool,
     /// Sockets whose port gets a variable (`server_port`) when bound.
     pub saved: &'a HashSet<SocketId>,
     pub need_saved: HashSet<SocketId>,
@@ -63,6 +69,13 @@ pub(crate) struct Gen<'a> {
     pub files_explained: HashSet<SocketId>,
     /// Whether `make_sample_file` has been defined (see `files`).
     pub sample_maker: bool,
+    /// Whether the program has said what `'i'` means (see `sends::NATIVE_I_NOTE`).
+    pub native_i_noted: bool,
+    /// Whether `recv_exactly` has been defined (see `exact`).
+    pub recv_exactly_defined: bool,
+    /// The length prefix the Python variable `header` holds, read for the body recv after it
+    /// (see `exact`).
+    pub prefix_holds: Option<PrefixRead>,
     pub blocks: Vec<Block>,
 }
 
@@ -72,9 +85,12 @@ impl<'a> Gen<'a> {
         commands: &'a SentCommands,
         names: &'a SocketNames,
         know: &'a Knowledge,
+        uploads: &'a UploadThreads,
         saved: &'a HashSet<SocketId>,
     ) -> Self {
         Gen {
+            uploads,
+            receive_file_defined: false,
             history,
             commands,
             names,
@@ -85,7 +101,7 @@ impl<'a> Gen<'a> {
             owners: HashMap::new(),
             addr_holds: None,
             data_holds: None,
-            consumed: HashSet::new(),
+            consumed: uploads.performed.clone(),
             merged: Vec::new(),
             thread_starts: by_event(&know.concurrent, |c| Some(c.start)),
             thread_joins: by_event(&know.concurrent, |c| c.join),
@@ -93,20 +109,33 @@ impl<'a> Gen<'a> {
             unix_paths: HashMap::new(),
             files_explained: HashSet::new(),
             sample_maker: false,
+            native_i_noted: false,
+            recv_exactly_defined: false,
+            prefix_holds: None,
             blocks: Vec::new(),
         }
     }
 
     pub(crate) fn run(&mut self, order: &[usize]) {
+        let uploads = self.uploads;
         for &i in order {
             for d in self.thread_starts.remove(&i).unwrap_or_default() {
                 self.thread_start(d, i);
+            }
+            if let Some(u) = uploads.start_before.get(&i) {
+                self.upload_thread_start(u, i);
+            }
+            if let Some(r) = uploads.join_before.get(&i) {
+                self.upload_thread_join(*r, i);
             }
             if !self.consumed.contains(&i) {
                 self.event(i);
             }
             for d in self.thread_joins.remove(&i).unwrap_or_default() {
                 self.thread_join(d, i);
+            }
+            if let Some(r) = uploads.join_after.get(&i) {
+                self.upload_thread_join(*r, i);
             }
         }
     }
@@ -123,6 +152,10 @@ impl<'a> Gen<'a> {
         imports: Imports,
     ) {
         if !lines.is_empty() {
+            if lines.iter().any(|l| l.starts_with("header = ")) {
+                // The variable holds something else now: the body is read as the lab did.
+                self.prefix_holds = None;
+            }
             self.blocks.push(Block {
                 event,
                 socket,
@@ -175,6 +208,7 @@ impl<'a> Gen<'a> {
                 auto,
                 ..
             } if self.fold_reads(i, *socket, *bufsize) => {}
+            Event::Received { .. } if self.exact_read(i) => {}
             Event::Received {
                 socket,
                 data,
@@ -195,6 +229,8 @@ impl<'a> Gen<'a> {
                 self.data_holds = Some((*socket, data.len()));
                 self.push(i, Some(*socket), vec![first, print]);
             }
+            Event::AutoSummary { socket, .. }
+                if self.fold_reads(i, *socket, self.auto_bufsize(*socket)) => {}
             Event::AutoSummary {
                 socket,
                 recvs,

@@ -44,15 +44,17 @@ pub(crate) struct Knowledge {
     /// How far each socket's incoming stream had been read after each recv (or auto-recv
     /// summary): (history index, stream offset after it).
     pub reads: HashMap<SocketId, Vec<(usize, u64)>>,
-    /// Sends that only finished because the receiver read at the same time (a `sendall`
-    /// bigger than the buffers, to a socket that receives by itself): in Python these run in
-    /// a thread, because one sequential program can't be on both sides at once.
+    /// Sends that only finished, or in one program only would finish, because the receiver
+    /// read at the same time (a `sendall` bigger than the buffers surely hold, to a socket that
+    /// receives by itself or whose recvs read it later): in Python these run in a thread,
+    /// because one sequential program can't be on both sides at once.
     pub concurrent: HashMap<usize, Concurrent>,
 }
 
 /// What a blocking send can leave in the kernel without the receiver reading, at least (a
-/// share of the default socket buffers on loopback).
-const QUIET_CAPACITY: u64 = 16 * 1024;
+/// share of the default socket buffers on loopback). Also the size from which an upload's
+/// receiver runs in a thread (see `upload_thread`).
+pub(crate) const QUIET_CAPACITY: u64 = 16 * 1024;
 
 impl Knowledge {
     pub(crate) fn build(history: &[Envelope]) -> Self {
@@ -66,8 +68,9 @@ impl Knowledge {
         let mut auto_recv: HashSet<SocketId> = HashSet::new();
         let mut bufs: HashMap<SocketId, u64> = HashMap::new();
         // Sends that need their receiver reading at the same time: (send, receiver, first
-        // read of its bytes if reported before the send, stream offset after the send).
-        let mut big: Vec<(usize, SocketId, Option<usize>, u64)> = Vec::new();
+        // read of its bytes if reported before the send, stream offset after the send, whether
+        // the receiver read by itself then).
+        let mut big: Vec<(usize, SocketId, Option<usize>, u64, bool)> = Vec::new();
         for (i, env) in history.iter().enumerate() {
             match &env.event {
                 Event::SocketOpened {
@@ -130,14 +133,13 @@ impl Knowledge {
                         .filter_map(|s| bufs.get(s))
                         .min()
                         .map_or(QUIET_CAPACITY, |b| b / 2);
+                    // Bigger than the buffers surely hold: it needs the reader at the same
+                    // time if anyone reads it (an auto-recv now, or a recv later on).
+                    let too_big = accepted == requested && *accepted > room;
                     match (peer, env.req) {
-                        (Some(peer), Some(_))
-                            if first_read.is_some()
-                                || (auto_recv.contains(&peer)
-                                    && accepted == requested
-                                    && *accepted > room) =>
-                        {
-                            big.push((i, peer, first_read, stream_offset + accepted));
+                        (Some(peer), Some(_)) if first_read.is_some() || too_big => {
+                            let auto = auto_recv.contains(&peer);
+                            big.push((i, peer, first_read, stream_offset + accepted, auto));
                         }
                         _ => {}
                     }
@@ -242,10 +244,15 @@ impl Knowledge {
                 _ => {}
             }
         }
-        for (d, peer, first_read, end) in big {
+        for (d, peer, first_read, end, auto) in big {
             let reads = k.reads.get(&peer).map(Vec::as_slice).unwrap_or_default();
             // The read of the send's last byte.
             let last = reads.iter().find(|(_, e)| *e >= end).map(|(at, _)| *at);
+            if first_read.is_none() && last.is_none() && !auto {
+                // No one read its last byte: the lab's kernel kept it all, and so will
+                // Python's, without a thread.
+                continue;
+            }
             let (start, join) = match first_read {
                 Some(first) => (first, Some(last.map_or(d, |l| l.max(d)))),
                 None => (d, last),
@@ -255,7 +262,17 @@ impl Knowledge {
                 .iter()
                 .map(|(at, _)| *at)
                 .filter(|at| (start..=until).contains(at) && *at != d)
-                .take_while(|at| matches!(&history[*at].event, Event::Received { eof: false, .. }))
+                .take_while(|at| {
+                    matches!(
+                        &history[*at].event,
+                        Event::Received { eof: false, .. }
+                            | Event::AutoSummary {
+                                eof: false,
+                                echoed: 0,
+                                ..
+                            }
+                    )
+                })
                 .collect();
             k.concurrent.insert(
                 d,

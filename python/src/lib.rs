@@ -17,8 +17,15 @@
 //! calls, replayed top to bottom, never waits for the other end. Where the lab's history is
 //! not in that order (an auto-echo reported after the recv that read it), the generator moves
 //! the call a recv depends on in front of it. The one thing a single thread can't do is a
-//! `sendall` bigger than the buffers while the other end reads (the lab's auto-recv): that
-//! send runs in a `threading.Thread`, joined once its last byte has been read.
+//! `sendall` bigger than the buffers while the other end reads (the lab's auto-recv, or recvs
+//! later on): that send runs in a `threading.Thread`, joined once its last byte has been
+//! read, and the recvs that raced it are one loop that never reads past its bytes. A file
+//! upload bigger than the buffers is the other way round: the sender's chunk loop stays the
+//! course's loop, and the receiving side (the course's upload server, `receive_file`) runs in
+//! the thread, started before the upload and joined after it. Threads are daemons, so a
+//! program cut before a join (the panel's program up to a past moment) ends too. Every program
+//! the panel offers runs to completion; the backend's tests run big uploads and sends with a
+//! timeout.
 //!
 //! # Runs anywhere
 //!
@@ -36,8 +43,17 @@
 //! no one ever saw. [`PythonCode::with_commands`] takes the commands as sent
 //! ([`SentCommands`](socklab_shared::protocol::SentCommands), by request number) and is then
 //! exact: bytes, `struct` format, `SO_REUSEADDR`, backlog, the address of a failed `connect`.
-//! Without them, signedness of a length prefix is the course's habit (`'<i'` little-endian,
-//! `'!I'` network order) and the backlog is 5.
+//! Without them, signedness of a length prefix is the course's habit (`'i'`, `'!I'` network
+//! order) and the backlog is 5. The course's `'i'` is the machine's own int: 4 bytes, signed,
+//! little-endian on the machines the lab runs on, so the program writes `'i'` (saying so once)
+//! where the lab sent those bytes.
+//!
+//! # The course's reads
+//!
+//! A recv that took a send's whole length prefix, then one that took exactly its body, are
+//! written as the course reads a message (lesson 11): `header = recv_exactly(conn, 4)`,
+//! `n = struct.unpack('i', header)[0]`, `data = recv_exactly(conn, n)`, with the small
+//! `recv_exactly` helper defined once. Other recvs are written as the lab called them.
 //!
 //! # Layout
 //! - `program`: the API ([`PythonCode`], its [`Block`]s and [`PyLine`]s) and how the blocks
@@ -52,6 +68,9 @@
 //! - `options`: socket options and each socket's blocking mode.
 //! - `auto`: the lab's automatic behaviours (summary loops, echoes, the HMAC answer).
 //! - `threads`: sends that run in a thread, and the recvs that raced them as one loop.
+//! - `upload_thread`: uploads bigger than the buffers, whose receiving side (the course's
+//!   `receive_file`) runs in a thread.
+//! - `exact`: a length-prefixed message read as the course does (`recv_exactly`).
 //! - `errors`: failed calls in `try`/`except`, made unable to hang.
 //! - `failed`: which call failed, from the command or the error message.
 //! - `files`: file uploads (the chunk loop) and the file receiver's verdict.
@@ -63,6 +82,7 @@
 
 mod auto;
 mod errors;
+mod exact;
 mod failed;
 mod files;
 mod generator;
@@ -78,6 +98,7 @@ mod tcp;
 mod threads;
 mod udp;
 mod unix;
+mod upload_thread;
 
 pub use literal::py_bytes;
 pub use program::{

@@ -12,6 +12,7 @@ use crate::files::forget_chunk_threads;
 use crate::generator::Gen;
 use crate::knowledge::Knowledge;
 use crate::sends::Outgoing;
+use crate::upload_thread::UploadThreads;
 
 /// Python variable names for lab sockets.
 pub type SocketNames = HashMap<SocketId, String>;
@@ -121,12 +122,16 @@ impl PythonCode {
     ) -> Self {
         let mut know = Knowledge::build(history);
         forget_chunk_threads(&mut know, history, commands);
+        let uploads = UploadThreads::find(history, commands, &know);
+        // An upload's header goes to the receiving thread too: never a thread of its own.
+        know.concurrent
+            .retain(|d, _| !uploads.start_before.contains_key(d));
         let order = know.order(history);
         // A port referred to after its socket closed needs a variable saved while it was open;
         // the first pass finds out which.
         let mut saved = HashSet::new();
         loop {
-            let mut g = Gen::new(history, commands, names, &know, &saved);
+            let mut g = Gen::new(history, commands, names, &know, &uploads, &saved);
             g.run(&order);
             if g.need_saved.is_subset(&saved) {
                 return PythonCode {

@@ -153,7 +153,7 @@ pub(crate) fn outgoing_from_bytes(
             pre,
             expr: with_trailer(format!(
                 "struct.pack('{}', len(header)) + header + body",
-                p.python_format()
+                py_format(p)
             )),
             uses_struct: true,
             uses_json: true,
@@ -185,10 +185,7 @@ pub(crate) fn outgoing_from_bytes(
         pre.push(format!("body = {body_expr}"));
         return Outgoing {
             pre,
-            expr: with_trailer(format!(
-                "struct.pack('{}', len(body)) + body",
-                p.python_format()
-            )),
+            expr: with_trailer(format!("struct.pack('{}', len(body)) + body", py_format(p))),
             uses_struct: true,
             uses_json,
             uses_hashlib: false,
@@ -223,7 +220,7 @@ fn json_header(h: &[u8], prefix: Option<LengthPrefix>) -> Option<LengthPrefix> {
 }
 
 /// A length field read in the given byte order (unsigned).
-fn read_len(field: &[u8], endian: Endian) -> u64 {
+pub(crate) fn read_len(field: &[u8], endian: Endian) -> u64 {
     let mut v = 0u64;
     let mut push = |b: &u8| v = (v << 8) | u64::from(*b);
     match endian {
@@ -232,3 +229,18 @@ fn read_len(field: &[u8], endian: Endian) -> u64 {
     }
     v
 }
+
+/// A length prefix's `struct` format as the course writes it: `'i'` for the native int (4
+/// bytes, signed, little-endian on the machines the lab runs on: the bytes of `'<i'`), the
+/// explicit format otherwise.
+pub(crate) fn py_format(p: LengthPrefix) -> &'static str {
+    if p == LengthPrefix::PYTHON_NATIVE_I {
+        "i"
+    } else {
+        p.python_format()
+    }
+}
+
+/// The comment that goes with the first `'i'` of a program.
+pub(crate) const NATIVE_I_NOTE: &str =
+    "# 'i': a C int, 4 bytes, little-endian on these machines (the same bytes as '<i')";

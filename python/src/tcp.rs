@@ -9,7 +9,7 @@ use crate::errors::exception;
 use crate::generator::{Gen, Mode};
 use crate::names::{family, split_addr};
 use crate::program::Imports;
-use crate::sends::{Outgoing, bulk, outgoing_from_bytes, outgoing_from_command};
+use crate::sends::{NATIVE_I_NOTE, Outgoing, bulk, outgoing_from_bytes, outgoing_from_command};
 
 impl Gen<'_> {
     pub(crate) fn opened(
@@ -152,6 +152,7 @@ impl Gen<'_> {
             return;
         }
         let mut out = self.outgoing(i, socket, (send_no, requested, header_len, trailer_len));
+        self.note_native_i(&mut out.pre, &out.expr);
         let mut imports = Imports::of(&out);
         if self.history[i].req.is_none() {
             // An automatic answer: write it as the service computes it, where Python can.
@@ -184,6 +185,16 @@ impl Gen<'_> {
             None => lines.extend(body),
         }
         self.push_with(i, Some(socket), lines, imports);
+    }
+}
+
+impl Gen<'_> {
+    /// Says once per program what `'i'` means, before the first line that packs with it.
+    pub(crate) fn note_native_i(&mut self, pre: &mut Vec<String>, expr: &str) {
+        if !self.native_i_noted && expr.contains("struct.pack('i'") {
+            self.native_i_noted = true;
+            pre.insert(0, NATIVE_I_NOTE.to_owned());
+        }
     }
 }
 

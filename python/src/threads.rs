@@ -1,7 +1,9 @@
 //! Sends that run in a `threading.Thread`: a `sendall` bigger than the buffers finishes only
 //! while the other end reads, which one sequential program can't do, so the send is started
 //! before the first read of its bytes and joined after the read of its last byte. The recvs
-//! that raced it become one loop reading as many bytes, however they come.
+//! that raced it (each recv, or the lab's summaries of many automatic ones) become one loop
+//! reading as many bytes, however they come, and never more: a recv that asked for more could
+//! take bytes a later read expects, and the program would wait for them forever.
 
 use std::collections::HashMap;
 
@@ -17,10 +19,11 @@ pub(crate) struct Concurrent {
     /// reported earlier than the send.
     pub start: usize,
     /// After this event: the send itself, or the recv that read its last byte; `None` when
-    /// no recv in the history did (the thread is then a daemon, never waited for).
+    /// no recv in the history did (the thread is then never waited for; every such thread is
+    /// a daemon, so the program ends without it).
     pub join: Option<usize>,
-    /// The receiver's recvs from `start` to `join`: they raced the send, so in Python they
-    /// become one loop that reads as many bytes, however they come.
+    /// The receiver's recvs (and auto-recv summaries) from `start` to `join`: they raced the
+    /// send, so in Python they become one loop that reads as many bytes, however they come.
     pub readers: Vec<usize>,
 }
 
@@ -48,28 +51,46 @@ impl Gen<'_> {
             return false;
         };
         let history = self.history;
-        let bytes: usize = readers
-            .iter()
-            .map(|r| match &history[*r].event {
-                Event::Received { data, .. } => data.len(),
-                _ => 0,
-            })
-            .sum();
+        let (mut bytes, mut calls, mut summed) = (0u64, 0u64, false);
+        for r in readers {
+            match &history[*r].event {
+                Event::Received { data, .. } => {
+                    bytes += data.len() as u64;
+                    calls += 1;
+                }
+                Event::AutoSummary {
+                    bytes: b, recvs, ..
+                } => {
+                    bytes += b;
+                    calls += recvs;
+                    summed = true;
+                }
+                _ => {}
+            }
+        }
         let var = self.var(socket);
-        let lines = vec![
+        // Never more than the bytes left: a bigger recv could take bytes the reads after
+        // the loop expect.
+        let mut lines = vec![
             format!(
-                "# {var}: {} recv() calls in the lab read these {bytes} bytes as they came",
-                readers.len()
+                "# {var}: {calls} recv() calls in the lab read these {bytes} bytes as they came"
             ),
             "got = 0".to_owned(),
             format!("while got < {bytes}:"),
-            format!("    data = {var}.recv({bufsize})"),
+            format!("    data = {var}.recv(min({bufsize}, {bytes} - got))"),
             "    print(data)".to_owned(),
             "    got += len(data)".to_owned(),
         ];
+        if summed {
+            // The lab printed none of the bytes its summaries stand for: nor does the loop,
+            // and it reproduces no recv result.
+            lines.remove(4);
+        }
         for r in &readers[1..] {
             self.consumed.insert(*r);
-            self.merged.push(*r);
+            if !summed {
+                self.merged.push(*r);
+            }
         }
         self.data_holds = None;
         self.push(i, Some(socket), lines);
@@ -100,18 +121,15 @@ impl Gen<'_> {
         let call = if *all { "sendall" } else { "send" };
         let imports = Imports::of(&out);
         let mut lines = out.pre;
+        self.note_native_i(&mut lines, &out.expr);
         lines.push(format!(
             "# {var}.{call}() waits for room while the other end reads: it runs in a thread"
         ));
-        let daemon = self
-            .know
-            .concurrent
-            .get(&d)
-            .is_some_and(|c| c.join.is_none());
+        // A daemon: the program ends even where it is cut before the join (the panel's program
+        // up to a past moment), instead of waiting for bytes no one reads.
         lines.push(format!(
-            "{var}_thread = threading.Thread(target={var}.{call}, args=({},){})",
+            "{var}_thread = threading.Thread(target={var}.{call}, args=({},), daemon=True)",
             out.expr,
-            if daemon { ", daemon=True" } else { "" }
         ));
         lines.push(format!("{var}_thread.start()"));
         let imports = Imports {

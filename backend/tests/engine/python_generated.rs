@@ -7,12 +7,12 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::lesson_run::{chosen, run_lesson};
+use crate::support::lesson_run::{LessonRun, chosen, run_lesson};
 use crate::support::{LabServer, TempDir};
 use socklab_python::sample_file::PYTHON_MAKER;
 use socklab_python::{PythonCode, py_bytes, socket_names};
 use socklab_shared::lesson::Lesson;
-use socklab_shared::protocol::{Envelope, Event};
+use socklab_shared::protocol::{Command, Envelope, Event};
 use socklab_shared::sample_file::generated_chunk;
 
 /// Longest a generated program may run: lessons wait at most a few seconds in total.
@@ -35,10 +35,15 @@ fn lesson(slug: &str) -> Lesson {
 fn lab_results(code: &PythonCode, history: &[Envelope]) -> Vec<String> {
     // A thread's start and join go with the recv they come before or after: count each
     // event once.
+    // A loop that stands for automatic recvs the lab reported as a summary prints nothing, as
+    // the lab showed nothing: its block's event is no recv result of the program.
     let mut seen = std::collections::HashSet::new();
     code.blocks()
         .iter()
-        .flat_map(|b| std::iter::once(&b.event).chain(&b.merged))
+        .flat_map(|b| {
+            let prints = b.lines.iter().any(|l| l.contains("print("));
+            prints.then_some(&b.event).into_iter().chain(&b.merged)
+        })
         .filter(|&&i| seen.insert(i))
         .filter_map(|&i| match &history[i].event {
             Event::Received { data, .. } | Event::ReceivedFrom { data, .. } => {
@@ -106,6 +111,11 @@ fn printed_bytes(stdout: &str) -> Vec<String> {
 /// the program and what it printed.
 async fn check(server: &LabServer, slug: &str, with_commands: bool) -> (String, Vec<String>) {
     let run = run_lesson(server, &lesson(slug), Some(QUIET)).await;
+    check_run(&run, &format!("lesson {slug}"), with_commands).await
+}
+
+/// [`check`] for a lesson already run: `what` names it in failures.
+async fn check_run(run: &LessonRun, what: &str, with_commands: bool) -> (String, Vec<String>) {
     let names = socket_names(&run.names);
     let code = if with_commands {
         PythonCode::with_commands(&run.history, &run.commands, &names)
@@ -113,7 +123,7 @@ async fn check(server: &LabServer, slug: &str, with_commands: bool) -> (String, 
         PythonCode::new(&run.history, &names)
     };
     let program = code.text(None);
-    let what = format!("lesson {slug} (commands: {with_commands})");
+    let what = format!("{what} (commands: {with_commands})");
     let stdout = match run_python(&program).await {
         Ok(stdout) => stdout,
         Err(why) => {
@@ -229,15 +239,45 @@ async fn length_prefix_runs_in_python() {
             "b'world'"
         ]
     );
+    // The lesson's 'i' (the same 4 bytes as '<i' on these machines, as the program says).
     assert!(
-        program.contains("body = b'hello'\nclient.send(struct.pack('<i', len(body)) + body)"),
+        program.contains("body = b'hello'\nclient.send(struct.pack('i', len(body)) + body)"),
         "{program}"
     );
+    assert!(
+        program.contains("# 'i': a C int, 4 bytes, little-endian on these machines"),
+        "{program}"
+    );
+    // The receiver reads as the course does: the prefix, the length, exactly n bytes.
+    for line in [
+        "def recv_exactly(sock, n):",
+        "header = recv_exactly(conn, 4)  # the length prefix",
+        "n = struct.unpack('i', header)[0]  # 5\ndata = recv_exactly(conn, n)\nprint(data)",
+        "n = struct.unpack('!I', header)[0]  # 5\ndata = recv_exactly(conn, n)\nprint(data)",
+    ] {
+        assert!(program.contains(line), "no {line:?} in\n{program}");
+    }
+    assert!(!program.contains("conn.recv(5)"), "{program}");
     assert!(
         program.contains("body = b'world'\nclient.send(struct.pack('!I', len(body)) + body)"),
         "{program}"
     );
     assert!(program.starts_with("import socket\nimport struct\n"));
+}
+
+#[tokio::test]
+async fn a_custom_header_is_read_as_the_course_reads_it() {
+    let server = LabServer::start().await;
+    let (program, printed) = check(&server, "custom-header", true).await;
+    assert_eq!(printed.len(), 3, "{program}");
+    for line in [
+        "header = recv_exactly(conn, 4)  # the length prefix",
+        "n = struct.unpack('i', header)[0]  # 75\ndata = recv_exactly(conn, n)",
+        "header = json.loads(data.decode('utf-8'))",
+        "data = recv_exactly(conn, header['size'])  # 77",
+    ] {
+        assert!(program.contains(line), "no {line:?} in\n{program}");
+    }
 }
 
 #[tokio::test]
@@ -390,5 +430,152 @@ async fn an_upload_of_a_generated_file_runs_in_python_without_the_file() {
     if let Err(why) = run_python(&program).await {
         let kept = keep("generated upload", &program, &run.history);
         panic!("the upload program doesn't run: {why}\n(kept in {kept}.py/.jsonl)\n{program}");
+    }
+}
+
+#[tokio::test]
+async fn a_10_mb_upload_runs_in_python_to_completion() {
+    // Both ends live in one program: a sendall of 10 MB finishes only while the receiver
+    // reads, so the receiving side must run at the same time (a thread), or the program
+    // waits forever. The timeout of `run_python` fails the test.
+    let server = LabServer::start().await;
+    let size: u64 = 10 << 20;
+    let run = run_lesson(&server, &generated_upload(size, 1 << 20), Some(QUIET)).await;
+    let verdict = run.history.iter().find_map(|e| match &e.event {
+        Event::FileReceived { ok, .. } => Some(*ok),
+        _ => None,
+    });
+    assert_eq!(verdict, Some(true), "the lab's receiver checked the md5");
+    // The page's Python panel writes the program with the commands (the chunk loop needs them).
+    let names = socket_names(&run.names);
+    let program = PythonCode::with_commands(&run.history, &run.commands, &names).text(None);
+    let what = "10 MB upload";
+    if std::env::var_os("SOCKLAB_KEEP_PYTHON").is_some() {
+        keep(what, &program, &run.history);
+    }
+    for line in [
+        "def receive_file(sock, bufsize):",
+        "conn_thread = threading.Thread(target=receive_file, args=(conn, 4096), daemon=True)",
+        "        client.sendall(chunk)\n\nconn_thread.join()\n",
+    ] {
+        assert!(program.contains(line), "no {line:?} in\n{program}");
+    }
+    assert!(
+        !program.contains("# auto-recv"),
+        "the thread reads the upload: no auto-recv lines of its own\n{program}"
+    );
+    match run_python(&program).await {
+        Ok(stdout) => assert!(
+            stdout.contains("random-40KB.bin 10485760 bytes, ok = True"),
+            "the program's receiver checked the md5:\n{stdout}"
+        ),
+        Err(why) => {
+            let kept = keep(what, &program, &run.history);
+            panic!("{what}: the program doesn't run: {why}\n(kept in {kept}.py/.jsonl)");
+        }
+    }
+    // The panel's program up to a past moment (the timeline's cursor) runs to its end too:
+    // cut after the header, after the first chunk, and just before the verdict.
+    let code = PythonCode::with_commands(&run.history, &run.commands, &names);
+    let first_chunk = run
+        .history
+        .iter()
+        .position(|e| {
+            matches!(e.event, Event::Sent { .. })
+                && e.req.is_some_and(|r| {
+                    matches!(run.commands.get(&r), Some(Command::SendFileChunk { .. }))
+                })
+        })
+        .expect("a chunk was sent");
+    let verdict = run
+        .history
+        .iter()
+        .position(|e| matches!(e.event, Event::FileReceived { .. }))
+        .unwrap();
+    for upto in [first_chunk, first_chunk + 1, verdict] {
+        let cut = code.text(Some(upto));
+        if let Err(why) = run_python(&cut).await {
+            let kept = keep(&format!("{what} up to {upto}"), &cut, &run.history);
+            panic!(
+                "{what} up to event {upto}: the program doesn't end: {why}\n(kept in {kept}.py)"
+            );
+        }
+    }
+}
+
+/// Sends bigger than the buffers, read later or while they are sent: a 1 MiB `send_all` read
+/// by explicit recvs (the rest by an auto-recv), a `send_bulk` read later, and an 8 MiB
+/// `send_bulk` to an auto-receiving socket.
+fn big_sends() -> Lesson {
+    use serde_json::json;
+    use socklab_shared::lesson::{Expect, Step, Text};
+
+    let text = |t: &str| Text {
+        en: t.into(),
+        zh: t.into(),
+    };
+    let step = |run: Vec<serde_json::Value>, expect: Vec<Expect>| Step {
+        say: text("step"),
+        run,
+        look: vec![],
+        expect,
+    };
+    let recvs = |socket: &str, n: usize| {
+        (0..n)
+            .map(|_| json!({"cmd": "recv", "socket": socket, "bufsize": 65536, "timeout_ms": 2000}))
+            .collect::<Vec<_>>()
+    };
+    let mut read_later = vec![json!({"cmd": "send_all", "socket": "$client",
+        "text": "0123456789abcdef".repeat(1 << 16), "timeout_ms": 5000})];
+    read_later.extend(recvs("$conn", 12));
+    read_later.push(json!({"cmd": "set_auto", "socket": "$conn",
+        "auto": {"recv": true, "bufsize": 65536}}));
+    let mut bulk_later = vec![
+        json!({"cmd": "send_bulk", "socket": "$conn", "bytes": 200_000,
+        "timeout_ms": 5000}),
+    ];
+    bulk_later.extend(recvs("$client", 3));
+    bulk_later.push(json!({"cmd": "set_auto", "socket": "$client",
+        "auto": {"recv": true, "bufsize": 65536}}));
+    let sent = |socket: &str| Expect {
+        event: "sent".into(),
+        socket: Some(socket.into()),
+        partial: Some(false),
+        ..Default::default()
+    };
+    Lesson {
+        number: 98,
+        slug: "big-sends".into(),
+        title: text("sends bigger than the buffers"),
+        goal: text("sends that only finish while the other end reads"),
+        steps: vec![
+            step(
+                vec![
+                    json!({"cmd": "tcp_listen", "port": 0, "as": "server"}),
+                    json!({"cmd": "connect", "port": "$server.port", "as": "client"}),
+                    json!({"cmd": "accept", "socket": "$server", "timeout_ms": 2000, "as": "conn"}),
+                ],
+                vec![],
+            ),
+            step(read_later, vec![sent("client")]),
+            step(bulk_later, vec![sent("conn")]),
+            step(
+                vec![
+                    json!({"cmd": "send_bulk", "socket": "$conn", "bytes": 8 << 20,
+                    "timeout_ms": 10000}),
+                ],
+                vec![sent("conn")],
+            ),
+        ],
+    }
+}
+
+#[tokio::test]
+async fn sends_bigger_than_the_buffers_run_in_python_to_completion() {
+    let server = LabServer::start().await;
+    let run = run_lesson(&server, &big_sends(), Some(QUIET)).await;
+    for with_commands in [true, false] {
+        let (program, _) = check_run(&run, "big sends", with_commands).await;
+        assert!(program.contains("threading.Thread"), "{program}");
     }
 }

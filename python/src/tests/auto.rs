@@ -73,13 +73,13 @@ fn a_sendall_that_needs_the_reader_at_the_same_time_runs_in_a_thread() {
         tail,
         "
 # client.sendall() waits for room while the other end reads: it runs in a thread
-client_thread = threading.Thread(target=client.sendall, args=(b'x' * 10000,))
+client_thread = threading.Thread(target=client.sendall, args=(b'x' * 10000,), daemon=True)
 client_thread.start()
 
 # conn: 2 recv() calls in the lab read these 10000 bytes as they came
 got = 0
 while got < 10000:
-    data = conn.recv(65536)
+    data = conn.recv(min(65536, 10000 - got))
     print(data)
     got += len(data)
 
@@ -121,4 +121,41 @@ fn an_hmac_answer_is_computed_with_hmac_new() {
         ),
         "{text}"
     );
+}
+
+#[test]
+fn a_sendall_bigger_than_the_buffers_read_later_runs_in_a_thread() {
+    // The lab's kernel held it all until conn's recvs; one program can't count on that for a
+    // send bigger than the buffers surely hold, so it sends in a thread and reads meanwhile.
+    let mut h = H::default();
+    connection(&mut h);
+    let mut e = sent(2, 1, 100_000, 0, 0);
+    if let Event::Sent { all, .. } = &mut e {
+        *all = true;
+    }
+    h.step(4, e);
+    for (n, at) in [0u64, 60_000].into_iter().enumerate() {
+        let len = if at == 0 { 60_000 } else { 40_000 };
+        let mut got = span(0, len, 2, 1, 100_000, 0);
+        got.offset_in_send = at;
+        let mut r = received(3, &vec![b'y'; len as usize], 65536, vec![got]);
+        if let Event::Received { stream_offset, .. } = &mut r {
+            *stream_offset = at;
+        }
+        h.step(5 + n as u64, r);
+    }
+    let text = python_program(&h.envs, &lesson_names());
+    assert!(
+        text.contains(
+            "client_thread = threading.Thread(target=client.sendall, args=(b'y' * 100000,), daemon=True)\n\
+             client_thread.start()\n\n\
+             # conn: 2 recv() calls in the lab read these 100000 bytes as they came\n\
+             got = 0\nwhile got < 100000:\n    data = conn.recv(min(65536, 100000 - got))\n\
+             \x20   print(data)\n    got += len(data)\n\nclient_thread.join()\n"
+        ),
+        "{text}"
+    );
+    // A send the buffers surely hold stays a plain call.
+    let text = python_program(&super::sticky(), &lesson_names());
+    assert!(!text.contains("threading"), "{text}");
 }

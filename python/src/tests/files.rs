@@ -18,11 +18,11 @@ fn sent_all(n: u32, send_no: u32, len: u64, header: u32, offset: u64) -> Event {
     e
 }
 
-fn verdict(ok: bool) -> Event {
+fn verdict(ok: bool, total: usize) -> Event {
     Event::FileReceived {
         socket: id(3),
         filename: "report.pdf".into(),
-        size: TOTAL as u64,
+        size: total as u64,
         md5_expected: if ok { MD5.into() } else { "000".into() },
         md5_actual: MD5.into(),
         ok,
@@ -39,8 +39,21 @@ fn uploads() -> (Vec<Envelope>, SentCommands) {
 
 /// [`uploads`] with the file's bytes at (offset, length) from `bytes`.
 fn uploads_of(bytes: impl Fn(usize, usize) -> Vec<u8>) -> (Vec<Envelope>, SentCommands) {
+    uploads_sized(TOTAL, CHUNK, false, bytes)
+}
+
+/// Two uploads of a file of `total` bytes in chunks of `chunk` (see [`uploads`]); with
+/// `auto`, the receiver's automatic recvs are reported too (one per chunk, then a summary),
+/// and its reply after each verdict.
+fn uploads_sized(
+    total: usize,
+    chunk: usize,
+    auto: bool,
+    bytes: impl Fn(usize, usize) -> Vec<u8>,
+) -> (Vec<Envelope>, SentCommands) {
     let mut h = H::default();
     connection(&mut h);
+    let reports = auto;
     let auto = AutoBehaviour {
         recv: true,
         echo: EchoMode::FileReceiver,
@@ -54,7 +67,8 @@ fn uploads_of(bytes: impl Fn(usize, usize) -> Vec<u8>) -> (Vec<Envelope>, SentCo
             auto,
         },
     );
-    let header = format!(r#"{{"filename": "report.pdf", "size": {TOTAL}, "md5": "{MD5}"}}"#);
+    let (mut read, mut replies) = (0u64, 0u32);
+    let header = format!(r#"{{"filename": "report.pdf", "size": {total}, "md5": "{MD5}"}}"#);
     let mut commands = SentCommands::new();
     let (mut req, mut send_no, mut offset) = (5u64, 1u32, 0u64);
     for ok in [true, false] {
@@ -74,8 +88,8 @@ fn uploads_of(bytes: impl Fn(usize, usize) -> Vec<u8>) -> (Vec<Envelope>, SentCo
         let len = header.len() as u64 + 4;
         h.step(req, sent_all(2, send_no, len, 4, offset));
         (req, send_no, offset) = (req + 1, send_no + 1, offset + len);
-        for at in (0..TOTAL).step_by(CHUNK) {
-            let len = CHUNK.min(TOTAL - at);
+        for at in (0..total).step_by(chunk) {
+            let len = chunk.min(total - at);
             let data = bytes(at, len);
             commands.insert(
                 req,
@@ -84,14 +98,48 @@ fn uploads_of(bytes: impl Fn(usize, usize) -> Vec<u8>) -> (Vec<Envelope>, SentCo
                     data: Payload(data),
                     name: "report.pdf".into(),
                     offset: at as u64,
-                    total: TOTAL as u64,
+                    total: total as u64,
                     timeout_ms: None,
                 },
             );
             h.step(req, sent_all(2, send_no, len as u64, 0, offset));
             (req, send_no, offset) = (req + 1, send_no + 1, offset + len as u64);
+            if reports {
+                let mut got = span(0, 100, 2, send_no - 1, len as u64, 0);
+                got.offset_in_send = 0;
+                let mut e = received(3, &bytes(at, 100), 65536, vec![got]);
+                if let Event::Received {
+                    auto,
+                    stream_offset,
+                    ..
+                } = &mut e
+                {
+                    (*auto, *stream_offset) = (true, read);
+                }
+                h.ev(None, e);
+                read += 100;
+            }
         }
-        h.ev(None, verdict(ok));
+        if reports {
+            h.ev(
+                None,
+                Event::AutoSummary {
+                    socket: id(3),
+                    recvs: 9,
+                    bytes: offset - read,
+                    stream_offset: offset,
+                    echoed: 0,
+                    eof: false,
+                    folded: 0,
+                },
+            );
+            read = offset;
+        }
+        h.ev(None, verdict(ok, total));
+        if reports {
+            replies += 1;
+            h.ev(None, sent(3, replies, 90, 0, 90 * u64::from(replies - 1)));
+        }
     }
     (h.envs, commands)
 }
@@ -110,15 +158,16 @@ fn the_chunks_of_an_upload_are_one_loop_over_the_file() {
     );
     // The header before it is an ordinary length-prefixed send of the JSON text.
     assert!(
-        text.contains("client.sendall(struct.pack('<i', len(body)) + body)"),
+        text.contains("client.sendall(struct.pack('i', len(body)) + body)"),
         "{text}"
     );
     assert!(
         text.contains("body = json.dumps({'filename': 'report.pdf'"),
         "{text}"
     );
-    // Big sends to an auto-receiving socket would be threads; file chunks are the loop.
-    assert!(!text.contains("threading"), "{text}");
+    // Big sends to an auto-receiving socket would be threads; file chunks are the loop (the
+    // receiving side is the thread, see below).
+    assert!(!text.contains("target=client."), "{text}");
     assert!(!text.contains("\\x"), "no chunk bytes as literals:\n{text}");
 }
 
@@ -150,7 +199,9 @@ fn a_generated_file_is_made_by_the_program_before_its_loop() {
 
 #[test]
 fn the_receiver_explains_its_loop_once_and_gives_each_verdict() {
-    let (history, commands) = uploads();
+    // Uploads small enough for the buffers: the lab's recvs are written as they were, and the
+    // receiver's loop is a comment.
+    let (history, commands) = uploads_sized(5_000, 2_000, false, |_, len| vec![b'x'; len]);
     let text = PythonCode::with_commands(&history, &commands, &lesson_names()).text(None);
     assert!(
         text.contains(
@@ -167,11 +218,12 @@ fn the_receiver_explains_its_loop_once_and_gives_each_verdict() {
     );
     assert_eq!(text.matches("header_len = ").count(), 1, "{text}");
     assert!(text.contains(&format!(
-        "# 'report.pdf': 50000 bytes, md5 {MD5} matches the header: ok = True\n"
+        "# 'report.pdf': 5000 bytes, md5 {MD5} matches the header: ok = True\n"
     )));
     assert!(text.contains(&format!(
-        "# 'report.pdf': 50000 bytes, md5 {MD5} but the header said '000': ok = False\n"
+        "# 'report.pdf': 5000 bytes, md5 {MD5} but the header said '000': ok = False\n"
     )));
+    assert!(!text.contains("threading"), "{text}");
 }
 
 #[test]
@@ -196,4 +248,56 @@ fn a_malformed_header_is_the_receivers_comment_not_a_refusal() {
         "{text}"
     );
     assert!(!text.contains("the lab refused"), "{text}");
+}
+
+#[test]
+fn a_big_uploads_receiver_runs_the_course_loop_in_a_thread() {
+    // 50000 bytes: more than the buffers surely hold, so the chunk loop's sendall only
+    // finishes while the receiver reads.
+    let (history, commands) = uploads_sized(TOTAL, CHUNK, true, |at, len| {
+        (at..at + len).map(|i| (i % 253) as u8).collect()
+    });
+    let text = PythonCode::with_commands(&history, &commands, &lesson_names()).text(None);
+    assert!(
+        text.starts_with(
+            "import socket\nimport struct\nimport json\nimport hashlib\nimport threading\n"
+        ),
+        "{text}"
+    );
+    // Defined once, each: the course's helper and its upload server.
+    assert_eq!(
+        text.matches("def recv_exactly(sock, n):").count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("def receive_file(sock, bufsize):").count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "    header_len = struct.unpack('i', recv_exactly(sock, 4))[0]\n\
+             \x20   header = json.loads(recv_exactly(sock, header_len).decode('utf-8'))\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("        data = sock.recv(min(bufsize, header['size'] - got))\n"),
+        "{text}"
+    );
+    // Per upload: started before the header, joined after the chunk loop, then the verdict.
+    let start = "conn_thread = threading.Thread(target=receive_file, args=(conn, 65536), daemon=True)\n\
+                 conn_thread.start()\n";
+    assert_eq!(text.matches(start).count(), 2, "{text}");
+    let joined = "        client.sendall(chunk)\n\nconn_thread.join()\n# 'report.pdf': 50000 bytes";
+    assert_eq!(text.matches(joined).count(), 2, "{text}");
+    let header_at = text.find("client.sendall(struct.pack('i'").unwrap();
+    assert!(text.find(start).unwrap() < header_at, "{text}");
+    // The lab's automatic recvs, summaries and replies are what the thread does.
+    for gone in ["# auto-recv", "automatic recv() calls", "conn.send("] {
+        assert!(!text.contains(gone), "no {gone:?} in\n{text}");
+    }
+    // The explaining comment is for uploads written without the thread.
+    assert!(!text.contains("#     header_len"), "{text}");
 }

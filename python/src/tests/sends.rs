@@ -26,15 +26,30 @@ fn a_length_prefix_is_written_with_struct_pack() {
         text.starts_with("import socket\nimport struct\n\n"),
         "{text}"
     );
+    // The course's 'i' (with what it means, once), and the receiver reads the prefix, unpacks
+    // the length and reads exactly that many bytes.
     assert!(
         text.contains(
-            "body = b'hello'\nclient.send(struct.pack('<i', len(body)) + body)\n\n\
-             data = conn.recv(4)\nprint(data)\ndata = conn.recv(5)\nprint(data)\n"
+            "# 'i': a C int, 4 bytes, little-endian on these machines (the same bytes as '<i')\n\
+             body = b'hello'\nclient.send(struct.pack('i', len(body)) + body)\n\n\
+             def recv_exactly(sock, n):\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "header = recv_exactly(conn, 4)  # the length prefix\nprint(header)\n\n\
+             n = struct.unpack('i', header)[0]  # 5\ndata = recv_exactly(conn, n)\nprint(data)\n"
         ),
         "{text}"
     );
     let text = python_program(&length_prefixed([0, 0, 0, 5]), &lesson_names());
     assert!(text.contains("struct.pack('!I', len(body))"), "{text}");
+    assert!(
+        text.contains("n = struct.unpack('!I', header)[0]  # 5\n"),
+        "{text}"
+    );
+    assert!(!text.contains("'i'"), "{text}");
 }
 
 #[test]
@@ -129,6 +144,77 @@ fn json_text_is_written_with_json_dumps() {
         text.contains(
             "client.send(json.dumps({'user': 'alice', 'password': 'wonderland'}).encode())"
         ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_prefix_read_with_more_than_its_body_stays_as_the_lab_read_it() {
+    // recv(4) took the prefix, but the next recv took the body and more (or only part of
+    // it): reading exactly n would not print what the lab's recv returned.
+    let mut h = H::default();
+    connection(&mut h);
+    h.step(4, sent(2, 1, 9, 4, 0));
+    h.step(5, sent(2, 2, 9, 4, 9));
+    let bytes = b"\x05\x00\x00\x00hello\x05\x00\x00\x00world";
+    h.step(6, received(3, &bytes[..4], 4, vec![span(0, 4, 2, 1, 9, 4)]));
+    let mut body = span(0, 5, 2, 1, 9, 0);
+    body.offset_in_send = 4;
+    h.step(
+        7,
+        received(3, &bytes[4..], 1024, vec![body, span(5, 9, 2, 2, 9, 4)]),
+    );
+    let text = python_program(&h.envs, &lesson_names());
+    assert!(
+        text.contains("data = conn.recv(4)\nprint(data)\ndata = conn.recv(1024)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("recv_exactly"), "{text}");
+}
+
+#[test]
+fn a_json_headers_parts_are_read_as_the_course_reads_them() {
+    // recv(4), recv(json length), recv(size): the prefix, the JSON header, then exactly
+    // header['size'] bytes, each with recv_exactly.
+    let framing = Framing::JsonHeader {
+        prefix: LengthPrefix::PYTHON_NATIVE_I,
+        max_header_len: 1000,
+        max_body_len: 1000,
+    };
+    let msg = Message {
+        header: Some(serde_json::json!({"filename": "a.txt"})),
+        body: b"hi there".to_vec(),
+    };
+    let enc = framing::encode(&framing, &msg).unwrap();
+    let (len, hl) = (enc.bytes.len() as u64, enc.header_len as u64);
+    let mut h = H::default();
+    connection(&mut h);
+    h.step(4, sent(2, 1, len, hl as u32, 0));
+    let part = |from: u64, to: u64| {
+        let mut s = span(
+            0,
+            to - from,
+            2,
+            1,
+            len,
+            if to <= hl { to - from } else { 0 },
+        );
+        s.offset_in_send = from;
+        s
+    };
+    let b = &enc.bytes;
+    h.step(5, received(3, &b[..4], 4, vec![part(0, 4)]));
+    h.step(6, received(3, &b[4..hl as usize], 1024, vec![part(4, hl)]));
+    h.step(7, received(3, &b[hl as usize..], 1024, vec![part(hl, len)]));
+    let text = python_program(&h.envs, &lesson_names());
+    assert!(
+        text.contains(&format!(
+            "header = recv_exactly(conn, 4)  # the length prefix\nprint(header)\n\n\
+             n = struct.unpack('i', header)[0]  # {}\ndata = recv_exactly(conn, n)\nprint(data)\n\
+             header = json.loads(data.decode('utf-8'))\n\n\
+             data = recv_exactly(conn, header['size'])  # 8\nprint(data)\n",
+            hl - 4
+        )),
         "{text}"
     );
 }
