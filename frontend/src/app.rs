@@ -4,12 +4,14 @@ use leptos::prelude::*;
 
 use crate::components::compare::ComparePanel;
 use crate::components::file_transfer::FileTransferPanel;
-use crate::components::lesson_player::{Highlights, LessonPlayer};
+use crate::components::lesson_player::{Highlights, LessonPlayer, stored_place};
+use crate::components::past_banner::PastBanner;
 use crate::components::python_panel::PythonPanel;
 use crate::components::timeline::Timeline;
 use crate::components::workbench::Workbench;
 use crate::lab::Lab;
 use crate::link::LinkStatus;
+use crate::storage::{self, PLACE_KEY};
 use crate::token::{TOKEN_NEEDED_EN, TOKEN_NEEDED_ZH, page_token};
 
 /// The whole page.
@@ -23,12 +25,18 @@ pub fn App() -> impl IntoView {
     lab.connect();
     // Large text for the back of a lecture hall: everything is sized in rem, so one class on
     // the root scales the page.
-    let large = RwSignal::new(false);
+    // Kept across a reload, with the lesson's place (lesson_player/place.rs).
+    let large = RwSignal::new(stored_place().large);
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
             let _ = root
                 .class_list()
                 .toggle_with_force("large-text", large.get());
+        }
+        let mut place = stored_place();
+        if place.large != large.get() {
+            place.large = large.get();
+            storage::write(PLACE_KEY, &place.to_text());
         }
     });
     view! {
@@ -40,6 +48,8 @@ pub fn App() -> impl IntoView {
             <ConnectionBadge/>
         </header>
         <TokenNeeded/>
+        <LabIsFull/>
+        <PastBanner/>
         <main class="workbench" data-testid="workbench">
             <LessonPlayer/>
             <p class="hint">
@@ -66,6 +76,21 @@ pub fn TokenNeeded() -> impl IntoView {
                 <p lang="zh">{TOKEN_NEEDED_ZH}</p>
             </div>
         </Show>
+    }
+}
+
+/// Why the page can't connect when the lab has no room for another session.
+#[component]
+pub fn LabIsFull() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    move || {
+        lab.connection.full.get().map(|full| {
+            view! {
+                <div class="token-needed" role="alert" data-testid="lab-full">
+                    <p>{full.message()}</p>
+                </div>
+            }
+        })
     }
 }
 

@@ -10,6 +10,7 @@
 //! - [`decoder_view`]: the receiver's decoder: whole messages and the frame still arriving.
 //! - [`chat_view`]: decoded chat messages, one colour per user, with a legend.
 //! - [`file_transfer`]: send a file (chosen or generated) with the course's md5-checked upload.
+//! - [`past_banner`]: the bar that says the page shows the past, and the way back.
 //! - [`timeline`]: the session as a sequence diagram, with step / play controls.
 //! - [`python_panel`]: the session as the course's Python code, ready to copy and run.
 
@@ -20,6 +21,7 @@ pub mod compare;
 pub mod decoder_view;
 pub mod file_transfer;
 pub mod lesson_player;
+pub mod past_banner;
 pub mod python_panel;
 pub mod socket_card;
 pub mod stream_actions;

@@ -50,6 +50,9 @@ pub struct Connection {
     /// The server refused the page for lack of its token (a `/api/*` request got 401): the
     /// page says to open the URL socklab printed. Cleared when the WebSocket opens.
     pub needs_token: RwSignal<bool>,
+    /// The server had no room for another session (the lab is full): why, from
+    /// `/api/stats`. Cleared when the WebSocket opens.
+    pub full: RwSignal<Option<crate::model::lab_full::LabFull>>,
     link: StoredValue<socket::Link, LocalStorage>,
     inbox: StoredValue<inbox::Inbox, LocalStorage>,
 }
@@ -61,6 +64,7 @@ impl Connection {
             server: RwSignal::new(None),
             limits: RwSignal::new(None),
             needs_token: RwSignal::new(false),
+            full: RwSignal::new(None),
             link: StoredValue::new_local(socket::Link::default()),
             inbox: StoredValue::new_local(inbox::Inbox::default()),
         }

@@ -5,6 +5,7 @@
 //! - [`History`]: the events received, the live state after them, the commands sent;
 //! - [`Cursor`]: the timeline's position and the state the page draws there;
 //! - [`Scripts`]: the script being run (a demo, a lesson step) and the fallbacks;
+//! - [`Scope`]: the lesson or demo being done, and where in the history it began;
 //! - [`RequestCounter`]: the one source of request numbers.
 //!
 //! [`Lab`] ties them together: it numbers and sends commands ([`Lab::command`],
@@ -14,7 +15,8 @@
 //! Invariants: every command goes out through one path (numbered by the counter, recorded in
 //! the history, the cursor back to live); an event answered by a fallback is replaced by the
 //! fallback's own events and does not enter the history; a hello starts everything of the
-//! session over (history, cursor, script), the connection's state and the counter excepted.
+//! session over (history, cursor, script, scope), the connection's state and the counter
+//! excepted; a lesson or demo starts from a clean slate ([`Lab::start_fresh`]).
 //!
 //! Leptos CSR runs on one thread: every part is `Copy` (signals and stored values owned by
 //! the page's root), so components and browser callbacks hold the lab itself.
@@ -29,11 +31,13 @@ use crate::model::script::ScriptRun;
 pub mod cursor;
 pub mod history;
 pub mod requests;
+pub mod scope;
 pub mod scripts;
 
 pub use cursor::Cursor;
 pub use history::History;
 pub use requests::RequestCounter;
+pub use scope::{Owner, Scope};
 pub use scripts::Scripts;
 
 #[cfg(test)]
@@ -46,6 +50,7 @@ pub struct Lab {
     pub history: History,
     pub cursor: Cursor,
     pub scripts: Scripts,
+    pub scope: Scope,
     requests: StoredValue<RequestCounter>,
 }
 
@@ -57,6 +62,7 @@ impl Lab {
             history,
             cursor: Cursor::new(history),
             scripts: Scripts::new(),
+            scope: Scope::new(),
             requests: StoredValue::new(RequestCounter::default()),
         }
     }
@@ -98,6 +104,27 @@ impl Lab {
     pub fn run_script(&self, run: ScriptRun) {
         self.scripts.start(run);
         self.advance_script();
+    }
+
+    /// Starts a lesson or demo from a clean slate: closes every socket still open, begins a
+    /// new scope (the timeline shows only what follows), then runs `commands`.
+    pub fn start_fresh(
+        &self,
+        owner: Owner,
+        commands: Vec<serde_json::Value>,
+        names: std::collections::HashMap<String, crate::model::script::Named>,
+    ) {
+        let open: Vec<u32> = self
+            .history
+            .live
+            .with_untracked(|s| s.sockets.keys().map(|id| id.0).collect());
+        let mut steps = scope::close_commands(open);
+        steps.extend(commands);
+        self.scope
+            .begin(self.history.events.with_untracked(Vec::len), owner);
+        if !steps.is_empty() {
+            self.run_script(ScriptRun::new(steps, names));
+        }
     }
 
     /// Sends the script's next command, if it is ready for one.
@@ -162,6 +189,7 @@ impl Listener for Lab {
             // A new connection is a new session: the server forgot the old sockets.
             self.cursor.to_live();
             self.scripts.forget_session();
+            self.scope.forget_session();
         }
         self.history.apply(envelope.clone());
         if self.scripts.observe(&envelope) {

@@ -4,6 +4,7 @@
 //! - [`link`]: pure connection logic (status, reconnect back-off, the `/ws` URL, keep-alive),
 //!   unit-tested natively.
 //! - [`token`]: the lab's token, taken from the page's address once and kept for the tab.
+//! - [`storage`]: the tab's `sessionStorage`, for the place a reload keeps.
 //! - [`connection`]: the browser WebSocket to the backend, reconnecting by itself and pinging
 //!   while up; owns the socket and the events not yet applied.
 //! - [`lab`]: what the components share, split by concern: the connection, the history of
@@ -21,6 +22,7 @@ pub mod connection;
 pub mod lab;
 pub mod link;
 pub mod model;
+pub mod storage;
 pub mod token;
 
 #[cfg(test)]

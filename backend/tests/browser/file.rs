@@ -47,7 +47,7 @@ async fn attr_now(b: &Browser, css: &str, name: &str) -> Option<String> {
 }
 
 /// Waits (up to `limit`) for the panel to reach a final phase; returns it.
-async fn final_phase(b: &Browser, limit: Duration) -> String {
+pub(crate) async fn final_phase(b: &Browser, limit: Duration) -> String {
     let deadline = Instant::now() + limit;
     loop {
         let phase = attr_now(b, "[data-testid='file-panel']", "data-phase")

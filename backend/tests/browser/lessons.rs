@@ -8,12 +8,12 @@ use crate::support::LabServer;
 use fantoccini::Locator;
 use socklab_shared::lesson::Lesson;
 
-fn lesson(file: &str) -> Lesson {
+pub(crate) fn lesson(file: &str) -> Lesson {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
     Lesson::from_toml(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap()
 }
 
-async fn open_lab() -> (LabServer, Browser) {
+pub(crate) async fn open_lab() -> (LabServer, Browser) {
     let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
     open_lab_with(|c| c.lessons = lessons).await
 }
@@ -97,7 +97,7 @@ async fn the_player_walks_the_length_prefix_lesson_and_switches_language() {
 
 /// Presses "next" for steps `from` to `to` of `lesson`, checking the step counter and the
 /// narration after each.
-async fn step_to(b: &Browser, lesson: &Lesson, from: usize, to: usize) {
+pub(crate) async fn step_to(b: &Browser, lesson: &Lesson, from: usize, to: usize) {
     for step in from..=to {
         b.wait_css("[data-testid='lesson-next']:not([disabled])")
             .await

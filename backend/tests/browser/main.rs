@@ -7,6 +7,15 @@
 //! - [`basics`]: connecting, the token, reconnecting, the sticky demo.
 //! - [`lab`], [`timeline`], [`bulk`], [`file`], [`chat`], [`python`], [`lessons`]: each area
 //!   of the page.
+//! - [`bytes`]: bytes the back row can read.
+//! - [`full`]: the 65th session is told the lab is full.
+//! - [`keys`]: the keyboard follows the lesson; the past view's banner.
+//! - [`layout`]: the file panel's default size, controls that don't wrap apart.
+//! - [`reload`]: a reload keeps the lecturer's place.
+//! - [`slate`]: a lecture's flow: a clean slate per lesson and per demo.
+//! - [`speed`]: upload times through the page (only with `SOCKLAB_MEASURE=1`).
+//! - [`waiting`]: a recv before any send, and its error going stale.
+//! - [`wording`]: the cards in words for students (lesson 11's decoder, no debug text).
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -15,9 +24,18 @@ mod page;
 
 mod basics;
 mod bulk;
+mod bytes;
 mod chat;
 mod file;
+mod full;
+mod keys;
 mod lab;
+mod layout;
 mod lessons;
 mod python;
+mod reload;
+mod slate;
+mod speed;
 mod timeline;
+mod waiting;
+mod wording;

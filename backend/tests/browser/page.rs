@@ -396,3 +396,62 @@ impl Browser {
         }
     }
 }
+
+/// Helpers for the tests of a lecture's flow (clean slates, keyboard, reloads).
+impl Browser {
+    /// The `data-socket` numbers of the elements matching `css` right now.
+    pub async fn socket_ids(&self, css: &str) -> Vec<u32> {
+        let ids = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])].map(e => Number(e.dataset.socket));",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(ids).unwrap_or_default()
+    }
+
+    /// Waits until `test` holds for the `data-socket` numbers matching `css`; returns them.
+    pub async fn wait_socket_ids(
+        &self,
+        css: &str,
+        what: &str,
+        test: impl Fn(&[u32]) -> bool,
+    ) -> Vec<u32> {
+        let deadline = tokio::time::Instant::now() + UI_TIMEOUT;
+        loop {
+            let ids = self.socket_ids(css).await;
+            if test(&ids) {
+                return ids;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{css}: never {what} (now {ids:?})"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Runs `js` (a function body returning a boolean) until it returns true.
+    pub async fn wait_js(&self, js: &str, what: &str) {
+        let deadline = tokio::time::Instant::now() + UI_TIMEOUT;
+        while self.client.execute(js, vec![]).await.unwrap() != serde_json::json!(true) {
+            assert!(tokio::time::Instant::now() < deadline, "never {what}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// A real key press, through WebDriver's keyboard: it goes to whatever has the focus (the
+/// button just clicked, say), as a lecturer's keyboard or clicker would.
+impl Browser {
+    pub async fn type_key(&self, key: fantoccini::key::Key) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let value: char = key.into();
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value });
+        self.client.perform_actions(actions).await.unwrap();
+    }
+}

@@ -1,5 +1,6 @@
 //! A strip of bytes: one cell per byte, coloured by the send it came from, header bytes
-//! outlined. Used for the kernel's receive buffer and for what a recv returned.
+//! outlined; a byte with no character shows its hex large (`.raw`). Used for the kernel's
+//! receive buffer and for what a recv returned.
 
 use leptos::prelude::*;
 use socklab_shared::protocol::SendSpan;
@@ -24,18 +25,19 @@ pub fn BufferStrip(
                 .into_iter()
                 .map(|cell| {
                     let class = format!(
-                        "cell {} {}",
+                        "cell {} {}{}",
                         cell.colour.map(|k| format!("send-{k}")).unwrap_or_else(|| "external".into()),
                         match cell.role {
                             Role::Header => "header",
                             Role::Body => "body",
                             Role::Trailer => "trailer",
                         },
+                        if cell.raw { " raw" } else { "" },
                     );
                     view! {
                         <span class=class title=cell.title>
-                            <span class="hex">{cell.hex}</span>
-                            <span class="ch">{cell.ch.to_string()}</span>
+                            <span class="hex">{cell.small}</span>
+                            <span class="ch">{cell.big}</span>
                         </span>
                     }
                 })

@@ -7,9 +7,12 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use super::buffer_strip::BufferStrip;
-use crate::lab::Lab;
+use crate::lab::{Lab, Owner};
 use crate::model::demos::{self, CompareView, Got};
-use crate::model::script::{Named, ScriptRun};
+use crate::model::script::Named;
+
+/// The demo's name as the owner of its scope.
+const DEMO: Owner = Owner::Demo("tcp-vs-udp");
 
 /// `data-testid`s of the result strips.
 const TCP_STRIP: &str = "compare-tcp-recv";
@@ -19,7 +22,9 @@ const UDP_STRIP: &str = "compare-udp-datagram";
 #[component]
 pub fn TcpVsUdpButton() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let run = move |_| lab.run_script(ScriptRun::new(demos::tcp_vs_udp(), HashMap::new()));
+    // A clean slate each time: the last demo's (or lesson's) sockets are closed first, so
+    // clicking again and again never runs into the session's socket limit.
+    let run = move |_| lab.start_fresh(DEMO, demos::tcp_vs_udp(), HashMap::new());
     view! {
         <button class="demo" data-testid="demo-tcp-vs-udp" on:click=run
             title="send hello and world over a TCP connection and as two UDP datagrams, then receive both sides">
@@ -44,6 +49,10 @@ pub fn ComparePanel() -> impl IntoView {
         }
     });
     let view = Memo::new(move |_| {
+        // Only while the demo is what the page is doing: a lesson started since closed it.
+        if lab.scope.owner.with(|o| *o != DEMO) {
+            return None;
+        }
         let names = names.get()?;
         // Up to the timeline's cursor: stepping back replays the demo.
         let applied = lab.cursor.shown.with(|s| s.applied);

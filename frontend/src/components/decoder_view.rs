@@ -22,18 +22,26 @@ pub fn DecoderView(
     encoding: RwSignal<Encoding>,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    // What the user picked; until then, the framing this socket sends with.
+    // What the user picked; until then, the framing the other end sends with (what this
+    // socket receives), else the one this socket sends with (a program reads with the
+    // protocol it writes).
     let picked = RwSignal::new(None::<String>);
+    let peer = Memo::new(move |_| lab.history.live.with(|s| s.peer_of(id)));
     let as_sent = Memo::new(move |_| {
-        lab.history
-            .sent
-            .with(|s| prefix_sent_by(s, id))
-            .and_then(framing_choice)
+        lab.history.sent.with(|s| {
+            let from_peer = peer
+                .get()
+                .and_then(|p| prefix_sent_by(s, p))
+                .map(|p| (p, true));
+            from_peer
+                .or_else(|| prefix_sent_by(s, id).map(|p| (p, false)))
+                .and_then(|(p, by_peer)| Some((framing_choice(p)?, by_peer)))
+        })
     });
     let choice = Memo::new(move |_| {
         picked
             .get()
-            .unwrap_or_else(|| as_sent.get().unwrap_or("raw").to_owned())
+            .unwrap_or_else(|| as_sent.get().map_or("raw", |(c, _)| c).to_owned())
     });
     let decoded = Memo::new(move |_| {
         let choice = choice.get();
@@ -64,7 +72,11 @@ pub fn DecoderView(
                     </select>
                 </label>
                 <Show when=move || picked.with(Option::is_none) && as_sent.get().is_some()>
-                    <span class="muted" data-testid="decode-as-sent">" as this socket sends: both ends speak one protocol"</span>
+                    <span class="muted" data-testid="decode-as-sent">{move || if as_sent.get().is_some_and(|(_, by_peer)| by_peer) {
+                        " as the other end sends: both ends speak one protocol"
+                    } else {
+                        " as this socket sends: both ends speak one protocol"
+                    }}</span>
                 </Show>
             </div>
             {move || decoded.get().map(|v| view! { <Decoded v=v encoding=encoding.get()/> })}

@@ -24,8 +24,8 @@ use socklab_shared::protocol::SocketId;
 
 use crate::lab::Lab;
 use crate::model::file_transfer::{
-    Phase, SIZES, Transfer, body_received, find_verdict, human, percent, received_upto,
-    stream_pairs,
+    DEFAULT_SIZE, Phase, SIZES, Transfer, body_received, find_verdict, human, percent,
+    received_upto, stream_pairs,
 };
 use upload::{Source, now_ms, run};
 
@@ -62,7 +62,7 @@ pub fn FileTransferPanel() -> impl IntoView {
                 .map(|(k, ids, _)| (k.clone(), *ids))
         })
     };
-    let size = RwSignal::new(SIZES[3].0.to_string());
+    let size = RwSignal::new(DEFAULT_SIZE.to_string());
     let input = NodeRef::<Input>::new();
     let transfer = RwSignal::new(None::<Transfer>);
     let busy = move || {
@@ -171,7 +171,7 @@ pub fn FileTransferPanel() -> impl IntoView {
                 <label>"file "
                     <select data-testid="file-size" prop:value=size on:change=move |ev| size.set(event_target_value(&ev))>
                         {SIZES.iter().map(|(bytes, label)| view! {
-                            <option value=bytes.to_string()>{format!("generated, {label}")}</option>
+                            <option value=bytes.to_string() selected=*bytes == DEFAULT_SIZE>{format!("generated, {label}")}</option>
                         }).collect_view()}
                         <option value="file">"the file chosen here →"</option>
                     </select>

@@ -5,19 +5,24 @@
 //! "reload lessons" picks up a file the lecturer just dropped in. Files that failed to load are
 //! listed with the reason, so a typo is found without reading server logs.
 
+use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use socklab_shared::lesson::{LessonSet, Panel};
 use socklab_shared::protocol::SocketId;
 
+use crate::components::timeline::shortcut;
 use crate::connection::api;
-use crate::lab::Lab;
+use crate::lab::{Lab, Owner};
+use crate::model::keys::KeyAction;
 use crate::model::lesson_player::{Lang, Player};
 use crate::token::is_refusal;
 
 mod follow;
+mod place;
 use crate::model::script::ScriptRun;
 use follow::follow_highlights;
+pub use place::stored_place;
 
 /// What the page should highlight for the lesson step shown (provided by the app, written by
 /// the player, read by the cards and the timeline).
@@ -33,6 +38,13 @@ impl Highlights {
                 .any(|(s, p)| *p == panel && (s.is_none() || *s == socket))
         })
     }
+}
+
+/// Whether a script (a lesson step) is still running, untracked.
+fn busy_untracked(lab: Lab) -> bool {
+    lab.scripts
+        .run
+        .with_untracked(|r| r.as_ref().is_some_and(|r| !r.finished()))
 }
 
 /// The lesson list, with the lab's token. `Ok(None)` when the server refused for lack of the
@@ -106,7 +118,7 @@ pub fn LessonPlayer() -> impl IntoView {
             .run
             .with(|r| r.as_ref().is_some_and(|r| !r.finished()))
     };
-    let next = move |_| {
+    let next = move || {
         if let Some(commands) = player.with_untracked(|p| p.next_commands()) {
             player.update(|p| p.done += 1);
             run(commands);
@@ -117,27 +129,58 @@ pub fn LessonPlayer() -> impl IntoView {
         player.update(|p| p.done = p.lesson().map_or(0, |l| l.steps.len()));
         run(commands);
     };
+    // Every start of a lesson (choosing it, reset, "previous") is a clean slate: what the
+    // last lesson or demo left open is closed, and the timeline starts over.
+    let owner = move || {
+        player.with_untracked(|p| {
+            p.lesson()
+                .map_or(Owner::Free, |l| Owner::Lesson(l.slug.clone()))
+        })
+    };
     let restart = move |keep: usize| {
-        let mut commands = player.with_untracked(|p| p.close_commands());
-        commands.extend(player.with_untracked(|p| p.commands_up_to(keep)));
+        let commands = player.with_untracked(|p| p.commands_up_to(keep));
         player.update(|p| {
             p.names.clear();
             p.done = keep;
         });
-        lab.run_script(ScriptRun::new(commands, Default::default()));
+        lab.start_fresh(owner(), commands, Default::default());
     };
     let choose = move |ev| {
         let index = event_target_value(&ev).parse::<usize>().ok();
-        let closing = player.with_untracked(|p| p.close_commands());
-        if !closing.is_empty() {
-            lab.run_script(ScriptRun::new(closing, Default::default()));
-        }
         player.update(|p| p.select(index));
+        lab.start_fresh(owner(), Vec::new(), Default::default());
     };
+    place::keep_place(lab, player, restart);
+    // While a lesson runs, → / space / ← step it (a clicker's keys), wherever the focus is.
+    let keys = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
+        let step_back = match shortcut(&e, lab) {
+            Some(KeyAction::LessonNext) => false,
+            Some(KeyAction::LessonPrev) => true,
+            _ => return,
+        };
+        e.prevent_default();
+        if busy_untracked(lab) {
+            return;
+        }
+        match player.with_untracked(|p| p.done) {
+            done if step_back && done > 0 => restart(done - 1),
+            _ if step_back => {}
+            _ => next(),
+        }
+    });
+    on_cleanup(move || keys.remove());
+    // A demo started since ends the lesson: its sockets are gone.
+    Effect::new(move |_| {
+        if lab.scope.owner.with(|o| matches!(o, Owner::Demo(_))) {
+            player.update(|p| p.select(None));
+        }
+    });
     let failed = move || {
+        let in_lesson = player.with(|p| p.current.is_some());
         lab.scripts
             .run
             .with(|r| r.as_ref().and_then(|r| r.failed.clone()))
+            .filter(|_| in_lesson)
     };
     view! {
         <section class="lessons" class:active=move || player.with(|p| p.current.is_some()) data-testid="lesson-player">
@@ -154,7 +197,7 @@ pub fn LessonPlayer() -> impl IntoView {
                 </select>
                 <button data-testid="lesson-prev" on:click=move |_| restart(player.with_untracked(|p| p.done.saturating_sub(1)))
                     disabled=move || busy() || player.with(|p| p.done == 0)>"◀ previous"</button>
-                <button data-testid="lesson-next" on:click=next
+                <button data-testid="lesson-next" on:click=move |_| next()
                     disabled=move || busy() || player.with(|p| p.next_commands().is_none())>"next ▶"</button>
                 <button data-testid="lesson-run-all" on:click=run_all
                     disabled=move || busy() || player.with(|p| p.next_commands().is_none())>"run to the end"</button>

@@ -11,6 +11,8 @@ use super::buffer_strip::BufferStrip;
 use super::decoder_view::DecoderView;
 use crate::lab::Lab;
 use crate::model::input::{Encoding, InputMode, decode_display, encode_input, show_controls};
+use crate::model::recv_label::recv_label;
+use crate::model::result_text::result_text;
 
 /// The framings the send box and the decoder offer: `<option>` value and label.
 pub const FRAMINGS: [(&str, &str); 3] = [
@@ -216,14 +218,15 @@ fn AsText(bytes: Vec<u8>, encoding: RwSignal<Encoding>) -> impl IntoView {
 fn LastResult(id: SocketId, encoding: RwSignal<Encoding>) -> impl IntoView {
     let lab = expect_context::<Lab>();
     move || {
-        let last = lab
-            .history
-            .live
-            .with(|s| s.sockets.get(&id).and_then(|v| v.last.clone()))?;
-        Some(match last {
+        let (last, before) = lab.history.live.with(|s| {
+            s.sockets
+                .get(&id)
+                .map(|v| (v.last.clone(), v.recv_before.clone()))
+        })?;
+        Some(match last? {
             Event::Received { data, spans, summary, bufsize, .. } => view! {
                 <div class="result" data-testid="recv-result">
-                    <div>{format!("recv({bufsize}) returned {} bytes · ", data.len())}<strong data-testid="recv-label">{summary}</strong></div>
+                    <div>{format!("recv({bufsize}) returned {} bytes · ", data.len())}<strong data-testid="recv-label">{recv_label(&summary, &spans, before.as_deref())}</strong></div>
                     <BufferStrip bytes=data.0.clone() spans=spans testid="recv-bytes".to_owned()/>
                     <AsText bytes=data.0 encoding=encoding/>
                 </div>
@@ -253,7 +256,7 @@ fn LastResult(id: SocketId, encoding: RwSignal<Encoding>) -> impl IntoView {
                     {(folded > 0).then(|| format!("; {folded} other event(s) of this socket left out"))}
                 </div>
             }.into_any(),
-            other => view! { <div class="result muted">{format!("{other:?}")}</div> }.into_any(),
+            other => view! { <div class="result muted" data-testid="call-result">{result_text(&other)}</div> }.into_any(),
         })
     }
 }

@@ -5,7 +5,8 @@
 //! The layout comes from [`crate::model::timeline`]; this module only draws it. Rows have a fixed
 //! height ([`ROW_H`], matched by `.tl-row` in static/timeline.css) so the SVG overlay can place
 //! arrows without measuring the DOM. Only a window of rows around the cursor is rendered, so a
-//! long history doesn't freeze the page.
+//! long history doesn't freeze the page. It shows the current lesson's or demo's part of the
+//! history ([`crate::lab::Scope`]); one button shows the earlier lessons and demos too.
 //!
 //! # Layout
 //! - this file: the [`Timeline`] panel, which puts the parts together, and the geometry they
@@ -26,6 +27,7 @@ use leptos::prelude::*;
 use crate::lab::Lab;
 use crate::model::timeline::{self as model, current_step, step_positions, window};
 use arrows::Arrows;
+pub(crate) use controls::shortcut;
 use controls::{ControlBar, Controls};
 use rows::{LaneHeads, TimelineRow};
 use scroll::keep_current_in_view;
@@ -41,8 +43,32 @@ const ROWS_AFTER: usize = 40;
 #[component]
 pub fn Timeline() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let tl = Memo::new(move |_| lab.history.events.with(|h| model::Timeline::build(h)));
-    let stops = Memo::new(move |_| lab.history.events.with(|h| step_positions(h)));
+    // The current lesson's or demo's part of the history (all of it when earlier work is shown).
+    let from = Memo::new(move |_| lab.scope.timeline_start());
+    let tl = Memo::new(move |_| {
+        let from = from.get();
+        lab.history
+            .events
+            .with(|h| model::Timeline::build_from(h, from.min(h.len())))
+    });
+    let stops = Memo::new(move |_| {
+        let from = from.get();
+        lab.history.events.with(|h| {
+            step_positions(h)
+                .into_iter()
+                .filter(|s| *s > from)
+                .collect::<Vec<_>>()
+        })
+    });
+    let hidden = Memo::new(move |_| {
+        let start = lab.scope.start.get();
+        lab.history.events.with(|h| {
+            h[..start.min(h.len())]
+                .iter()
+                .filter(|e| model::is_row_event(&e.event))
+                .count()
+        })
+    });
     let len = Memo::new(move |_| lab.history.events.with(Vec::len));
     // The rows drawn as "this step" and the rendered window of rows.
     let current = Memo::new(move |_| stops.with(|s| current_step(s, lab.cursor.get(), len.get())));
@@ -67,6 +93,19 @@ pub fn Timeline() -> impl IntoView {
         <section class="timeline" data-testid="timeline" style=move || format!("--lanes: {}", lanes.get())>
             <ControlBar controls=controls/>
             <LaneHeads tl=tl len=len/>
+            {move || (hidden.get() > 0).then(|| {
+                let shown_all = lab.scope.show_earlier.get();
+                let label = if shown_all {
+                    "hide earlier lessons and demos".to_owned()
+                } else {
+                    format!("show {} earlier events (earlier lessons and demos)", hidden.get())
+                };
+                view! {
+                    <button class="quiet tl-earlier-toggle" data-testid="tl-show-earlier"
+                        aria-pressed=shown_all.to_string()
+                        on:click=move |_| lab.scope.show_earlier.update(|s| *s = !*s)>{label}</button>
+                }
+            })}
             <div class="tl-scroll" node_ref=scroller>
                 {move || {
                     let earlier = shown.get().start;

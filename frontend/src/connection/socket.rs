@@ -19,6 +19,7 @@ use super::{Connection, Listener, api};
 use crate::link::{
     LinkStatus, is_keepalive_reply, keepalive_ping, ping_interval, reconnect_delay, ws_url,
 };
+use crate::model::lab_full::LabFull;
 use crate::token::{is_refusal, page_token};
 
 /// A live socket and the callbacks the browser calls on it.
@@ -60,6 +61,7 @@ pub(super) fn open(conn: Connection, listener: impl Listener, attempt: u32) {
     let on_open = Closure::<dyn FnMut()>::new(move || {
         conn.status.set(LinkStatus::Connected);
         conn.needs_token.set(false);
+        conn.full.set(None);
         listener.opened();
     });
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
@@ -111,16 +113,29 @@ fn retry_later(conn: Connection, listener: impl Listener, attempt: u32) {
     );
 }
 
-/// The socket never opened, and a browser can't see why (the 401 of a refused upgrade is
-/// hidden from pages): asks `/api/lessons`, which needs the token too. One request per failed
-/// attempt, so it follows the reconnect back-off, and none once the answer was "no token".
+/// The socket never opened, and a browser can't see why (the 401 of a refused upgrade, or
+/// the 503 / 429 of a full lab, is hidden from pages): asks `/api/lessons`, which needs the
+/// token too, and when the token is fine, `/api/stats`, which says whether the lab is full.
+/// One or two requests per failed attempt, so they follow the reconnect back-off, and none
+/// once the answer was "no token".
 fn ask_about_token(conn: Connection) {
     spawn_local(async move {
-        if let Ok(status) = api::status("/api/lessons").await
-            && is_refusal(status)
-            && conn.status.get_untracked() != LinkStatus::Connected
-        {
+        let Ok(status) = api::status("/api/lessons").await else {
+            return;
+        };
+        if conn.status.get_untracked() == LinkStatus::Connected {
+            return;
+        }
+        if is_refusal(status) {
             conn.needs_token.set(true);
+            return;
+        }
+        let full = match api::get("/api/stats").await {
+            Ok(reply) if (200..300).contains(&reply.status) => LabFull::from_stats(&reply.body),
+            _ => None,
+        };
+        if conn.status.get_untracked() != LinkStatus::Connected {
+            conn.full.set(full);
         }
     });
 }

@@ -1,6 +1,8 @@
 //! Bytes plus provenance → the cells of a buffer strip.
 //!
-//! Each byte becomes a cell with its hex value, a printable character (or `·`), the colour of
+//! Each byte becomes a cell with its hex value, what to show large (a printable character,
+//! or the hex itself for a byte with no character: `05 00 00 00`, a length header, must be
+//! readable from the back row, not a row of dots), the colour of
 //! the send it came from, and whether it is frame header, body or trailer. Colours cycle
 //! through a palette by send number so consecutive sends always differ.
 
@@ -21,7 +23,12 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
     pub hex: String,
-    pub ch: char,
+    /// What the cell shows large: the character, or the hex for a non-printable byte.
+    pub big: String,
+    /// The small caption above it: the hex of a printable byte, "0x" for a non-printable one.
+    pub small: String,
+    /// A byte with no printable character (shown as large hex).
+    pub raw: bool,
     /// `Some(k)` = colour k of the palette; `None` = external or unknown origin.
     pub colour: Option<u32>,
     pub role: Role,
@@ -57,7 +64,13 @@ pub fn cells(bytes: &[u8], spans: &[SendSpan]) -> Vec<Cell> {
         .iter()
         .map(|&b| Cell {
             hex: format!("{b:02x}"),
-            ch: printable(b),
+            big: printable(b).map_or_else(|| format!("{b:02x}"), String::from),
+            small: if printable(b).is_some() {
+                format!("{b:02x}")
+            } else {
+                "0x".to_owned()
+            },
+            raw: printable(b).is_none(),
             colour: None,
             role: Role::Body,
             title: String::from("from an external peer"),
@@ -88,12 +101,8 @@ pub fn cells(bytes: &[u8], spans: &[SendSpan]) -> Vec<Cell> {
     out
 }
 
-fn printable(b: u8) -> char {
-    if b.is_ascii_graphic() || b == b' ' {
-        b as char
-    } else {
-        '·'
-    }
+fn printable(b: u8) -> Option<char> {
+    (b.is_ascii_graphic() || b == b' ').then_some(b as char)
 }
 
 #[cfg(test)]
@@ -121,7 +130,9 @@ mod tests {
         assert_eq!(&colours[..5], &[Some(0); 5]);
         assert_eq!(&colours[5..], &[Some(1); 5]);
         assert_eq!(c[0].hex, "68");
-        assert_eq!(c[0].ch, 'h');
+        assert_eq!(c[0].big, "h");
+        assert_eq!(c[0].small, "68");
+        assert!(!c[0].raw);
         assert_eq!(c[6].title, "send #2 of socket #1, byte 2 of 5");
     }
 
@@ -131,7 +142,9 @@ mod tests {
         let roles: Vec<_> = c.iter().map(|c| c.role).collect();
         assert_eq!(&roles[..4], &[Role::Header; 4]);
         assert_eq!(&roles[4..], &[Role::Body; 5]);
-        assert_eq!(c[1].ch, '·');
+        assert_eq!(c[0].big, "05", "a header byte shows as large hex");
+        assert_eq!(c[0].small, "0x");
+        assert!(c[1].raw);
     }
 
     #[test]

@@ -37,6 +37,10 @@ pub const SIZES: [(u64, &str); 4] = [
     (100 << 20, "100 MB"),
 ];
 
+/// The generated size the panel starts with: one that finishes in a couple of seconds even
+/// late in a session (100 MB takes tens of seconds through the page).
+pub const DEFAULT_SIZE: u64 = 1 << 20;
+
 /// The chunk size: 1 MiB, or less when the server allows less in one send, or in one
 /// WebSocket message (data travels base64-encoded: 4 characters per 3 bytes, plus the JSON).
 pub fn chunk_size(limits: Option<&Limits>) -> u64 {

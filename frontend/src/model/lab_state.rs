@@ -9,8 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use socklab_shared::protocol::{BufferSnapshot, Envelope, Event, SocketId, SocketKind};
+use socklab_shared::protocol::{BufferSnapshot, Envelope, Event, SendSpan, SocketId, SocketKind};
 
+use super::card_error::{card_error, moved_on};
 use super::last_error::{ErrorNote, LastError};
 
 /// One socket as shown on its card.
@@ -27,6 +28,11 @@ pub struct SocketView {
     pub last: Option<Event>,
     /// The latest error on this socket.
     pub error: Option<(String, Option<String>)>,
+    /// Where the bytes of the recv before the latest one came from (to say "its header
+    /// came in the recv before").
+    pub recv_before: Option<Vec<SendSpan>>,
+    /// Where the bytes of the latest recv came from.
+    pub recv_latest: Option<Vec<SendSpan>>,
 }
 
 /// Everything the page draws.
@@ -71,6 +77,8 @@ impl LabState {
                         snapshot: None,
                         last: None,
                         error: None,
+                        recv_before: None,
+                        recv_latest: None,
                     },
                 );
             }
@@ -80,23 +88,30 @@ impl LabState {
             Event::Buffers { sockets } => {
                 for snap in sockets {
                     if let Some(view) = self.sockets.get_mut(&snap.socket) {
+                        if moved_on(view.snapshot.as_ref(), snap) {
+                            view.error = None;
+                        }
                         view.snapshot = Some(snap.clone());
                     }
                 }
             }
             Event::Error {
+                code,
                 message,
                 hint,
                 socket,
                 ..
             } => {
                 if let Some(view) = socket.and_then(|s| self.sockets.get_mut(&s)) {
-                    view.error = Some((message.clone(), hint.clone()));
+                    view.error = Some(card_error(*code, message, hint.as_deref()));
                     on_a_socket = true;
                 }
             }
             other => {
                 if let Some(view) = other.socket().and_then(|id| self.sockets.get_mut(&id)) {
+                    if let Event::Received { spans, .. } = other {
+                        view.recv_before = view.recv_latest.replace(spans.clone());
+                    }
                     view.last = Some(other.clone());
                     view.error = None;
                 }
@@ -109,6 +124,17 @@ impl LabState {
     /// workbench's).
     pub fn error(&self) -> Option<&ErrorNote> {
         self.errors.lab_wide()
+    }
+
+    /// The lab socket at the other end of `id`'s connection, if both ends are lab sockets
+    /// (its local address is `id`'s peer, and the other way round).
+    pub fn peer_of(&self, id: SocketId) -> Option<SocketId> {
+        let me = self.sockets.get(&id)?;
+        let peer = me.peer.as_ref()?;
+        self.sockets
+            .values()
+            .find(|v| v.id != id && &v.local == peer && v.peer.as_ref() == Some(&me.local))
+            .map(|v| v.id)
     }
 
     /// The state after the first `n` events of `history`.
@@ -163,165 +189,4 @@ pub fn auto_totals(history: &[Envelope], socket: SocketId) -> AutoTotals {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use socklab_shared::Payload;
-    use socklab_shared::protocol::Sequencer;
-
-    fn history(events: Vec<Event>) -> Vec<Envelope> {
-        let mut seq = Sequencer::default();
-        events.into_iter().map(|e| seq.stamp(0, None, e)).collect()
-    }
-
-    fn opened(id: u32) -> Event {
-        Event::SocketOpened {
-            socket: SocketId(id),
-            kind: SocketKind::TcpStream,
-            local: format!("127.0.0.1:{}", 5000 + id),
-            peer: None,
-            listener: None,
-            peer_socket: None,
-        }
-    }
-
-    fn buffers(id: u32, queued: &str) -> Event {
-        Event::Buffers {
-            sockets: vec![BufferSnapshot {
-                socket: SocketId(id),
-                kind: SocketKind::TcpStream,
-                tcp_state: None,
-                recv_queued: queued.len() as u64,
-                recv_peek: Payload::from(queued),
-                recv_spans: vec![],
-                recv_offset: 0,
-                send_queued: 0,
-                next_datagram: None,
-                accept_queue: None,
-            }],
-        }
-    }
-
-    #[test]
-    fn auto_totals_add_detailed_and_summarised_recvs() {
-        let received = |n: usize, auto| Event::Received {
-            socket: SocketId(2),
-            data: Payload(vec![0; n]),
-            bufsize: 65536,
-            eof: n == 0,
-            spans: vec![],
-            stream_offset: 0,
-            summary: String::new(),
-            auto,
-        };
-        let h = history(vec![
-            received(100, true),
-            received(7, false),
-            Event::AutoSummary {
-                socket: SocketId(2),
-                recvs: 10,
-                bytes: 1000,
-                stream_offset: 1100,
-                echoed: 0,
-                eof: false,
-                folded: 0,
-            },
-            Event::AutoSummary {
-                socket: SocketId(3),
-                recvs: 1,
-                bytes: 1,
-                stream_offset: 1,
-                echoed: 0,
-                eof: false,
-                folded: 0,
-            },
-            received(0, true),
-        ]);
-        assert_eq!(
-            auto_totals(&h, SocketId(2)),
-            AutoTotals {
-                recvs: 12,
-                bytes: 1100,
-                eof: true
-            }
-        );
-    }
-
-    #[test]
-    fn sockets_come_and_go() {
-        let h = history(vec![
-            opened(1),
-            opened(2),
-            Event::Closed {
-                socket: SocketId(1),
-            },
-        ]);
-        let s = LabState::replay(&h, h.len());
-        assert_eq!(s.sockets.keys().copied().collect::<Vec<_>>(), [SocketId(2)]);
-    }
-
-    #[test]
-    fn replaying_to_an_earlier_step_restores_the_earlier_buffer_picture() {
-        let h = history(vec![
-            opened(1),
-            buffers(1, "helloworld"),
-            buffers(1, "lloworld"),
-        ]);
-        let peek = |n| {
-            LabState::replay(&h, n).sockets[&SocketId(1)]
-                .snapshot
-                .as_ref()
-                .map(|s| s.recv_peek.as_bytes().to_vec())
-        };
-        assert_eq!(peek(3).unwrap(), b"lloworld");
-        assert_eq!(peek(2).unwrap(), b"helloworld");
-        assert_eq!(peek(1), None);
-    }
-
-    #[test]
-    fn an_error_without_a_socket_stays_until_a_later_command_works() {
-        let mut seq = Sequencer::default();
-        let bind_failed = Event::Error {
-            code: socklab_shared::protocol::ErrorCode::Os,
-            message: "bind failed: EADDRINUSE".into(),
-            hint: None,
-            socket: None,
-            errno: None,
-        };
-        let h = vec![
-            seq.stamp(0, Some(7), bind_failed),
-            seq.stamp(0, Some(7), buffers(1, "")),
-            seq.stamp(0, None, opened(3)),
-            seq.stamp(0, Some(8), buffers(1, "")),
-            seq.stamp(0, Some(8), opened(2)),
-        ];
-        for n in 1..=4 {
-            let s = LabState::replay(&h, n);
-            assert_eq!(
-                s.error().map(|e| e.message.as_str()),
-                Some("bind failed: EADDRINUSE"),
-                "after {n} events: snapshots and automatic events keep it"
-            );
-        }
-        assert_eq!(LabState::replay(&h, 5).error(), None, "request 8 worked");
-    }
-
-    #[test]
-    fn errors_land_on_their_socket() {
-        let h = history(vec![
-            opened(1),
-            Event::Error {
-                code: socklab_shared::protocol::ErrorCode::WouldBlock,
-                message: "recv(1024) failed".into(),
-                hint: Some("nothing to read".into()),
-                socket: Some(SocketId(1)),
-                errno: None,
-            },
-        ]);
-        let s = LabState::replay(&h, 2);
-        assert_eq!(
-            s.sockets[&SocketId(1)].error.as_ref().unwrap().0,
-            "recv(1024) failed"
-        );
-        assert!(s.error().is_none());
-    }
-}
+mod tests;

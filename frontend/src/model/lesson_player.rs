@@ -1,8 +1,9 @@
 //! The lesson player's state, as plain data: which lesson, how many steps have run, the names
 //! the lesson's commands gave to sockets, and the language of the narration.
 //!
-//! Stepping back can't undo what real sockets did, so "previous" means: close the lesson's
-//! sockets and run the steps before the current one again (quickly, as one script).
+//! Stepping back can't undo what real sockets did, so "previous" means: close the lab's
+//! sockets (a clean slate, [`crate::lab::Lab::start_fresh`]) and run the steps before the
+//! current one again (quickly, as one script).
 
 use std::collections::HashMap;
 
@@ -109,16 +110,6 @@ impl Player {
             .collect()
     }
 
-    /// Close commands for every socket the lesson opened (for reset).
-    pub fn close_commands(&self) -> Vec<Value> {
-        let mut ids: Vec<u32> = self.names.values().map(|n| n.socket.0).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter()
-            .map(|id| serde_json::json!({"cmd": "close", "socket": id, "may_fail": true}))
-            .collect()
-    }
-
     /// Chooses a lesson and starts it from the beginning.
     pub fn select(&mut self, index: Option<usize>) {
         self.current = index.filter(|i| *i < self.lessons.len());
@@ -196,6 +187,5 @@ mod tests {
             },
         );
         assert_eq!(p.looks(), [(Some(SocketId(4)), Panel::RecvBuffer)]);
-        assert_eq!(p.close_commands()[0]["socket"], 4);
     }
 }

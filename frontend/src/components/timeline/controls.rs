@@ -3,7 +3,8 @@
 //!
 //! [`Controls`] holds the cursor moves all of them share, so a button, a key and the timer
 //! do exactly the same thing (and any of them stops playback the same way); [`ControlBar`]
-//! is the bar of buttons that calls them.
+//! is the bar of buttons that calls them. While a lesson runs, ← → and space are the lesson's
+//! ([`crate::model::keys`]); [`shortcut`] decides for both.
 
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::lab::Lab;
+use crate::model::keys::{KeyAction, key_action};
 use crate::model::timeline::{first_step, next_step, position_label, prev_step, stop_for_row};
 
 /// Play speeds offered, as multiples of one step per second.
@@ -137,33 +139,42 @@ impl Controls {
         });
     }
 
-    /// ←/→ step, space plays, Home/End go to the first step / live; not while typing.
+    /// ←/→ step, space plays, Home/End go to the first step / live, Escape to live; not
+    /// while typing, and ← → space are the lesson's while one runs ([`key_action`]).
     pub(super) fn install_keys(self) {
         let handle = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
-            if e.ctrl_key() || e.alt_key() || e.meta_key() || e.default_prevented() {
+            let Some(action) = shortcut(&e, self.lab) else {
                 return;
-            }
-            let tag = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .map(|el| el.tag_name().to_ascii_lowercase())
-                .unwrap_or_default();
-            if matches!(tag.as_str(), "input" | "select" | "textarea") {
-                return;
-            }
-            match e.key().as_str() {
-                "ArrowLeft" => self.prev(),
-                "ArrowRight" => self.next(),
-                // Space on a focused button presses that button; leave it alone.
-                " " if tag != "button" => self.toggle_play(),
-                "Home" => self.first(),
-                "End" => self.live(),
-                _ => return,
+            };
+            match action {
+                KeyAction::TimelinePrev => self.prev(),
+                KeyAction::TimelineNext => self.next(),
+                KeyAction::TogglePlay => self.toggle_play(),
+                KeyAction::First => self.first(),
+                KeyAction::Live => self.live(),
+                KeyAction::LessonNext | KeyAction::LessonPrev => return,
             }
             e.prevent_default();
         });
         on_cleanup(move || handle.remove());
     }
+}
+
+/// What the key of `e` does on this page, if anything.
+pub(crate) fn shortcut(e: &ev::KeyboardEvent, lab: Lab) -> Option<KeyAction> {
+    if e.ctrl_key() || e.alt_key() || e.meta_key() || e.default_prevented() {
+        return None;
+    }
+    let tag = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| el.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
+    let lesson = lab
+        .scope
+        .owner
+        .with_untracked(|o| matches!(o, crate::lab::Owner::Lesson(_)));
+    key_action(&e.key(), &tag, lesson)
 }
 
 /// ⏮ ◀ ▶ play/pause, speed, live, and where the cursor is.
@@ -207,7 +218,11 @@ pub(super) fn ControlBar(controls: Controls) -> impl IntoView {
                     on:click=move |_| controls.live()>"● live"</button>
             </div>
             <span class="tl-position" class:live=is_live data-testid="tl-position" aria-live="polite">{position}</span>
-            <span class="tl-keys">"← → step · space play · Home / End"</span>
+            <span class="tl-keys">{move || if lab.scope.owner.with(|o| matches!(o, crate::lab::Owner::Lesson(_))) {
+                "← → space: the lesson's steps · Home / End"
+            } else {
+                "← → step · space play · Home / End"
+            }}</span>
         </header>
     }
 }

@@ -123,6 +123,8 @@ fn view(
         snapshot: None,
         last: None,
         error: None,
+        recv_before: None,
+        recv_latest: None,
     }
 }
 
@@ -263,4 +265,10 @@ fn percents_and_sizes_read_well() {
     assert_eq!(human(100 << 20), "100.0 MB");
     assert_eq!(human(1536), "1.5 KB");
     assert_eq!(human(12), "12 bytes");
+}
+
+#[test]
+fn the_default_size_is_offered_and_small() {
+    assert!(SIZES.iter().any(|(b, _)| *b == DEFAULT_SIZE));
+    const { assert!(DEFAULT_SIZE <= 10 << 20) };
 }

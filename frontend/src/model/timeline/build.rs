@@ -36,8 +36,23 @@ pub(super) struct Builder {
 impl Timeline {
     /// Lays out `history`.
     pub fn build(history: &[Envelope]) -> Self {
+        Self::build_from(history, 0)
+    }
+
+    /// Lays out `history` from event `start` on (a lesson's or demo's own part): rows keep
+    /// their index in the whole history, and the sockets of earlier work get no lane (their
+    /// `close()` by the clean slate is not drawn).
+    pub fn build_from(history: &[Envelope], start: usize) -> Self {
         let mut b = Builder::default();
-        for (index, env) in history.iter().enumerate() {
+        for (index, env) in history.iter().enumerate().skip(start) {
+            let earlier = env
+                .event
+                .socket()
+                .is_some_and(|s| !b.lane_of.contains_key(&s))
+                && !matches!(env.event, Event::SocketOpened { .. });
+            if start > 0 && earlier {
+                continue;
+            }
             b.add(index, env);
         }
         let Builder { mut tl, .. } = b;

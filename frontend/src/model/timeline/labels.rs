@@ -143,7 +143,7 @@ pub(super) fn auto_summary_label(
 }
 
 /// `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
-pub(super) fn shutdown_name(how: ShutdownHow) -> &'static str {
+pub(crate) fn shutdown_name(how: ShutdownHow) -> &'static str {
     match how {
         ShutdownHow::Read => "SHUT_RD",
         ShutdownHow::Write => "SHUT_WR",
@@ -152,7 +152,7 @@ pub(super) fn shutdown_name(how: ShutdownHow) -> &'static str {
 }
 
 /// What the auto behaviours of a socket now do: "auto: accept, recv(1024)", "auto: off".
-pub(super) fn auto_set_label(a: &AutoBehaviour) -> String {
+pub(crate) fn auto_set_label(a: &AutoBehaviour) -> String {
     let mut on = Vec::new();
     if a.accept {
         on.push("accept".to_owned());
@@ -206,7 +206,7 @@ fn recv_note(spans: &[SendSpan]) -> Option<String> {
     }
 }
 
-pub(super) fn option_label(option: &SockOption, effective: &SockOption) -> String {
+pub(crate) fn option_label(option: &SockOption, effective: &SockOption) -> String {
     let value = |o: &SockOption| match o {
         SockOption::Nodelay(b) | SockOption::ReuseAddr(b) | SockOption::Blocking(b) => {
             if *b { "1" } else { "0" }.to_owned()

@@ -304,3 +304,31 @@ fn option_and_time_labels() {
     );
     assert_eq!(format_time(1_234_567), "1.234 s");
 }
+
+#[test]
+fn a_lesson_of_its_own_shows_only_its_sockets_and_not_the_closing_of_earlier_ones() {
+    let mut h = sticky();
+    let start = h.len();
+    let more = history(vec![
+        (
+            Some(50),
+            Event::Closed {
+                socket: SocketId(1),
+            },
+        ),
+        (
+            Some(51),
+            opened(4, SocketKind::TcpListener, "127.0.0.1:9000", None, None),
+        ),
+    ]);
+    h.extend(more);
+    let tl = Timeline::build_from(&h, start);
+    let lanes: Vec<_> = tl.lanes.iter().map(|l| l.socket.0).collect();
+    assert_eq!(lanes, [4]);
+    assert_eq!(labels(&tl), ["listen()"]);
+    assert_eq!(
+        tl.rows[0].index,
+        start + 1,
+        "rows keep their place in the history"
+    );
+}

@@ -1,0 +1,31 @@
+//! Bytes the back row can read: a byte with no character (a length header's `05 00 00 00`)
+//! shows as large hex, not as a dot under small print.
+
+use crate::lessons::{lesson, open_lab, step_to};
+use crate::page::Browser;
+
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn a_header_byte_renders_as_hex_at_a_readable_size() {
+    let (_server, b) = open_lab().await;
+    let eleven = lesson("11-length-prefix.toml");
+    b.choose_lesson(11).await;
+    step_to(&b, &eleven, 1, 2).await;
+    let first = format!(
+        "{} [data-testid='buffer-panel'] .cell.header .ch",
+        Browser::card("accepted")
+    );
+    b.wait_text_in(&first, "05").await;
+    let size = b
+        .client
+        .execute(
+            "return parseFloat(getComputedStyle(document.querySelector(arguments[0])).fontSize);",
+            vec![serde_json::json!(first)],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(size >= 16.0, "the header byte's hex is {size}px");
+    b.close().await;
+}

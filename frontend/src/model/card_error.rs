@@ -1,0 +1,88 @@
+//! A socket card's error, worded for the students' own programs, and when it goes stale.
+//!
+//! A recv with nothing to read fails at once with EAGAIN in the lab, while the students'
+//! code (a blocking socket, Python's default) would simply wait there: the card says exactly
+//! that, and why the lab did not wait. An error stays on its card until the socket moves on:
+//! a later call on it, or its kernel state changing (bytes arriving, the connection closing).
+
+use socklab_shared::protocol::{BufferSnapshot, ErrorCode};
+
+/// The (message, hint) a card shows for an error with `code`, `message` and `hint`.
+pub fn card_error(code: ErrorCode, message: &str, hint: Option<&str>) -> (String, Option<String>) {
+    let call = message.split(" failed").next().unwrap_or(message);
+    let is_recv = call.starts_with("recv");
+    if code == ErrorCode::WouldBlock && is_recv {
+        let why = message.split(": ").nth(1).unwrap_or("EAGAIN");
+        return (
+            format!("{call}: nothing to read yet, so it returned at once ({why})"),
+            Some(
+                "A program with a blocking socket (Python's default) would wait at this recv until bytes \
+                 arrive. The lab's sockets never block, so the page never freezes: send something from \
+                 the other end, then press recv() again."
+                    .to_owned(),
+            ),
+        );
+    }
+    (message.to_owned(), hint.map(str::to_owned))
+}
+
+/// Whether the kernel state moved on from `before` to `after` (an error shown before it is
+/// stale now).
+pub fn moved_on(before: Option<&BufferSnapshot>, after: &BufferSnapshot) -> bool {
+    before.is_some_and(|b| {
+        b.recv_queued != after.recv_queued
+            || b.recv_offset != after.recv_offset
+            || b.tcp_state != after.tcp_state
+            || b.accept_queue != after.accept_queue
+            || b.next_datagram != after.next_datagram
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use socklab_shared::Payload;
+    use socklab_shared::protocol::{SocketId, SocketKind};
+
+    #[test]
+    fn a_recv_with_nothing_to_read_says_what_a_blocking_program_does() {
+        let (m, h) = card_error(
+            ErrorCode::WouldBlock,
+            "recv(1024) failed: [Errno 11] EAGAIN (Resource temporarily unavailable)",
+            Some("non-blocking socket"),
+        );
+        assert!(m.starts_with("recv(1024): nothing to read yet"), "{m}");
+        assert!(m.contains("EAGAIN"), "{m}");
+        assert!(h.unwrap().contains("would wait"));
+    }
+
+    #[test]
+    fn other_errors_keep_their_words() {
+        let (m, h) = card_error(
+            ErrorCode::Os,
+            "connect failed: refused",
+            Some("start a server"),
+        );
+        assert_eq!(m, "connect failed: refused");
+        assert_eq!(h.as_deref(), Some("start a server"));
+    }
+
+    #[test]
+    fn bytes_arriving_make_the_error_stale() {
+        let snap = |queued: u64| BufferSnapshot {
+            socket: SocketId(1),
+            kind: SocketKind::TcpStream,
+            tcp_state: None,
+            recv_queued: queued,
+            recv_peek: Payload::default(),
+            recv_spans: vec![],
+            recv_offset: 0,
+            send_queued: 0,
+            next_datagram: None,
+            accept_queue: None,
+        };
+        assert!(!moved_on(Some(&snap(0)), &snap(0)));
+        assert!(moved_on(Some(&snap(0)), &snap(5)));
+        assert!(!moved_on(None, &snap(5)));
+    }
+}
