@@ -8,11 +8,13 @@
 #   - wasm-bindgen-cli at exactly the version in Cargo.lock (cargo install, ~2 min)
 #   - trunk 0.21.14 (cargo install --locked, ~5.5 min)
 #   - for tests only: Debian's chromium and chromium-driver (apt, ~1 min)
+#   - for scripts/fuzz only: cargo-fuzz 0.13.2 (cargo install --locked, ~30 s)
 
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
+CARGO_FUZZ_VERSION="0.13.2"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m[socklab]\033[0m %s\n' "$*" >&2; }
@@ -121,6 +123,15 @@ ensure_trunk() {
     say "installing trunk $TRUNK_VERSION (about 5 minutes on 2 cores)"
     # --locked: without it a newer cssparser breaks lightningcss; newer trunks need rustc 1.96.1.
     cargo install trunk --version "$TRUNK_VERSION" --locked >&2
+}
+
+# cargo-fuzz, for scripts/fuzz (libFuzzer targets in fuzz/; see docs/fuzzing.md).
+ensure_cargo_fuzz() {
+    if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}' || true)" = "$CARGO_FUZZ_VERSION" ]; then
+        say "cargo-fuzz $CARGO_FUZZ_VERSION: installed"; return
+    fi
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (about 1 minute on 2 cores)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked >&2
 }
 
 # Builds the page into frontend/dist (release, offline: trunk must not try to download tools).

@@ -72,7 +72,12 @@ pub fn parse_reply(buf: &[u8], ino: u32) -> io::Result<(u32, u32)> {
     match u16_at(msg, 4) {
         Some(NLMSG_ERROR) => {
             let errno = u32_at(msg, NLMSG_HDRLEN).ok_or_else(|| malformed("short error"))? as i32;
-            return Err(io::Error::from_raw_os_error(-errno));
+            // The kernel sends the errno negated; i32::MIN has no positive counterpart (found
+            // by fuzzing: `-errno` overflowed).
+            let errno = errno
+                .checked_neg()
+                .ok_or_else(|| malformed("an error code out of range"))?;
+            return Err(io::Error::from_raw_os_error(errno));
         }
         Some(SOCK_DIAG_BY_FAMILY) => {}
         other => return Err(malformed(&format!("unexpected message type {other:?}"))),
@@ -203,6 +208,17 @@ mod tests {
         buf.extend([0u8; 16]); // the request's header, echoed
         let err = parse_reply(&buf, 77).unwrap_err();
         assert_eq!(err.raw_os_error(), Some(libc::ENOENT));
+    }
+
+    #[test]
+    fn an_error_code_without_a_positive_counterpart_is_malformed_not_a_panic() {
+        // Found by the unix_diag fuzz target: nlmsg_len 20, NLMSG_ERROR, error i32::MIN.
+        let mut buf = 20u32.to_ne_bytes().to_vec();
+        buf.extend(NLMSG_ERROR.to_ne_bytes());
+        buf.extend([0u8; 10]);
+        buf.extend(i32::MIN.to_ne_bytes());
+        let err = parse_reply(&buf, 0).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
     }
 
     #[test]
