@@ -130,7 +130,7 @@ ensure_cargo_fuzz() {
     if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}' || true)" = "$CARGO_FUZZ_VERSION" ]; then
         say "cargo-fuzz $CARGO_FUZZ_VERSION: installed"; return
     fi
-    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (about 1 minute on 2 cores)"
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (under a minute on 2 cores)"
     cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked >&2
 }
 

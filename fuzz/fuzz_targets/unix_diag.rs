@@ -3,7 +3,7 @@
 //!
 //! Input layout: 4 bytes (native endian) for the inode asked about, then the reply bytes. A
 //! real reply comes from the kernel, but the parser promises not to panic on any input
-//! (engine/sys/mod.rs: "No panics on any input"), so the bytes are arbitrary here.
+//! (engine/sys.rs: "No panics on any input"), so the bytes are arbitrary here.
 //!
 //! Invariants asserted:
 //! - nothing panics (with overflow checks on: cargo-fuzz builds with debug assertions);
@@ -12,7 +12,8 @@
 //! - `Ok((queued, backlog))` exactly for a `SOCK_DIAG_BY_FAMILY` message about inode `ino` in
 //!   state `TCP_LISTEN`, and the two numbers are the payload of a `UNIX_DIAG_RQLEN`
 //!   attribute found by an independent walk over the attributes written here;
-//! - an `NLMSG_ERROR` reply gives exactly the kernel's errno (negated, as netlink sends it).
+//! - an `NLMSG_ERROR` reply gives exactly the kernel's errno (negated, as netlink sends it),
+//!   or, for `i32::MIN`, which has no positive counterpart, an error without an errno.
 #![no_main]
 
 use std::io;
