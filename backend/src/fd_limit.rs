@@ -86,7 +86,10 @@ mod tests {
             rlim_max: 0,
         };
         // SAFETY: `hard` is a valid, writable rlimit.
-        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut hard) }, 0);
+        assert_eq!(
+            unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut hard) },
+            0
+        );
         let need = needed(&Config::defaults());
         if hard.rlim_max < need {
             eprintln!(
