@@ -44,6 +44,8 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+#[path = "common/client.rs"]
+mod client;
 #[path = "engine/lab.rs"]
 mod lab;
 #[path = "engine/plain.rs"]
@@ -65,8 +67,7 @@ pub const RUNS: usize = 3;
 /// caches don't land in the percentiles.
 pub const WARMUP_STEPS: usize = 500;
 
-/// Every failure carries a sentence saying what went wrong.
-pub type Result<T> = std::result::Result<T, String>;
+pub use client::Result;
 
 /// What this run measures.
 pub struct Settings {

@@ -18,19 +18,22 @@
 //! - **churn**: `SOCKLAB_BENCH_CHURN` (10 000) sessions opened and closed, each with a TCP
 //!   pair and a Unix listener: fds, RSS, tasks, lab ports and session folders before and after.
 //!
-//! Every loop is bounded in count and every wait in time ([`client::STALL`]).
+//! Every loop is bounded in count and every wait in time ([`STALL`]).
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 #[path = "sessions/child.rs"]
 mod child;
-#[path = "sessions/client.rs"]
+#[path = "common/client.rs"]
 mod client;
 #[path = "sessions/parts.rs"]
 mod parts;
 
-pub type Result<T> = std::result::Result<T, String>;
+pub use client::Result;
+
+/// The longest any one wait may take before the benchmark gives up.
+pub const STALL: Duration = Duration::from_secs(30);
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)

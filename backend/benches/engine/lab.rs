@@ -1,18 +1,15 @@
-//! The lab side: a real socklab server in this process, driven over a real WebSocket the way
-//! the page (or a script) drives it: JSON commands in, JSON events out.
+//! The lab side: a real socklab server in this process, driven over a real WebSocket by the
+//! benchmarks' [`Client`]: JSON commands in, JSON events out.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use socklab::server::BoundServer;
 use socklab::{AppState, Config};
-use socklab_shared::protocol::{Envelope, Event, SocketId};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use socklab_shared::protocol::Event;
 
+use crate::client::Client;
 use crate::{CHUNK, Result, STALL, WARMUP_STEPS};
 
 /// The socklab server, serving on its own multi-threaded runtime (see the crate docs).
@@ -72,143 +69,11 @@ impl Server {
     }
 }
 
-/// One lab session: a WebSocket to `/ws` with request numbering and time limits.
-pub struct Session {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
-    next_req: u64,
-    /// Our clock's zero for this session: taken just before connecting, so it comes before
-    /// the server's zero (the moment it opened the session), which every `t_us` counts from.
-    origin: Instant,
-    /// The smallest (arrival here − server stamp) over every frame so far, in µs: the
-    /// distance between the two zeros plus the delivery time of the fastest frame. Adding it
-    /// to a stamp puts server times on our clock, off by that fastest delivery (µs).
-    clock_offset_us: Option<i64>,
-    /// Text frames and their bytes received so far (for the transfer's details).
-    pub frames: u64,
-    pub frame_bytes: u64,
-}
-
-impl Session {
-    pub async fn open(addr: SocketAddr) -> Result<Self> {
-        let origin = Instant::now();
-        // TCP_NODELAY on the client, as browsers set it on their sockets: a command leaves at
-        // once instead of possibly waiting for an ACK (Nagle), so what we time is the server.
-        let connect =
-            tokio_tungstenite::connect_async_with_config(format!("ws://{addr}/ws"), None, true);
-        let (ws, _) = tokio::time::timeout(STALL, connect)
-            .await
-            .map_err(|_| format!("no WebSocket upgrade from {addr} within {STALL:?}"))?
-            .map_err(|e| format!("WebSocket upgrade failed: {e}"))?;
-        let mut session = Session {
-            ws,
-            next_req: 0,
-            origin,
-            clock_offset_us: None,
-            frames: 0,
-            frame_bytes: 0,
-        };
-        match session.next("the hello event").await?.event {
-            Event::Hello { .. } => Ok(session),
-            other => Err(format!("expected hello first, got {other:?}")),
-        }
-    }
-
-    /// Sends `command` with the next request number, which it returns.
-    pub async fn send(&mut self, mut command: Value) -> Result<u64> {
-        self.next_req += 1;
-        command["req"] = json!(self.next_req);
-        tokio::time::timeout(
-            STALL,
-            self.ws.send(Message::Text(command.to_string().into())),
-        )
-        .await
-        .map_err(|_| format!("could not send {command} within {STALL:?}"))?
-        .map_err(|e| format!("sending {command}: {e}"))?;
-        Ok(self.next_req)
-    }
-
-    /// The next event; `waiting_for` goes into the message if none comes in time.
-    pub async fn next(&mut self, waiting_for: &str) -> Result<Envelope> {
-        loop {
-            let frame = match tokio::time::timeout(STALL, self.ws.next()).await {
-                Err(_) => Err(format!("stalled: no event from the server for {STALL:?}")),
-                Ok(None) => Err("the server closed the WebSocket".to_owned()),
-                Ok(Some(Err(e))) => Err(format!("WebSocket error: {e}")),
-                Ok(Some(Ok(frame))) => Ok(frame),
-            }
-            .map_err(|e| format!("{e} while waiting for {waiting_for}"))?;
-            if let Message::Text(text) = frame {
-                self.frames += 1;
-                self.frame_bytes += text.len() as u64;
-                let env = Envelope::parse(text.as_str())
-                    .map_err(|e| format!("the server sent invalid JSON ({e}): {text}"))?;
-                let offset = self.origin.elapsed().as_micros() as i64 - env.t_us as i64;
-                self.clock_offset_us = Some(self.clock_offset_us.map_or(offset, |o| o.min(offset)));
-                return Ok(env);
-            }
-        }
-    }
-
-    /// Performs `command` and returns its first event (not an error), reading up to the
-    /// `buffers` snapshot that ends every socket command.
-    pub async fn ok(&mut self, command: Value) -> Result<Event> {
-        let req = self.send(command.clone()).await?;
-        let mut first = None;
-        loop {
-            let env = self.next(&format!("the answer to {command}")).await?;
-            if env.req != Some(req) {
-                continue;
-            }
-            if let Event::Error { message, .. } = &env.event {
-                return Err(format!("{command} failed: {message}"));
-            }
-            let last = matches!(env.event, Event::Buffers { .. } | Event::Pong);
-            first.get_or_insert(env.event);
-            if last {
-                return Ok(first.expect("set above"));
-            }
-        }
-    }
-
-    /// Opens a listener, connects to it and accepts: (listener, client, accepted).
-    async fn tcp_pair(&mut self) -> Result<(SocketId, SocketId, SocketId)> {
-        let (listener, local) = opened(self.ok(json!({"cmd": "tcp_listen", "port": 0})).await?)?;
-        let port: u16 = local
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .ok_or_else(|| format!("no port in {local:?}"))?;
-        let (client, _) = opened(self.ok(json!({"cmd": "connect", "port": port})).await?)?;
-        let (accepted, _) = opened(
-            self.ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))
-                .await?,
-        )?;
-        Ok((listener, client, accepted))
-    }
-
-    /// A server stamp (`t_us`) as a moment on our clock (see `clock_offset_us`).
-    pub fn server_time(&self, t_us: u64) -> Instant {
-        let us = t_us as i64 + self.clock_offset_us.unwrap_or(0);
-        self.origin + Duration::from_micros(us.max(0) as u64)
-    }
-
-    pub async fn close(mut self) {
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.ws.close(None)).await;
-    }
-}
-
-fn opened(event: Event) -> Result<(SocketId, String)> {
-    match event {
-        Event::SocketOpened { socket, local, .. } => Ok((socket, local)),
-        other => Err(format!("expected socket_opened, got {other:?}")),
-    }
-}
-
 /// One lab transfer, and what the events said about it.
 ///
 /// Times are from sending `send_bulk`, on the client's clock. `received` and `stamped` are
 /// read off the server's clock instead (each event's `t_us`, put on our clock by
-/// [`Session::server_time`]): the server's clock says when it did something, however long
+/// [`Client::server_time`]): the server's clock says when it did something, however long
 /// TCP then took to deliver the news.
 #[derive(Debug, Clone)]
 pub struct Transfer {
@@ -247,7 +112,7 @@ impl Transfer {
 /// One bulk transfer of `bytes` between two lab sockets, in a fresh session (so no socket,
 /// send log or pending summary of an earlier run is around).
 pub async fn transfer(addr: SocketAddr, bytes: u64) -> Result<Transfer> {
-    let mut lab = Session::open(addr).await?;
+    let mut lab = Client::open(addr, STALL).await?;
     let (_listener, client, receiver) = lab.tcp_pair().await?;
     // The receiving end reads by itself, 64 KiB per recv like the baseline's read().
     lab.ok(
@@ -404,7 +269,7 @@ const TWO_EVENT_STEPS: usize = 300;
 /// accepted end, with 5 bytes waiting in its receive queue so the snapshot really peeks and
 /// traces them as a page would show them).
 pub async fn latencies(addr: SocketAddr, steps: usize) -> Result<Vec<Latency>> {
-    let mut lab = Session::open(addr).await?;
+    let mut lab = Client::open(addr, STALL).await?;
     let (_listener, client, _accepted) = lab.tcp_pair().await?;
     lab.ok(json!({"cmd": "send", "socket": client, "data": "aGVsbG8="})) // "hello"
         .await?;

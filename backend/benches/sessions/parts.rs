@@ -6,9 +6,9 @@ use futures_util::StreamExt;
 use serde_json::json;
 use socklab_shared::Payload;
 
-use super::Result;
 use super::child::Server;
-use super::client::{Client, STALL, opened};
+use super::client::{Client, opened};
+use super::{Result, STALL};
 
 fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
@@ -47,13 +47,16 @@ async fn ping_pong(client: &mut Client) -> Result<()> {
 pub async fn slow_reader(secs: Duration) -> Result<()> {
     println!("\n## slow reader: auto-echo ping-pong, {secs:?} per phase");
     let server = Server::start(&[])?;
-    Client::open(server.addr).await?.close_and_wait().await?;
+    Client::open(server.addr, STALL)
+        .await?
+        .close_and_wait()
+        .await?;
     until_no_sessions(&server).await?;
     let baseline = server.rss_kib();
     println!("| phase | idle RSS | peak RSS | peak − idle | RSS after the session | session |");
     println!("|---|---|---|---|---|---|");
     for (phase, reads_per_second) in [("reads nothing", 0u32), ("reads 10 events/s", 10)] {
-        let mut client = Client::open(server.addr).await?;
+        let mut client = Client::open(server.addr, STALL).await?;
         ping_pong(&mut client).await?;
         let start = Instant::now();
         let mut peak = baseline;
@@ -63,7 +66,7 @@ pub async fn slow_reader(secs: Duration) -> Result<()> {
             tokio::time::sleep(Duration::from_millis(100)).await;
             peak = peak.max(server.rss_kib());
             if reads_per_second > 0 && closed_by_server.is_none() {
-                match client.next().await {
+                match client.next("an event of the ping-pong").await {
                     Ok(_) => read += 1,
                     Err(_) => closed_by_server = Some(start.elapsed()),
                 }
@@ -124,7 +127,7 @@ pub async fn many_sessions(n: usize) -> Result<()> {
     let started = Instant::now();
     let mut clients = Vec::with_capacity(n);
     for _ in 0..n {
-        let mut c = Client::open(server.addr).await?;
+        let mut c = Client::open(server.addr, STALL).await?;
         c.tcp_pair().await?;
         c.ok(json!({"cmd": "udp_bind", "port": 0})).await?;
         clients.push(c);
@@ -160,7 +163,7 @@ pub async fn many_sessions(n: usize) -> Result<()> {
         }
         for (c, req) in clients.iter_mut().zip(reqs) {
             loop {
-                let env = c.next().await?;
+                let env = c.next("the answer to a snapshot").await?;
                 if env.req == Some(req) {
                     break;
                 }
@@ -195,7 +198,7 @@ pub async fn churn(n: usize) -> Result<()> {
         "\n## churn: {n} sessions opened and closed, each with a TCP pair and a Unix listener"
     );
     let server = Server::start(&[])?;
-    let warm = Client::open(server.addr).await?;
+    let warm = Client::open(server.addr, STALL).await?;
     warm.close_and_wait().await?;
     let before = until_no_sessions(&server).await?;
     let (rss0, fds0, threads0) = (server.rss_kib(), server.fds(), server.threads());
@@ -208,7 +211,7 @@ pub async fn churn(n: usize) -> Result<()> {
         let count = per_worker.min(n.saturating_sub(w * per_worker));
         workers.push(async move {
             for _ in 0..count {
-                let mut c = Client::open(addr).await?;
+                let mut c = Client::open(addr, STALL).await?;
                 let (listener, _, _) = c.tcp_pair().await?;
                 let _ = opened(
                     c.ok(json!({"cmd": "unix_listen", "path": "s.sock"}))

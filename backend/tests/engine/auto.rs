@@ -1,32 +1,11 @@
 //! Auto behaviours (accept, recv, echo) through the real /ws endpoint, with real sockets and,
 //! where the point is talking to a student's own program, plain tokio clients.
 
-use crate::support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of};
+use crate::support::{EVENT_TIMEOUT, WsClient, b64, lab, opened, tcp_listen, tcp_pair};
 use serde_json::json;
-use socklab_shared::Payload;
 use socklab_shared::protocol::{AutoBehaviour, EchoMode, ErrorCode, Event, SocketId, SocketKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-async fn lab() -> (LabServer, WsClient) {
-    let server = LabServer::start().await;
-    let ws = WsClient::connect(&server).await;
-    (server, ws)
-}
-
-/// A listener: (id, port).
-async fn listen(ws: &mut WsClient) -> (SocketId, u16) {
-    let event = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
-    (opened(&event), port_of(&event))
-}
-
-/// A lab client connected to a lab listener and the accepted side: (client, server).
-async fn pair(ws: &mut WsClient) -> (SocketId, SocketId) {
-    let (listener, port) = listen(ws).await;
-    let client = opened(&ws.ok(json!({"cmd": "connect", "port": port})).await);
-    let server = opened(&ws.ok(json!({"cmd": "accept", "socket": listener})).await);
-    (client, server)
-}
 
 /// Switches auto behaviours on `socket` and returns what the server says is now in force.
 async fn set_auto(ws: &mut WsClient, socket: SocketId, auto: serde_json::Value) -> AutoBehaviour {
@@ -45,7 +24,7 @@ async fn set_auto(ws: &mut WsClient, socket: SocketId, auto: serde_json::Value) 
 #[tokio::test]
 async fn auto_accept_takes_a_plain_tcp_client_as_it_arrives() {
     let (_s, mut ws) = lab().await;
-    let (listener, port) = listen(&mut ws).await;
+    let (listener, port) = tcp_listen(&mut ws).await;
     let auto = set_auto(&mut ws, listener, json!({"accept": true})).await;
     assert!(auto.accept && !auto.recv);
 
@@ -81,7 +60,7 @@ async fn auto_accept_takes_a_plain_tcp_client_as_it_arrives() {
     );
 
     // The accepted socket is a real connection to the client.
-    ws.ok(json!({"cmd": "send", "socket": accepted, "data": Payload::from("hi").to_base64()}))
+    ws.ok(json!({"cmd": "send", "socket": accepted, "data": b64("hi")}))
         .await;
     let mut buf = [0u8; 2];
     tokio::time::timeout(EVENT_TIMEOUT, client.read_exact(&mut buf))
@@ -98,7 +77,7 @@ async fn auto_accept_takes_a_plain_tcp_client_as_it_arrives() {
 #[tokio::test]
 async fn switching_auto_accept_on_takes_connections_already_waiting() {
     let (_s, mut ws) = lab().await;
-    let (listener, port) = listen(&mut ws).await;
+    let (listener, port) = tcp_listen(&mut ws).await;
     // The kernel completes the handshake and queues the connection before anyone accepts.
     let waiting = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     let events = ws
@@ -125,7 +104,7 @@ async fn switching_auto_accept_on_takes_connections_already_waiting() {
 #[tokio::test]
 async fn auto_recv_with_upper_echo_answers_a_plain_tcp_client() {
     let (_s, mut ws) = lab().await;
-    let (listener, port) = listen(&mut ws).await;
+    let (listener, port) = tcp_listen(&mut ws).await;
     let mut client = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     let conn = opened(
         &ws.ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))
@@ -188,7 +167,7 @@ async fn auto_recv_with_upper_echo_answers_a_plain_tcp_client() {
 async fn auto_recv_accounts_for_every_byte_of_an_8_mib_bulk_send() {
     const TOTAL: u64 = 8 << 20;
     let (_s, mut ws) = lab().await;
-    let (client, server) = pair(&mut ws).await;
+    let (client, server) = tcp_pair(&mut ws).await;
     set_auto(&mut ws, server, json!({"recv": true})).await;
 
     match ws
@@ -263,7 +242,7 @@ async fn auto_recv_accounts_for_every_byte_of_an_8_mib_bulk_send() {
 #[tokio::test]
 async fn manual_recv_is_refused_while_auto_recv_is_on() {
     let (_s, mut ws) = lab().await;
-    let (client, server) = pair(&mut ws).await;
+    let (client, server) = tcp_pair(&mut ws).await;
     set_auto(&mut ws, server, json!({"recv": true})).await;
     let (code, message, _) = ws
         .err(json!({"cmd": "recv", "socket": server, "timeout_ms": 100}))
@@ -278,7 +257,7 @@ async fn manual_recv_is_refused_while_auto_recv_is_on() {
 
     // Switched off, recv is a manual step again.
     set_auto(&mut ws, server, json!({"recv": false})).await;
-    ws.ok(json!({"cmd": "send", "socket": client, "data": Payload::from("x").to_base64()}))
+    ws.ok(json!({"cmd": "send", "socket": client, "data": b64("x")}))
         .await;
     match ws
         .ok(json!({"cmd": "recv", "socket": server, "timeout_ms": 5000}))

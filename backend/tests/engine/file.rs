@@ -2,28 +2,18 @@
 //! as a length-prefixed `sendall` and the file with `send_file_chunk`, exactly as the page does,
 //! to an accepted socket whose auto-recv runs the file-receiver service.
 
-use crate::support::{LabServer, WsClient, opened, port_of};
+use crate::support::{WsClient, b64, lab, opened, tcp_pair};
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
-use socklab_shared::Payload;
 use socklab_shared::framing::{Framing, LengthPrefix};
 use socklab_shared::protocol::{ErrorCode, Event, SocketId};
 
 const MIB: usize = 1 << 20;
 
-async fn lab() -> (LabServer, WsClient) {
-    let server = LabServer::start().await;
-    let ws = WsClient::connect(&server).await;
-    (server, ws)
-}
-
 /// A lab client and the accepted side, the latter receiving files by itself:
 /// (client, receiver).
 async fn file_pair(ws: &mut WsClient, bufsize: u32) -> (SocketId, SocketId) {
-    let listen = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
-    let (listener, port) = (opened(&listen), port_of(&listen));
-    let client = opened(&ws.ok(json!({"cmd": "connect", "port": port})).await);
-    let conn = opened(&ws.ok(json!({"cmd": "accept", "socket": listener})).await);
+    let (client, conn) = tcp_pair(ws).await;
     let auto = json!({"recv": true, "echo": "file_receiver", "bufsize": bufsize});
     match ws
         .ok(json!({"cmd": "set_auto", "socket": conn, "auto": auto}))
@@ -48,7 +38,7 @@ async fn send_header(ws: &mut WsClient, client: SocketId, header: &[u8]) {
         prefix: LengthPrefix::PYTHON_NATIVE_I,
         max_len: 1 << 16,
     };
-    let data = Payload::from(header).to_base64();
+    let data = b64(header);
     ws.ok(json!({"cmd": "send_all", "socket": client, "data": data, "framing": framing}))
         .await;
 }
@@ -59,7 +49,7 @@ async fn upload(ws: &mut WsClient, client: SocketId, name: &str, body: &[u8], md
     send_header(ws, client, header.as_bytes()).await;
     for (i, chunk) in body.chunks(MIB).enumerate() {
         let command = json!({"cmd": "send_file_chunk", "socket": client,
-            "data": Payload::from(chunk).to_base64(), "name": name,
+            "data": b64(chunk), "name": name,
             "offset": i * MIB, "total": body.len()});
         match ws.ok(command).await {
             Event::Sent {
@@ -76,6 +66,22 @@ async fn upload(ws: &mut WsClient, client: SocketId, name: &str, body: &[u8], md
 async fn file_received(ws: &mut WsClient) -> Event {
     ws.wait_unsolicited(|e| matches!(e, Event::FileReceived { .. } | Event::Error { .. }))
         .await
+}
+
+/// The message of the framing error the next `file_received` must be, on `conn`.
+async fn framing_error(ws: &mut WsClient, conn: SocketId) -> String {
+    match file_received(ws).await {
+        Event::Error {
+            code,
+            message,
+            socket,
+            ..
+        } => {
+            assert_eq!((code, socket), (ErrorCode::Framing, Some(conn)));
+            message
+        }
+        other => panic!("expected an error, got {other:?}"),
+    }
 }
 
 /// What the client reads back: the server's JSON answer.
@@ -179,7 +185,7 @@ async fn many_small_files_in_one_send_each_get_their_event_and_reply() {
         stream.extend(header);
         stream.extend(body);
     }
-    let data = Payload::from(stream.as_slice()).to_base64();
+    let data = b64(stream.as_slice());
     ws.ok(json!({"cmd": "send_all", "socket": client, "data": data}))
         .await;
     for n in 0..FILES {
@@ -214,18 +220,8 @@ async fn a_malformed_header_is_an_error_and_the_session_goes_on() {
     let (_s, mut ws) = lab().await;
     let (client, conn) = file_pair(&mut ws, 0).await;
     send_header(&mut ws, client, b"{\"filename\": \"x\"").await;
-    match file_received(&mut ws).await {
-        Event::Error {
-            code,
-            message,
-            socket,
-            ..
-        } => {
-            assert_eq!((code, socket), (ErrorCode::Framing, Some(conn)));
-            assert!(message.contains("not JSON"), "{message}");
-        }
-        other => panic!("expected an error, got {other:?}"),
-    }
+    let message = framing_error(&mut ws, conn).await;
+    assert!(message.contains("not JSON"), "{message}");
     let answer = reply(&mut ws, client).await;
     assert_eq!(answer["ok"], json!(false));
     assert!(answer["error"].as_str().unwrap().contains("not JSON"));
@@ -249,28 +245,18 @@ async fn an_upload_cut_short_by_a_close_is_reported() {
         br#"{"filename": "big.iso", "size": 100, "md5": "x"}"#,
     )
     .await;
-    let half = Payload::from(&[7u8; 50][..]).to_base64();
+    let half = b64([7u8; 50]);
     ws.ok(
         json!({"cmd": "send_file_chunk", "socket": client, "data": half,
         "name": "big.iso", "offset": 0, "total": 100}),
     )
     .await;
     ws.ok(json!({"cmd": "close", "socket": client})).await;
-    match file_received(&mut ws).await {
-        Event::Error {
-            code,
-            message,
-            socket,
-            ..
-        } => {
-            assert_eq!((code, socket), (ErrorCode::Framing, Some(conn)));
-            assert!(
-                message.contains("50 of the 100 bytes of big.iso"),
-                "{message}"
-            );
-        }
-        other => panic!("expected an error, got {other:?}"),
-    }
+    let message = framing_error(&mut ws, conn).await;
+    assert!(
+        message.contains("50 of the 100 bytes of big.iso"),
+        "{message}"
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Stdio;
 
-use crate::support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, snapshot_of};
+use crate::support::{EVENT_TIMEOUT, WsClient, lab, opened, port_of, snapshot_of, tcp_listen};
 use serde_json::json;
 use socklab_shared::protocol::{Event, SocketId};
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
@@ -62,12 +62,6 @@ impl Script {
     }
 }
 
-async fn lab() -> (LabServer, WsClient) {
-    let server = LabServer::start().await;
-    let ws = WsClient::connect(&server).await;
-    (server, ws)
-}
-
 /// Asks for snapshots until `socket`'s receive queue holds `len` bytes (or fails after
 /// [`EVENT_TIMEOUT`]). Each round is a WebSocket round trip, so this waits without sleeping.
 async fn until_queued(ws: &mut WsClient, socket: SocketId, len: u64) {
@@ -88,8 +82,7 @@ async fn until_queued(ws: &mut WsClient, socket: SocketId, len: u64) {
 #[tokio::test]
 async fn a_python_client_two_sendalls_arrive_merged_and_external() {
     let (_s, mut ws) = lab().await;
-    let listen = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
-    let (listener, port) = (opened(&listen), port_of(&listen));
+    let (listener, port) = tcp_listen(&mut ws).await;
     let mut script = Script::start("tcp_client.py", &[port.to_string()]);
     let accepted = ws
         .ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))
@@ -199,8 +192,7 @@ async fn a_python_udp_client_gets_upper_case_echoes_from_auto_recv() {
 #[tokio::test]
 async fn a_python_course_upload_is_checked_by_the_file_receiver() {
     let (_s, mut ws) = lab().await;
-    let listen = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
-    let (listener, port) = (opened(&listen), port_of(&listen));
+    let (listener, port) = tcp_listen(&mut ws).await;
     let mut script = Script::start("upload.py", &[port.to_string()]);
     let conn = opened(
         &ws.ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))

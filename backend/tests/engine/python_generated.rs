@@ -3,11 +3,10 @@
 //! and run with `python3`, and what its `recv` calls print must be what the lab's returned.
 //! A generated program that doesn't run is a test failure.
 
-use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::lesson_run::{LessonRun, chosen, run_lesson};
+use crate::support::lesson_run::{LessonRun, chosen, lessons, run_lesson};
 use crate::support::{LabServer, TempDir};
 use socklab_python::sample_file::PYTHON_MAKER;
 use socklab_python::{PythonCode, py_bytes, socket_names};
@@ -22,8 +21,7 @@ const PYTHON_TIMEOUT: Duration = Duration::from_secs(30);
 const QUIET: Duration = Duration::from_millis(300);
 
 fn lesson(slug: &str) -> Lesson {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
-    socklab::lessons::load_dir(&dir)
+    lessons()
         .lessons
         .into_iter()
         .find(|l| l.slug == slug)
@@ -97,6 +95,46 @@ fn keep(what: &str, program: &str, history: &[Envelope]) -> String {
     base.display().to_string()
 }
 
+/// Runs `program` as [`run_python`] does and returns its stdout; fails the test, keeping the
+/// case (see [`keep`]), when it doesn't run to its end. With `SOCKLAB_KEEP_PYTHON` set every
+/// case is kept.
+async fn run_or_keep(what: &str, program: &str, history: &[Envelope]) -> String {
+    let stdout = match run_python(program).await {
+        Ok(stdout) => stdout,
+        Err(why) => {
+            let kept = keep(what, program, history);
+            panic!("{what}: the program doesn't run: {why}\n(kept in {kept}.py/.jsonl)\n{program}");
+        }
+    };
+    if std::env::var_os("SOCKLAB_KEEP_PYTHON").is_some() {
+        keep(what, program, history);
+    }
+    stdout
+}
+
+/// Fails unless `program` contains each of `lines`.
+fn assert_has_lines(program: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(program.contains(line), "no {line:?} in\n{program}");
+    }
+}
+
+/// Whether the lab's file receiver found the upload's md5 right (`None`: it gave no verdict).
+fn md5_verdict(run: &LessonRun) -> Option<bool> {
+    run.history.iter().find_map(|e| match &e.event {
+        Event::FileReceived { ok, .. } => Some(*ok),
+        _ => None,
+    })
+}
+
+/// The same text in both languages.
+fn text(t: &str) -> socklab_shared::lesson::Text {
+    socklab_shared::lesson::Text {
+        en: t.into(),
+        zh: t.into(),
+    }
+}
+
 /// The lines a program printed for its recv results (bytes reprs).
 fn printed_bytes(stdout: &str) -> Vec<String> {
     stdout
@@ -124,18 +162,7 @@ async fn check_run(run: &LessonRun, what: &str, with_commands: bool) -> (String,
     };
     let program = code.text(None);
     let what = format!("{what} (commands: {with_commands})");
-    let stdout = match run_python(&program).await {
-        Ok(stdout) => stdout,
-        Err(why) => {
-            let kept = keep(&what, &program, &run.history);
-            panic!(
-                "{what}: the generated program doesn't run: {why}\n(kept in {kept}.py/.jsonl)\n{program}"
-            );
-        }
-    };
-    if std::env::var_os("SOCKLAB_KEEP_PYTHON").is_some() {
-        keep(&what, &program, &run.history);
-    }
+    let stdout = run_or_keep(&what, &program, &run.history).await;
     let printed = printed_bytes(&stdout);
     let expected = lab_results(&code, &run.history);
     if program.contains("threading.Thread") {
@@ -196,17 +223,18 @@ async fn tcp_hello_runs_in_python() {
     let server = LabServer::start().await;
     let (program, printed) = check(&server, "tcp-hello", false).await;
     assert_eq!(printed, ["b'hello'", "b'hi, client'", "b''"]);
-    for line in [
-        "server.bind(('127.0.0.1', 0))",
-        "client.connect(('127.0.0.1', server.getsockname()[1]))",
-        "conn, addr = server.accept()",
-        "client.send(b'hello')",
-        "data = conn.recv(1024)",
-        "conn.send(b'hi, client')",
-        "client.close()",
-    ] {
-        assert!(program.contains(line), "no {line:?} in\n{program}");
-    }
+    assert_has_lines(
+        &program,
+        &[
+            "server.bind(('127.0.0.1', 0))",
+            "client.connect(('127.0.0.1', server.getsockname()[1]))",
+            "conn, addr = server.accept()",
+            "client.send(b'hello')",
+            "data = conn.recv(1024)",
+            "conn.send(b'hi, client')",
+            "client.close()",
+        ],
+    );
 }
 
 #[tokio::test]
@@ -214,14 +242,15 @@ async fn udp_basics_runs_in_python() {
     let server = LabServer::start().await;
     let (program, printed) = check(&server, "udp-basics", false).await;
     assert_eq!(printed, ["b'hi'", "b'how are you?'", "b'fine'"]);
-    for line in [
-        "server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-        "client.sendto(b'hi', ('127.0.0.1', server.getsockname()[1]))",
-        "msg, addr = server.recvfrom(1024)",
-        "server.sendto(b'fine', addr)",
-    ] {
-        assert!(program.contains(line), "no {line:?} in\n{program}");
-    }
+    assert_has_lines(
+        &program,
+        &[
+            "server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "client.sendto(b'hi', ('127.0.0.1', server.getsockname()[1]))",
+            "msg, addr = server.recvfrom(1024)",
+            "server.sendto(b'fine', addr)",
+        ],
+    );
 }
 
 #[tokio::test]
@@ -249,14 +278,15 @@ async fn length_prefix_runs_in_python() {
         "{program}"
     );
     // The receiver reads as the course does: the prefix, the length, exactly n bytes.
-    for line in [
-        "def recv_exactly(sock, n):",
-        "header = recv_exactly(conn, 4)  # the length prefix",
-        "n = struct.unpack('i', header)[0]  # 5\ndata = recv_exactly(conn, n)\nprint(data)",
-        "n = struct.unpack('!I', header)[0]  # 5\ndata = recv_exactly(conn, n)\nprint(data)",
-    ] {
-        assert!(program.contains(line), "no {line:?} in\n{program}");
-    }
+    assert_has_lines(
+        &program,
+        &[
+            "def recv_exactly(sock, n):",
+            "header = recv_exactly(conn, 4)  # the length prefix",
+            "n = struct.unpack('i', header)[0]  # 5\ndata = recv_exactly(conn, n)\nprint(data)",
+            "n = struct.unpack('!I', header)[0]  # 5\ndata = recv_exactly(conn, n)\nprint(data)",
+        ],
+    );
     assert!(!program.contains("conn.recv(5)"), "{program}");
     assert!(
         program.contains("body = b'world'\nclient.send(struct.pack('!I', len(body)) + body)"),
@@ -270,14 +300,15 @@ async fn a_custom_header_is_read_as_the_course_reads_it() {
     let server = LabServer::start().await;
     let (program, printed) = check(&server, "custom-header", true).await;
     assert_eq!(printed.len(), 3, "{program}");
-    for line in [
-        "header = recv_exactly(conn, 4)  # the length prefix",
-        "n = struct.unpack('i', header)[0]  # 75\ndata = recv_exactly(conn, n)",
-        "header = json.loads(data.decode('utf-8'))",
-        "data = recv_exactly(conn, header['size'])  # 77",
-    ] {
-        assert!(program.contains(line), "no {line:?} in\n{program}");
-    }
+    assert_has_lines(
+        &program,
+        &[
+            "header = recv_exactly(conn, 4)  # the length prefix",
+            "n = struct.unpack('i', header)[0]  # 75\ndata = recv_exactly(conn, n)",
+            "header = json.loads(data.decode('utf-8'))",
+            "data = recv_exactly(conn, header['size'])  # 77",
+        ],
+    );
 }
 
 #[tokio::test]
@@ -297,19 +328,20 @@ async fn af_unix_runs_in_python() {
             printed,
             ["b'helloworld'", "b'helloworld'", "b'hello again'"]
         );
-        for line in [
-            "import os",
-            "import tempfile",
-            "server_path = os.path.join(folder, 'server.sock')",
-            "unix_server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
-            "unix_server.bind(server_path)",
-            "unix_client.connect(server_path)",
-            "except ConnectionRefusedError as e:",
-            "# raises OSError: [Errno 98] EADDRINUSE",
-            "    os.remove(server_path)",
-        ] {
-            assert!(program.contains(line), "no {line:?} in\n{program}");
-        }
+        assert_has_lines(
+            &program,
+            &[
+                "import os",
+                "import tempfile",
+                "server_path = os.path.join(folder, 'server.sock')",
+                "unix_server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+                "unix_server.bind(server_path)",
+                "unix_client.connect(server_path)",
+                "except ConnectionRefusedError as e:",
+                "# raises OSError: [Errno 98] EADDRINUSE",
+                "    os.remove(server_path)",
+            ],
+        );
         assert!(
             !program.contains("socklab-"),
             "the lab's folder leaked:\n{program}"
@@ -321,8 +353,7 @@ async fn af_unix_runs_in_python() {
 /// and its recvs return what the lab's did.
 #[tokio::test]
 async fn every_lesson_runs_in_python() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
-    let set = socklab::lessons::load_dir(&dir);
+    let set = lessons();
     let server = LabServer::start().await;
     for lesson in set.lessons.iter().filter(|l| chosen(l)) {
         for with_commands in [false, true] {
@@ -365,7 +396,7 @@ fn generated_upload(size: u64, chunk: u64) -> Lesson {
     use md5::{Digest, Md5};
     use serde_json::json;
     use socklab_shared::Payload;
-    use socklab_shared::lesson::{Expect, Step, Text};
+    use socklab_shared::lesson::{Expect, Step};
 
     let body = generated_chunk(0, size);
     let md5: String = Md5::digest(&body)
@@ -389,10 +420,6 @@ fn generated_upload(size: u64, chunk: u64) -> Lesson {
             "data": Payload::from(piece).to_base64(), "name": "random-40KB.bin",
             "offset": offset, "total": size}));
     }
-    let text = |t: &str| Text {
-        en: t.into(),
-        zh: t.into(),
-    };
     Lesson {
         number: 99,
         slug: "generated-upload".into(),
@@ -416,21 +443,18 @@ async fn an_upload_of_a_generated_file_runs_in_python_without_the_file() {
     // receiving end reads them all: it runs in an empty folder, where no such file exists.
     let server = LabServer::start().await;
     let run = run_lesson(&server, &generated_upload(40_000, 16_384), Some(QUIET)).await;
-    let verdict = run.history.iter().find_map(|e| match &e.event {
-        Event::FileReceived { ok, .. } => Some(*ok),
-        _ => None,
-    });
-    assert_eq!(verdict, Some(true), "the lab's receiver checked the md5");
+    assert_eq!(
+        md5_verdict(&run),
+        Some(true),
+        "the lab's receiver checked the md5"
+    );
     let names = socket_names(&run.names);
     let program = PythonCode::with_commands(&run.history, &run.commands, &names).text(None);
     assert!(
         program.contains("make_sample_file('random-40KB.bin', 40000)"),
         "{program}"
     );
-    if let Err(why) = run_python(&program).await {
-        let kept = keep("generated upload", &program, &run.history);
-        panic!("the upload program doesn't run: {why}\n(kept in {kept}.py/.jsonl)\n{program}");
-    }
+    run_or_keep("generated upload", &program, &run.history).await;
 }
 
 #[tokio::test]
@@ -441,39 +465,32 @@ async fn a_10_mb_upload_runs_in_python_to_completion() {
     let server = LabServer::start().await;
     let size: u64 = 10 << 20;
     let run = run_lesson(&server, &generated_upload(size, 1 << 20), Some(QUIET)).await;
-    let verdict = run.history.iter().find_map(|e| match &e.event {
-        Event::FileReceived { ok, .. } => Some(*ok),
-        _ => None,
-    });
-    assert_eq!(verdict, Some(true), "the lab's receiver checked the md5");
+    assert_eq!(
+        md5_verdict(&run),
+        Some(true),
+        "the lab's receiver checked the md5"
+    );
     // The page's Python panel writes the program with the commands (the chunk loop needs them).
     let names = socket_names(&run.names);
     let program = PythonCode::with_commands(&run.history, &run.commands, &names).text(None);
     let what = "10 MB upload";
-    if std::env::var_os("SOCKLAB_KEEP_PYTHON").is_some() {
-        keep(what, &program, &run.history);
-    }
-    for line in [
-        "def receive_file(sock, bufsize):",
-        "conn_thread = threading.Thread(target=receive_file, args=(conn, 4096), daemon=True)",
-        "        client.sendall(chunk)\n\nconn_thread.join()\n",
-    ] {
-        assert!(program.contains(line), "no {line:?} in\n{program}");
-    }
+    assert_has_lines(
+        &program,
+        &[
+            "def receive_file(sock, bufsize):",
+            "conn_thread = threading.Thread(target=receive_file, args=(conn, 4096), daemon=True)",
+            "        client.sendall(chunk)\n\nconn_thread.join()\n",
+        ],
+    );
     assert!(
         !program.contains("# auto-recv"),
         "the thread reads the upload: no auto-recv lines of its own\n{program}"
     );
-    match run_python(&program).await {
-        Ok(stdout) => assert!(
-            stdout.contains("random-40KB.bin 10485760 bytes, ok = True"),
-            "the program's receiver checked the md5:\n{stdout}"
-        ),
-        Err(why) => {
-            let kept = keep(what, &program, &run.history);
-            panic!("{what}: the program doesn't run: {why}\n(kept in {kept}.py/.jsonl)");
-        }
-    }
+    let stdout = run_or_keep(what, &program, &run.history).await;
+    assert!(
+        stdout.contains("random-40KB.bin 10485760 bytes, ok = True"),
+        "the program's receiver checked the md5:\n{stdout}"
+    );
     // The panel's program up to a past moment (the timeline's cursor) runs to its end too:
     // cut after the header, after the first chunk, and just before the verdict.
     let code = PythonCode::with_commands(&run.history, &run.commands, &names);
@@ -494,12 +511,7 @@ async fn a_10_mb_upload_runs_in_python_to_completion() {
         .unwrap();
     for upto in [first_chunk, first_chunk + 1, verdict] {
         let cut = code.text(Some(upto));
-        if let Err(why) = run_python(&cut).await {
-            let kept = keep(&format!("{what} up to {upto}"), &cut, &run.history);
-            panic!(
-                "{what} up to event {upto}: the program doesn't end: {why}\n(kept in {kept}.py)"
-            );
-        }
+        run_or_keep(&format!("{what} up to event {upto}"), &cut, &run.history).await;
     }
 }
 
@@ -508,12 +520,8 @@ async fn a_10_mb_upload_runs_in_python_to_completion() {
 /// `send_bulk` to an auto-receiving socket.
 fn big_sends() -> Lesson {
     use serde_json::json;
-    use socklab_shared::lesson::{Expect, Step, Text};
+    use socklab_shared::lesson::{Expect, Step};
 
-    let text = |t: &str| Text {
-        en: t.into(),
-        zh: t.into(),
-    };
     let step = |run: Vec<serde_json::Value>, expect: Vec<Expect>| Step {
         say: text("step"),
         run,

@@ -3,14 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::{EVENT_TIMEOUT, LabServer, WsClient, opened, port_of, refusal, snapshot_of};
+use crate::support::{
+    EVENT_TIMEOUT, LabServer, WsClient, assert_origin_refused, b64, connect_as_own_page, opened,
+    port_of, refusal, snapshot_of, tcp_listen,
+};
 use serde_json::json;
-use socklab_shared::Payload;
 use socklab_shared::protocol::Event;
-
-fn b64(bytes: &[u8]) -> String {
-    Payload(bytes.to_vec()).to_base64()
-}
 
 #[tokio::test]
 async fn a_foreign_origin_is_refused_and_the_own_origin_is_not() {
@@ -21,16 +19,9 @@ async fn a_foreign_origin_is_refused_and_the_own_origin_is_not() {
         // Same host, another port: another local web app is another origin.
         "http://127.0.0.1:1",
     ] {
-        let err = WsClient::try_connect_with_origin(&server, foreign)
-            .await
-            .err()
-            .unwrap_or_else(|| panic!("{foreign} got a lab session"));
-        assert!(err.contains("403"), "{foreign}: {err}");
+        assert_origin_refused(&server, foreign, "a foreign page").await;
     }
-    let own = format!("http://{}", server.addr);
-    let mut ws = WsClient::try_connect_with_origin(&server, &own)
-        .await
-        .expect("the lab's own page may connect");
+    let mut ws = connect_as_own_page(&server).await;
     ws.ok(json!({"cmd": "ping"})).await;
 }
 
@@ -38,29 +29,16 @@ async fn a_foreign_origin_is_refused_and_the_own_origin_is_not() {
 async fn allow_origin_lets_that_origin_in_and_no_other() {
     const LECTURER: &str = "http://lecturer.local:9000";
     let default = LabServer::start().await;
-    let err = WsClient::try_connect_with_origin(&default, LECTURER)
-        .await
-        .err()
-        .expect("not allowed without --allow-origin");
-    assert!(err.contains("403"), "{err}");
+    assert_origin_refused(&default, LECTURER, "not allowed without --allow-origin").await;
 
     let server = LabServer::start_with(|c| c.allowed_origins = vec![LECTURER.to_owned()]).await;
     let mut ws = WsClient::try_connect_with_origin(&server, LECTURER)
         .await
         .expect("--allow-origin lets the lecturer's page in");
     ws.ok(json!({"cmd": "ping"})).await;
-    let err = WsClient::try_connect_with_origin(&server, "http://evil.example")
-        .await
-        .err()
-        .expect("other origins stay out");
-    assert!(err.contains("403"), "{err}");
+    assert_origin_refused(&server, "http://evil.example", "other origins stay out").await;
     // The own origin still works next to the allowed one.
-    let own = format!("http://{}", server.addr);
-    assert!(
-        WsClient::try_connect_with_origin(&server, &own)
-            .await
-            .is_ok()
-    );
+    connect_as_own_page(&server).await;
 }
 
 #[tokio::test]
@@ -71,8 +49,7 @@ async fn a_session_at_its_socket_cap_gets_a_refusal_with_a_hint() {
         Event::Hello { limits, .. } => assert_eq!(limits.max_sockets, 2),
         other => panic!("expected hello, got {other:?}"),
     }
-    let listen = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
-    let (listener, port) = (opened(&listen), port_of(&listen));
+    let (listener, port) = tcp_listen(&mut ws).await;
     let client = opened(&ws.ok(json!({"cmd": "connect", "port": port})).await);
 
     for third in [
@@ -100,13 +77,12 @@ async fn a_session_at_its_socket_cap_gets_a_refusal_with_a_hint() {
 async fn a_send_over_the_size_cap_is_refused_and_sends_nothing() {
     let server = LabServer::start_with(|c| c.max_send_bytes = 16).await;
     let mut ws = WsClient::connect(&server).await;
-    let listen = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
-    let (listener, port) = (opened(&listen), port_of(&listen));
+    let (listener, port) = tcp_listen(&mut ws).await;
     let client = opened(&ws.ok(json!({"cmd": "connect", "port": port})).await);
     let accepted = opened(&ws.ok(json!({"cmd": "accept", "socket": listener})).await);
 
     match ws
-        .ok(json!({"cmd": "send", "socket": client, "data": b64(&[b'a'; 16])}))
+        .ok(json!({"cmd": "send", "socket": client, "data": b64([b'a'; 16])}))
         .await
     {
         Event::Sent {
@@ -116,7 +92,7 @@ async fn a_send_over_the_size_cap_is_refused_and_sends_nothing() {
     }
     for cmd in ["send", "send_all"] {
         let events = ws
-            .step(json!({"cmd": cmd, "socket": client, "data": b64(&[b'b'; 17])}))
+            .step(json!({"cmd": cmd, "socket": client, "data": b64([b'b'; 17])}))
             .await;
         let (message, _) = refusal(&events);
         assert!(message.contains("17 bytes"), "{cmd}: {message}");
@@ -140,7 +116,7 @@ async fn a_send_over_the_size_cap_is_refused_and_sends_nothing() {
     let b = ws.ok(json!({"cmd": "udp_bind", "port": 0})).await;
     let (b, b_port) = (opened(&b), port_of(&b));
     let events = ws
-        .step(json!({"cmd": "send_to", "socket": a, "data": b64(&[b'd'; 17]), "port": b_port}))
+        .step(json!({"cmd": "send_to", "socket": a, "data": b64([b'd'; 17]), "port": b_port}))
         .await;
     refusal(&events);
     assert_eq!(
@@ -148,7 +124,7 @@ async fn a_send_over_the_size_cap_is_refused_and_sends_nothing() {
         None,
         "no datagram went out"
     );
-    ws.ok(json!({"cmd": "send_to", "socket": a, "data": b64(&[b'd'; 16]), "port": b_port}))
+    ws.ok(json!({"cmd": "send_to", "socket": a, "data": b64([b'd'; 16]), "port": b_port}))
         .await;
 }
 

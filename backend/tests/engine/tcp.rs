@@ -1,23 +1,17 @@
 //! The socket engine's TCP acceptance tests, through the real /ws endpoint and real sockets.
 
-use crate::support::{LabServer, WsClient, opened, port_of, snapshot_of};
+use crate::support::{
+    WsClient, b64, connect_and_accept, lab, opened, port_of, snapshot_of, tcp_listen,
+};
 use serde_json::json;
-use socklab_shared::Payload;
 use socklab_shared::framing::{FrameDecoder, Framing, LengthPrefix};
 use socklab_shared::protocol::{ErrorCode, Event, SocketId, TcpState};
-
-fn b64(text: &str) -> String {
-    Payload::from(text).to_base64()
-}
 
 /// A listener, a client connected to it and the accepted server side: (client, server).
 /// The client has TCP_NODELAY so every send leaves at once: what the receive buffer shows
 /// right after a send is then the kernel's doing, not Nagle's timer.
 async fn pair(ws: &mut WsClient) -> (SocketId, SocketId) {
-    let listen = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
-    let (listener, port) = (opened(&listen), port_of(&listen));
-    let client = opened(&ws.ok(json!({"cmd": "connect", "port": port})).await);
-    let accepted = ws.ok(json!({"cmd": "accept", "socket": listener})).await;
+    let (client, accepted) = connect_and_accept(ws).await;
     // The engine pairs the two ends, so the page never has to guess.
     assert!(
         matches!(accepted, Event::SocketOpened { peer_socket: Some(c), .. } if c == client),
@@ -29,10 +23,12 @@ async fn pair(ws: &mut WsClient) -> (SocketId, SocketId) {
     (client, server)
 }
 
-async fn lab() -> (LabServer, WsClient) {
-    let server = LabServer::start().await;
-    let ws = WsClient::connect(&server).await;
-    (server, ws)
+/// `socket`'s getsockname and getpeername: (local, peer).
+async fn names(ws: &mut WsClient, socket: SocketId) -> (String, Option<String>) {
+    match ws.ok(json!({"cmd": "get_names", "socket": socket})).await {
+        Event::Names { local, peer, .. } => (local, peer),
+        other => panic!("expected names, got {other:?}"),
+    }
 }
 
 fn received(event: &Event) -> (&[u8], &str, usize) {
@@ -163,7 +159,7 @@ async fn partial_send_when_the_receiver_does_not_read() {
         json!({"cmd": "set_option", "socket": server, "option": {"name": "rcvbuf", "value": 4096}}),
     )
     .await;
-    let big = Payload(vec![b'x'; 512 * 1024]).to_base64();
+    let big = b64([b'x'; 512 * 1024]);
     match ws
         .ok(json!({"cmd": "send", "socket": client, "data": big}))
         .await
@@ -183,7 +179,7 @@ async fn partial_send_when_the_receiver_does_not_read() {
     }
     // Keep sending without the receiver reading: the buffers fill up, and then a send says
     // at once that it would block (EAGAIN) instead of accepting anything.
-    let chunk = Payload(vec![b'y'; 64 * 1024]).to_base64();
+    let chunk = b64([b'y'; 64 * 1024]);
     let mut blocked = None;
     for _ in 0..64 {
         let events = ws
@@ -243,8 +239,7 @@ async fn connect_to_a_closed_port_is_refused_with_errno_111() {
     let (_s, mut ws) = lab().await;
     // A port this session's listener held and closed (as lesson 20 does): lab sockets may
     // reach it, and nothing listens there any more.
-    let opened_event = ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await;
-    let (listener, port) = (opened(&opened_event), port_of(&opened_event));
+    let (listener, port) = tcp_listen(&mut ws).await;
     ws.ok(json!({"cmd": "close", "socket": listener})).await;
     let events = ws.step(json!({"cmd": "connect", "port": port})).await;
     match &events[0] {
@@ -323,30 +318,14 @@ async fn non_loopback_addresses_are_refused_by_default() {
 async fn getsockname_shows_the_ephemeral_port_the_kernel_chose_for_the_client() {
     let (_s, mut ws) = lab().await;
     let (client, server) = pair(&mut ws).await;
-    let Event::Names {
-        local: client_local,
-        peer: client_peer,
-        ..
-    } = ws.ok(json!({"cmd": "get_names", "socket": client})).await
-    else {
-        panic!("expected names")
-    };
-    let Event::Names {
-        local: server_local,
-        peer: server_peer,
-        ..
-    } = ws.ok(json!({"cmd": "get_names", "socket": server})).await
-    else {
-        panic!("expected names")
-    };
+    let (client_local, client_peer) = names(&mut ws, client).await;
+    let (server_local, server_peer) = names(&mut ws, server).await;
     // Each end's getpeername is the other's getsockname; the client's port is ephemeral.
     assert_eq!(client_peer.as_deref(), Some(server_local.as_str()));
     assert_eq!(server_peer.as_deref(), Some(client_local.as_str()));
     let port: u16 = client_local.rsplit(':').next().unwrap().parse().unwrap();
     assert!(port >= 1024, "ephemeral port {port}");
     let listener = opened(&ws.ok(json!({"cmd": "tcp_listen", "port": 0})).await);
-    match ws.ok(json!({"cmd": "get_names", "socket": listener})).await {
-        Event::Names { peer, .. } => assert_eq!(peer, None, "a listener has no peer (ENOTCONN)"),
-        other => panic!("{other:?}"),
-    }
+    let (_, peer) = names(&mut ws, listener).await;
+    assert_eq!(peer, None, "a listener has no peer (ENOTCONN)");
 }

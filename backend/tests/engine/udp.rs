@@ -4,20 +4,9 @@
 //! step already shows the datagram waiting. Receives that are expected to succeed still pass
 //! `timeout_ms`, so they wait rather than race; nothing sleeps.
 
-use crate::support::{LabServer, WsClient, opened, port_of, snapshot_of};
+use crate::support::{WsClient, b64, lab, opened, port_of, snapshot_of};
 use serde_json::json;
-use socklab_shared::Payload;
 use socklab_shared::protocol::{ErrorCode, Event, SocketId};
-
-fn b64(bytes: &[u8]) -> String {
-    Payload(bytes.to_vec()).to_base64()
-}
-
-async fn lab() -> (LabServer, WsClient) {
-    let server = LabServer::start().await;
-    let ws = WsClient::connect(&server).await;
-    (server, ws)
-}
 
 /// A UDP lab socket bound to a free loopback port: (id, local address, port).
 async fn udp(ws: &mut WsClient) -> (SocketId, String, u16) {
@@ -98,6 +87,16 @@ async fn recv_from(ws: &mut WsClient, socket: SocketId, bufsize: u32) -> (Datagr
         other => panic!("expected received_from, got {other:?}"),
     };
     (datagram, events)
+}
+
+/// Switches auto-recv on for `b`, sends it the datagram "one" from `a` (send #1) and returns
+/// the `received_from` event auto-recv made of it.
+async fn auto_received_one(ws: &mut WsClient, a: SocketId, b: SocketId, b_port: u16) -> Event {
+    ws.ok(json!({"cmd": "set_auto", "socket": b, "auto": {"recv": true}}))
+        .await;
+    send_to(ws, a, b"one", b_port, 1).await;
+    ws.wait_unsolicited(|e| matches!(e, Event::ReceivedFrom { .. }))
+        .await
 }
 
 /// A `recvfrom` without a timeout must say "would block" at once: nothing is waiting.
@@ -257,12 +256,7 @@ async fn after_auto_recv_is_switched_off_recvfrom_still_names_the_right_send() {
     let (_s, mut ws) = lab().await;
     let (a, _, _) = udp(&mut ws).await;
     let (b, _, b_port) = udp(&mut ws).await;
-    ws.ok(json!({"cmd": "set_auto", "socket": b, "auto": {"recv": true}}))
-        .await;
-    send_to(&mut ws, a, b"one", b_port, 1).await;
-    let event = ws
-        .wait_unsolicited(|e| matches!(e, Event::ReceivedFrom { .. }))
-        .await;
+    let event = auto_received_one(&mut ws, a, b, b_port).await;
     let Event::ReceivedFrom { data, .. } = &event else {
         unreachable!()
     };
@@ -285,12 +279,7 @@ async fn auto_recv_names_a_lab_sender_too() {
     let (_s, mut ws) = lab().await;
     let (a, a_local, _) = udp(&mut ws).await;
     let (b, _, b_port) = udp(&mut ws).await;
-    ws.ok(json!({"cmd": "set_auto", "socket": b, "auto": {"recv": true}}))
-        .await;
-    send_to(&mut ws, a, b"one", b_port, 1).await;
-    let event = ws
-        .wait_unsolicited(|e| matches!(e, Event::ReceivedFrom { .. }))
-        .await;
+    let event = auto_received_one(&mut ws, a, b, b_port).await;
     let Event::ReceivedFrom {
         socket,
         from,

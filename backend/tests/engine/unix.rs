@@ -5,21 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use crate::support::{EVENT_TIMEOUT, LabServer, WsClient, opened, snapshot_of};
+use crate::support::{EVENT_TIMEOUT, WsClient, b64, lab, opened, snapshot_of};
 use serde_json::json;
-use socklab_shared::Payload;
 use socklab_shared::protocol::{ErrorCode, Event, SocketId};
 use tokio::io::{AsyncBufReadExt, BufReader};
-
-fn b64(text: &str) -> String {
-    Payload::from(text).to_base64()
-}
-
-async fn lab() -> (LabServer, WsClient) {
-    let server = LabServer::start().await;
-    let ws = WsClient::connect(&server).await;
-    (server, ws)
-}
 
 /// (socket, local, peer) of a `socket_opened` event.
 fn opened_names(event: &Event) -> (SocketId, String, Option<String>) {

@@ -1,6 +1,6 @@
 //! The real `/ws` endpoint over a real TCP port: upgrade, hello, bad input, origin check.
 
-use crate::support::{LabServer, WsClient};
+use crate::support::{LabServer, WsClient, assert_origin_refused, connect_as_own_page};
 use socklab_shared::protocol::{ErrorCode, Event, PROTOCOL_VERSION};
 
 #[tokio::test]
@@ -43,17 +43,14 @@ async fn malformed_and_unknown_messages_get_errors_and_the_connection_stays() {
 #[tokio::test]
 async fn foreign_origin_is_refused_before_the_upgrade() {
     let server = LabServer::start().await;
-    let Err(err) = WsClient::try_connect_with_origin(&server, "http://evil.example").await else {
-        panic!("a foreign page must not get a lab session");
-    };
-    assert!(err.contains("403"), "{err}");
+    assert_origin_refused(
+        &server,
+        "http://evil.example",
+        "a foreign page must not get a lab session",
+    )
+    .await;
     // The lab's own origin is fine.
-    let own = format!("http://{}", server.addr);
-    assert!(
-        WsClient::try_connect_with_origin(&server, &own)
-            .await
-            .is_ok()
-    );
+    connect_as_own_page(&server).await;
 }
 
 #[tokio::test]

@@ -5,12 +5,18 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use socklab_shared::lesson::Lesson;
+use socklab_shared::lesson::{Lesson, LessonSet};
 use socklab_shared::protocol::SentCommands as Commands;
 use socklab_shared::protocol::{Command, Envelope, Event, Request};
 use socklab_shared::script::{Named, may_fail, name_of, resolve_command};
 
 use super::{LabServer, WsClient};
+
+/// Every lesson in `static/lessons`, as the server loads them.
+pub fn lessons() -> LessonSet {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
+    socklab::lessons::load_dir(&dir)
+}
 
 /// Whether `lesson` is one to run: all of them, or only those named (by slug or number,
 /// comma-separated) in `SOCKLAB_LESSON`, for working on one lesson at a time.

@@ -14,6 +14,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use socklab::server::BoundServer;
 use socklab::{AppState, Config};
+use socklab_shared::Payload;
 use socklab_shared::protocol::{Envelope, ErrorCode, Event, Request, SocketId};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -139,14 +140,15 @@ pub struct WsClient {
 
 impl WsClient {
     pub async fn connect(server: &LabServer) -> Self {
-        let (ws, _) = tokio_tungstenite::connect_async(server.ws_url())
+        Self::try_connect(server)
             .await
-            .expect("WebSocket upgrade failed");
-        WsClient {
-            ws,
-            next_req: 1000,
-            unsolicited: Vec::new(),
-        }
+            .unwrap_or_else(|e| panic!("WebSocket upgrade failed: {e}"))
+    }
+
+    /// Connects without an `Origin` header, as a script would; `Err` carries the refusal
+    /// (for example "HTTP error: 503 Service Unavailable").
+    pub async fn try_connect(server: &LabServer) -> Result<Self, String> {
+        Self::try_connect_request(server.ws_url().into_client_request().unwrap()).await
     }
 
     /// Connects with an `Origin` header as a browser page would; `Err` carries the refusal.
@@ -155,14 +157,20 @@ impl WsClient {
         request
             .headers_mut()
             .insert("origin", origin.parse().unwrap());
-        match tokio_tungstenite::connect_async(request).await {
-            Ok((ws, _)) => Ok(WsClient {
-                ws,
-                next_req: 1000,
-                unsolicited: Vec::new(),
-            }),
-            Err(e) => Err(e.to_string()),
-        }
+        Self::try_connect_request(request).await
+    }
+
+    async fn try_connect_request(
+        request: tokio_tungstenite::tungstenite::handshake::client::Request,
+    ) -> Result<Self, String> {
+        let (ws, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(WsClient {
+            ws,
+            next_req: 1000,
+            unsolicited: Vec::new(),
+        })
     }
 
     pub async fn send_text(&mut self, text: &str) {
@@ -269,6 +277,60 @@ impl WsClient {
     }
 }
 
+/// A server with the default configuration and a session on it.
+pub async fn lab() -> (LabServer, WsClient) {
+    let server = LabServer::start().await;
+    let ws = WsClient::connect(&server).await;
+    (server, ws)
+}
+
+/// Fails unless a page served from `origin` is refused the WebSocket upgrade (403); `why`
+/// says why it must be.
+pub async fn assert_origin_refused(server: &LabServer, origin: &str, why: &str) {
+    match WsClient::try_connect_with_origin(server, origin).await {
+        Ok(_) => panic!("{why}: a page from {origin} got a lab session"),
+        Err(err) => assert!(err.contains("403"), "{origin}: {err}"),
+    }
+}
+
+/// A session opened by the lab's own page (origin `http://<the lab's address>`), which is
+/// always let in.
+pub async fn connect_as_own_page(server: &LabServer) -> WsClient {
+    let own = format!("http://{}", server.addr);
+    WsClient::try_connect_with_origin(server, &own)
+        .await
+        .expect("the lab's own page may connect")
+}
+
+/// `bytes` (or a string's UTF-8) in base64, as commands carry data.
+pub fn b64(bytes: impl AsRef<[u8]>) -> String {
+    Payload(bytes.as_ref().to_vec()).to_base64()
+}
+
+/// A TCP listener on a free loopback port: (id, port).
+pub async fn tcp_listen(ws: &mut WsClient) -> (SocketId, u16) {
+    let event = ws
+        .ok(serde_json::json!({"cmd": "tcp_listen", "port": 0}))
+        .await;
+    (opened(&event), port_of(&event))
+}
+
+/// A lab client connected to a fresh lab listener, and the `socket_opened` event of the end
+/// the listener accepted: (client, accepted).
+pub async fn connect_and_accept(ws: &mut WsClient) -> (SocketId, Event) {
+    use serde_json::json;
+    let (listener, port) = tcp_listen(ws).await;
+    let client = opened(&ws.ok(json!({"cmd": "connect", "port": port})).await);
+    let accepted = ws.ok(json!({"cmd": "accept", "socket": listener})).await;
+    (client, accepted)
+}
+
+/// A lab client connected to a fresh lab listener and the accepted side: (client, server).
+pub async fn tcp_pair(ws: &mut WsClient) -> (SocketId, SocketId) {
+    let (client, accepted) = connect_and_accept(ws).await;
+    (client, opened(&accepted))
+}
+
 /// A temporary folder removed on drop.
 pub struct TempDir(pub PathBuf);
 
@@ -338,19 +400,6 @@ pub fn snapshot_of(events: &[Event], socket: SocketId) -> socklab_shared::protoc
 }
 
 impl WsClient {
-    /// Connects without an `Origin` header, as a script would; `Err` carries the refusal
-    /// (for example "HTTP error: 503 Service Unavailable").
-    pub async fn try_connect(server: &LabServer) -> Result<Self, String> {
-        match tokio_tungstenite::connect_async(server.ws_url()).await {
-            Ok((ws, _)) => Ok(WsClient {
-                ws,
-                next_req: 1000,
-                unsolicited: Vec::new(),
-            }),
-            Err(e) => Err(e.to_string()),
-        }
-    }
-
     /// The next unsolicited event (auto behaviours, and the snapshots that follow them), in
     /// arrival order: first those an earlier step kept aside, then new ones from the wire.
     /// Unlike [`WsClient::wait_unsolicited`] nothing is skipped, so a test can add events up.
