@@ -1,66 +1,10 @@
-//! A student's own Python program talking to lab sockets: the scripts in `tests/python/` use
-//! only Python's standard library, get the lab's port as an argument and report on stdout,
-//! one line per step, so the test can wait for each step instead of sleeping.
+//! A student's own Python program talking to lab sockets: the scripts in `tests/python/` (see
+//! [`PythonScript`]) get the lab's port as an argument and report on stdout, one line per step.
 
-use std::path::PathBuf;
-use std::process::Stdio;
-
+use crate::support::python_script::PythonScript;
 use crate::support::{EVENT_TIMEOUT, WsClient, lab, opened, port_of, snapshot_of, tcp_listen};
 use serde_json::json;
 use socklab_shared::protocol::{Event, SocketId};
-use tokio::io::{AsyncBufReadExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdout, Command};
-
-/// A running Python script whose stdout is read line by line.
-struct Script {
-    name: &'static str,
-    child: Child,
-    lines: Lines<BufReader<ChildStdout>>,
-}
-
-impl Script {
-    fn start(name: &'static str, args: &[String]) -> Self {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/python")
-            .join(name);
-        let mut child = Command::new("python3")
-            .arg("-u")
-            .arg(&path)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", path.display()));
-        let stdout = child.stdout.take().unwrap();
-        Script {
-            name,
-            child,
-            lines: BufReader::new(stdout).lines(),
-        }
-    }
-
-    /// The script's next line; fails the test on a timeout, an early exit or a FAIL line.
-    async fn line(&mut self) -> String {
-        let line = tokio::time::timeout(EVENT_TIMEOUT, self.lines.next_line())
-            .await
-            .unwrap_or_else(|_| panic!("{} printed nothing in time", self.name))
-            .unwrap()
-            .unwrap_or_else(|| panic!("{} ended its output early", self.name));
-        assert!(!line.starts_with("FAIL"), "{}: {line}", self.name);
-        line
-    }
-
-    /// Waits for the script to exit and checks that it succeeded.
-    async fn finished(mut self) {
-        let status = tokio::time::timeout(EVENT_TIMEOUT, self.child.wait())
-            .await
-            .unwrap_or_else(|_| panic!("{} did not exit in time", self.name))
-            .unwrap();
-        assert!(status.success(), "{} exited with {status}", self.name);
-    }
-}
 
 /// Asks for snapshots until `socket`'s receive queue holds `len` bytes (or fails after
 /// [`EVENT_TIMEOUT`]). Each round is a WebSocket round trip, so this waits without sleeping.
@@ -83,7 +27,7 @@ async fn until_queued(ws: &mut WsClient, socket: SocketId, len: u64) {
 async fn a_python_client_two_sendalls_arrive_merged_and_external() {
     let (_s, mut ws) = lab().await;
     let (listener, port) = tcp_listen(&mut ws).await;
-    let mut script = Script::start("tcp_client.py", &[port.to_string()]);
+    let mut script = PythonScript::start("tcp_client.py", &[port.to_string()]);
     let accepted = ws
         .ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))
         .await;
@@ -143,7 +87,7 @@ async fn a_python_udp_client_gets_upper_case_echoes_from_auto_recv() {
     ws.ok(json!({"cmd": "set_auto", "socket": udp, "auto": {"recv": true, "echo": "upper"}}))
         .await;
 
-    let mut script = Script::start("udp_client.py", &[port.to_string()]);
+    let mut script = PythonScript::start("udp_client.py", &[port.to_string()]);
     let script_port = script.line().await;
     let script_addr = format!(
         "127.0.0.1:{}",
@@ -193,7 +137,7 @@ async fn a_python_udp_client_gets_upper_case_echoes_from_auto_recv() {
 async fn a_python_course_upload_is_checked_by_the_file_receiver() {
     let (_s, mut ws) = lab().await;
     let (listener, port) = tcp_listen(&mut ws).await;
-    let mut script = Script::start("upload.py", &[port.to_string()]);
+    let mut script = PythonScript::start("upload.py", &[port.to_string()]);
     let conn = opened(
         &ws.ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))
             .await,

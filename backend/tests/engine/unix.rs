@@ -2,13 +2,11 @@
 //! sockets in the session's private folder, the same calls as TCP, the errors only a socket
 //! file gives, and names that can't leave the folder.
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
-
-use crate::support::{EVENT_TIMEOUT, WsClient, b64, lab, opened, snapshot_of};
+use crate::support::python_script::PythonScript;
+use crate::support::{WsClient, b64, lab, opened, snapshot_of};
 use serde_json::json;
 use socklab_shared::protocol::{ErrorCode, Event, SocketId};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use std::path::{Path, PathBuf};
 
 /// (socket, local, peer) of a `socket_opened` event.
 fn opened_names(event: &Event) -> (SocketId, String, Option<String>) {
@@ -304,31 +302,14 @@ async fn stream_calls_and_auto_echo_work_by_role() {
 async fn a_python_client_reaches_the_reported_path_and_is_external() {
     let (_s, mut ws) = lab().await;
     let (listener, path) = listen(&mut ws, "py.sock").await;
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python/unix_client.py");
-    let mut child = tokio::process::Command::new("python3")
-        .arg("-u")
-        .arg(&script)
-        .arg(&path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("cannot run python3");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut line = async || {
-        tokio::time::timeout(EVENT_TIMEOUT, lines.next_line())
-            .await
-            .expect("the script printed nothing in time")
-            .unwrap()
-            .expect("the script ended early")
-    };
+    let mut script = PythonScript::start("unix_client.py", &[&path]);
     let accepted = ws
         .ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 5000}))
         .await;
     let (conn, _, peer) = opened_names(&accepted);
     assert_eq!(peer.as_deref(), Some("(unnamed)"));
     assert_eq!(peer_socket(&accepted), None, "a client outside the lab");
-    assert_eq!(line().await, "sent");
+    assert_eq!(script.line().await, "sent");
     let mut got = Vec::new();
     while got.len() < 10 {
         let events = ws
@@ -342,12 +323,8 @@ async fn a_python_client_reaches_the_reported_path_and_is_external() {
     }
     assert_eq!(got, b"helloworld");
     ws.ok(json!({"cmd": "close", "socket": conn})).await;
-    assert_eq!(line().await, "closed");
-    let status = tokio::time::timeout(EVENT_TIMEOUT, child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(status.success());
+    assert_eq!(script.line().await, "closed");
+    script.finished().await;
 }
 
 #[tokio::test]

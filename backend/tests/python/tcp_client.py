@@ -8,34 +8,17 @@ has a timeout, so the script never hangs; any failure prints "FAIL <reason>" and
 """
 
 import socket
-import sys
+
+from lab_client import argument, failing_on_socket_errors, send_hello_world_then_read_until_closed
 
 TIMEOUT_S = 10
 
 
-def fail(reason):
-    print(f"FAIL {reason}", flush=True)
-    print(f"tcp_client.py: {reason}", file=sys.stderr, flush=True)
-    sys.exit(1)
-
-
 def main():
-    if len(sys.argv) != 2:
-        fail("usage: tcp_client.py PORT")
-    port = int(sys.argv[1])
-    try:
+    port = int(argument("PORT"))
+    with failing_on_socket_errors():
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S) as sock:
-            sock.sendall(b"hello")
-            sock.sendall(b"world")
-            print("sent", flush=True)
-            while True:
-                chunk = sock.recv(1024)
-                if not chunk:
-                    break
-                print(f"got {chunk!r}", flush=True)
-    except OSError as e:  # includes socket.timeout / TimeoutError
-        fail(f"{type(e).__name__}: {e}")
-    print("closed", flush=True)
+            send_hello_world_then_read_until_closed(sock)
 
 
 if __name__ == "__main__":

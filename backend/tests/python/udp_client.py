@@ -9,22 +9,15 @@ exits 1.
 """
 
 import socket
-import sys
+
+from lab_client import argument, fail, failing_on_socket_errors
 
 TIMEOUT_S = 5
 
 
-def fail(reason):
-    print(f"FAIL {reason}", flush=True)
-    print(f"udp_client.py: {reason}", file=sys.stderr, flush=True)
-    sys.exit(1)
-
-
 def main():
-    if len(sys.argv) != 2:
-        fail("usage: udp_client.py PORT")
-    server = ("127.0.0.1", int(sys.argv[1]))
-    try:
+    server = ("127.0.0.1", int(argument("PORT")))
+    with failing_on_socket_errors():
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.settimeout(TIMEOUT_S)
             sock.bind(("127.0.0.1", 0))
@@ -35,8 +28,6 @@ def main():
                 if sender != server:
                     fail(f"reply came from {sender}, not {server}")
                 print(f"reply {data.decode('ascii', 'replace')}", flush=True)
-    except OSError as e:  # includes socket.timeout / TimeoutError
-        fail(f"{type(e).__name__}: {e}")
 
 
 if __name__ == "__main__":

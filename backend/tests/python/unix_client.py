@@ -9,36 +9,19 @@ exits 1.
 """
 
 import socket
-import sys
+
+from lab_client import argument, failing_on_socket_errors, send_hello_world_then_read_until_closed
 
 TIMEOUT_S = 10
 
 
-def fail(reason):
-    print(f"FAIL {reason}", flush=True)
-    print(f"unix_client.py: {reason}", file=sys.stderr, flush=True)
-    sys.exit(1)
-
-
 def main():
-    if len(sys.argv) != 2:
-        fail("usage: unix_client.py PATH")
-    path = sys.argv[1]
-    try:
+    path = argument("PATH")
+    with failing_on_socket_errors():
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(TIMEOUT_S)
             sock.connect(path)
-            sock.sendall(b"hello")
-            sock.sendall(b"world")
-            print("sent", flush=True)
-            while True:
-                chunk = sock.recv(1024)
-                if not chunk:
-                    break
-                print(f"got {chunk!r}", flush=True)
-    except OSError as e:  # includes socket.timeout / TimeoutError
-        fail(f"{type(e).__name__}: {e}")
-    print("closed", flush=True)
+            send_hello_world_then_read_until_closed(sock)
 
 
 if __name__ == "__main__":

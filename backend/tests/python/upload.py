@@ -21,27 +21,28 @@ import json
 import os
 import socket
 import struct
-import sys
 import tempfile
+
+from lab_client import argument, fail, failing_on_socket_errors
 
 TIMEOUT_S = 10
 CHUNK = 1048576
 
 
-def fail(reason):
-    print(f"FAIL {reason}", flush=True)
-    print(f"upload.py: {reason}", file=sys.stderr, flush=True)
-    sys.exit(1)
-
-
-def file_md5(path):
-    md5 = hashlib.md5()
+def chunks(path):
+    """The file's contents, CHUNK bytes at a time."""
     with open(path, "rb") as f:
         while True:
             chunk = f.read(CHUNK)
             if not chunk:
-                break
-            md5.update(chunk)
+                return
+            yield chunk
+
+
+def file_md5(path):
+    md5 = hashlib.md5()
+    for chunk in chunks(path):
+        md5.update(chunk)
     return md5.hexdigest()
 
 
@@ -54,12 +55,8 @@ def upload(client, path, md5):
     header_bytes = json.dumps(header).encode("utf-8")
     client.sendall(struct.pack("i", len(header_bytes)))
     client.sendall(header_bytes)
-    with open(path, "rb") as f:
-        while True:
-            chunk = f.read(CHUNK)
-            if not chunk:
-                break
-            client.sendall(chunk)
+    for chunk in chunks(path):
+        client.sendall(chunk)
 
 
 def read_reply(client):
@@ -77,9 +74,7 @@ def read_reply(client):
 
 
 def main():
-    if len(sys.argv) != 2:
-        fail("usage: upload.py PORT")
-    port = int(sys.argv[1])
+    port = int(argument("PORT"))
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "report.bin")
         with open(path, "wb") as f:
@@ -87,7 +82,7 @@ def main():
                 f.write(bytes((i * 7 + j) % 256 for j in range(4096)))
         md5 = file_md5(path)
         size = os.path.getsize(path)
-        try:
+        with failing_on_socket_errors():
             with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S) as client:
                 upload(client, path, md5)
                 print(f"sent report.bin {size} {md5}", flush=True)
@@ -101,8 +96,6 @@ def main():
                 if reply.get("ok") is not False or reply.get("md5") != md5:
                     fail(f"a wrong md5 was not refused: {reply}")
                 print("reply refused", flush=True)
-        except OSError as e:  # includes socket.timeout / TimeoutError
-            fail(f"{type(e).__name__}: {e}")
 
 
 if __name__ == "__main__":

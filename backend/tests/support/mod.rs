@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod lesson_run;
+pub mod python_script;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
