@@ -70,6 +70,15 @@ pub struct Config {
     #[arg(long)]
     pub allow_non_loopback: bool,
 
+    /// Never make the wire's virtual hosts (network namespaces); lab sockets stay on loopback.
+    #[arg(long)]
+    pub no_wire: bool,
+
+    /// The binary started as the wire's namespace helper (default: this one). Tests whose own
+    /// binary is not `socklab` set it.
+    #[arg(long, hide = true, value_name = "PATH")]
+    pub wire_helper: Option<PathBuf>,
+
     /// Most concurrent WebSocket sessions.
     #[arg(long, default_value_t = 64)]
     pub max_sessions: usize,

@@ -16,15 +16,18 @@
 //! - [`unix_dir`]: the session's private folder for Unix-domain socket files.
 //! - [`auto`]: auto-accept, auto-recv and echo, as background tasks.
 //! - [`auto_queue`]: the bounded queue from auto tasks to the session.
+//! - [`bucket`]: the token bucket behind every rate limit of events.
 //! - [`reporter`]: detailed events or summaries for every auto event (rate limit, folding).
 //! - [`chat`]: the chat room of the chat service (routing, store-and-forward).
 //! - [`services`]: what an auto-recv socket answers (echo, upper-case, time, canned output).
 //! - [`file_receiver`]: the file-upload service's parser (length, JSON header, body, MD5).
 //! - [`snapshot`]: the kernel's view of every socket after a step.
+//! - [`wire_commands`]: sockets on the wire's hosts, the link, holding and stepping, pcap.
 //! - [`step_error`]: failures as error events (errno name, number, explanation).
 
 pub mod auto;
 pub mod auto_queue;
+pub mod bucket;
 pub mod bulk_send;
 pub mod chat;
 pub mod close;
@@ -46,11 +49,13 @@ pub mod udp;
 pub mod unix;
 pub mod unix_dir;
 pub mod wait;
+pub mod wire_commands;
 
 use socklab_shared::framing::Framing;
 use socklab_shared::protocol::{Command, Event, SocketId, SocketKind};
 
 use lab_socket::{LabSocket, WaitMode};
+use crate::wire::cable::Control;
 use policy::Policy;
 use step_error::{StepError, StepResult};
 
@@ -65,6 +70,9 @@ pub struct Engine {
     chat: chat::relay::SharedRoom,
     /// Where auto tasks report what they did (bounded); the session forwards it to the page.
     auto_tx: auto_queue::AutoSender,
+    /// The wire's hosts and cable, made on first use (see [`crate::wire`]). Declared before
+    /// `unix` and after `table`: the sockets close first, then the cable and helper go.
+    wire: Option<crate::wire::Wire>,
     /// The session's folder for Unix socket files, removed with the engine. Declared after
     /// `sockets` so the sockets are closed before their folder goes.
     unix: unix_dir::UnixDir,
@@ -78,6 +86,7 @@ impl Engine {
             udp: Default::default(),
             chat: Default::default(),
             auto_tx,
+            wire: None,
             unix: Default::default(),
         }
     }
@@ -109,13 +118,15 @@ impl Engine {
                 port,
                 backlog,
                 reuse_addr,
-            } => answer(self.tcp_listen(&host, port, backlog, reuse_addr)),
+                on,
+            } => answer(self.tcp_listen(on, &host, port, backlog, reuse_addr).await),
             Accept { socket, timeout_ms } => answer(self.accept(socket, timeout_ms).await),
             Connect {
                 host,
                 port,
                 timeout_ms,
-            } => answer(self.connect(&host, port, timeout_ms).await),
+                on,
+            } => answer(self.connect(on, &host, port, timeout_ms).await),
             Send {
                 socket,
                 data,
@@ -148,7 +159,7 @@ impl Engine {
             Shutdown { socket, how } => answer(self.shutdown(socket, how)),
             Close { socket } => answer(self.close(socket).await),
             SetOption { socket, option } => answer(self.set_option(socket, option)),
-            UdpBind { host, port } => answer(self.udp_bind(&host, port)),
+            UdpBind { host, port, on } => answer(self.udp_bind(on, &host, port).await),
             SendTo {
                 socket,
                 data,
@@ -178,6 +189,18 @@ impl Engine {
             UnixConnect { path, .. } => answer(self.unix_connect(&path)),
             SetAuto { socket, auto } => answer(self.set_auto(socket, auto).await),
             GetNames { socket } => answer(self.names(socket)),
+            WireStatus { up } => answer(self.wire_status(up).await),
+            LinkSet {
+                directions,
+                settings,
+                seed,
+            } => answer(self.link_set(directions, settings, seed).await),
+            WireHold { hold } => answer(self.wire_control(Control::Hold(hold)).await),
+            WireStep { count } => answer(self.wire_control(Control::Step(count)).await),
+            WireDropNext { directions } => {
+                answer(self.wire_control(Control::DropNext(directions)).await)
+            }
+            WirePcap => answer(self.wire_pcap().await),
         }
     }
 

@@ -11,6 +11,7 @@
 //!   loop, which is generic over any `Stream`/`Sink` so tests drive it without a network.
 //! - [`lessons`]: lesson files, checked and served at `/api/lessons`.
 //! - [`stats`]: `GET /api/stats`, what the server holds right now.
+//! - [`wire`]: the virtual hosts A and B and the cable between them (namespaces, TUN).
 //! - [`server`]: binding the HTTP listener, the bounded accept loop (connection cap, header
 //!   timeout) and graceful shutdown, used by `main.rs`.
 
@@ -23,6 +24,7 @@ pub mod fd_limit;
 pub mod lessons;
 pub mod server;
 pub mod stats;
+pub mod wire;
 pub mod ws;
 
 pub use app::{AppState, app};

@@ -5,8 +5,17 @@ use socklab::server::{BoundServer, shutdown_signal};
 use socklab::{AppState, Config};
 use tracing_subscriber::EnvFilter;
 
+fn main() -> std::process::ExitCode {
+    // The wire's namespace helper is this binary started again; it must stay single-threaded,
+    // so it runs before tokio starts any thread.
+    if std::env::args().nth(1).as_deref() == Some(socklab::wire::helper::HELPER_ARG) {
+        return std::process::ExitCode::from(socklab::wire::helper::run() as u8);
+    }
+    serve()
+}
+
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn serve() -> std::process::ExitCode {
     let config = Config::parse();
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|e| {
         eprintln!(

@@ -63,6 +63,7 @@ impl Gen<'_> {
                     port,
                     backlog,
                     reuse_addr,
+                    ..
                 } => Call::Bind {
                     udp: false,
                     host: host.clone(),
@@ -70,7 +71,7 @@ impl Gen<'_> {
                     reuse: *reuse_addr,
                     backlog: *backlog,
                 },
-                Command::UdpBind { host, port } => Call::Bind {
+                Command::UdpBind { host, port, .. } => Call::Bind {
                     udp: true,
                     host: host.clone(),
                     port: *port,

@@ -174,6 +174,12 @@ impl<'a> Gen<'a> {
         let history = self.history;
         match &history[i].event {
             Event::Hello { .. } | Event::Pong | Event::Buffers { .. } => {}
+            // The cable's packets are the kernel's doing, not a line of the program.
+            Event::Packet { .. }
+            | Event::PacketFate { .. }
+            | Event::PacketSummary { .. }
+            | Event::WireState { .. }
+            | Event::Pcap { .. } => {}
             Event::FileReceived { socket, .. } => self.file_received(i, *socket),
             Event::SocketOpened {
                 socket,

@@ -23,6 +23,7 @@ pub mod hmac_demo;
 mod ports;
 mod sent;
 mod types;
+pub mod wire;
 
 pub use command::{AutoBehaviour, Command, EchoMode, ShutdownHow, SockOption};
 pub use event::{BufferSnapshot, ErrorCode, Event, Limits, SendSpan};

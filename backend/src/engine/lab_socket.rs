@@ -58,6 +58,8 @@ pub struct Book {
     /// received bytes are traced back through its send log. Set when the connection is
     /// accepted; kept here (not in [`LabSocket`]) so an auto task already running sees it.
     pub peer: Option<SharedBook>,
+    /// The send number of the last datagram seen on the wire's cable (UDP on a host).
+    pub on_wire: u32,
 }
 
 /// Most sent datagrams remembered per socket; older ones are assumed lost or external.
@@ -68,6 +70,19 @@ impl Book {
     pub fn next_send_no(&mut self) -> u32 {
         self.sends += 1;
         self.sends
+    }
+
+    /// The send number of the next datagram to `to` the cable sees: the oldest one sent after
+    /// the last one it saw (datagrams leave a socket in send order).
+    pub fn next_datagram_on_wire(&mut self, to: SocketAddr) -> Option<u32> {
+        let seen = self.on_wire;
+        let next = self
+            .datagrams
+            .iter()
+            .find(|d| d.send_no > seen && d.to == to)?
+            .send_no;
+        self.on_wire = next;
+        Some(next)
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Policy {
     pub privileged_ports: bool,
     /// Where `connect` and `send_to` may go.
     pub targets: Targets,
+    /// How to make the wire's hosts; `None` with `--no-wire`.
+    pub wire: Option<crate::wire::WireConfig>,
 }
 
 impl Policy {
@@ -57,6 +59,9 @@ impl Policy {
                 web_port: c.listen.port(),
                 ..Targets::default()
             },
+            wire: (!c.no_wire).then(|| crate::wire::WireConfig {
+                helper_exe: c.wire_helper.clone(),
+            }),
         }
     }
 

@@ -28,6 +28,7 @@ use tokio::time::Instant;
 
 use super::auto::AutoMsg;
 use super::auto_queue::AutoSender;
+use super::bucket::Bucket;
 
 /// Waits for readability; with a summary pending, wakes up in time to send it.
 pub(super) async fn readable<'a>(
@@ -59,38 +60,6 @@ const DETAILED_PER_SECOND: f64 = 30.0;
 const OTHER_PER_SECOND: f64 = 100.0;
 /// …and in one burst.
 const OTHER_BURST: f64 = 200.0;
-
-/// A token bucket: `rate` tokens a second, at most `burst` saved up.
-struct Bucket {
-    tokens: f64,
-    rate: f64,
-    burst: f64,
-    refilled: Instant,
-}
-
-impl Bucket {
-    fn new(rate: f64, burst: f64) -> Self {
-        Bucket {
-            tokens: burst,
-            rate,
-            burst,
-            refilled: Instant::now(),
-        }
-    }
-
-    fn take(&mut self) -> bool {
-        let now = Instant::now();
-        let earned = now.duration_since(self.refilled).as_secs_f64() * self.rate;
-        self.tokens = (self.tokens + earned).min(self.burst);
-        self.refilled = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
 
 /// Decides between detailed events and summaries (see the module doc).
 pub(super) struct Reporter {

@@ -8,7 +8,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use socket2::{Protocol, SockAddr, Socket, Type};
+use socklab_shared::protocol::wire::HostName;
 use socklab_shared::protocol::{Event, ShutdownHow, SocketId, SocketKind};
 use tokio::io::Interest;
 
@@ -36,24 +37,21 @@ fn peer_addr(s: &Socket) -> std::io::Result<SocketAddr> {
         .ok_or_else(|| std::io::Error::other("not an IP socket"))
 }
 
-fn new_socket(addr: SocketAddr, ty: Type, protocol: Protocol) -> StepResult<Socket> {
-    Socket::new(Domain::for_address(addr), ty, Some(protocol))
-        .map_err(|e| StepError::os("socket()", &e))
-}
-
 impl Engine {
     /// `socket(); [setsockopt(SO_REUSEADDR)]; bind(); listen(backlog)`.
-    pub(super) fn tcp_listen(
+    pub(super) async fn tcp_listen(
         &mut self,
+        on: Option<HostName>,
         host: &str,
         port: u16,
         backlog: u32,
         reuse_addr: bool,
     ) -> StepResult<Event> {
         self.table.check_capacity()?;
-        let addr = self.policy.address(host, port)?;
-        self.policy.bindable_port(port)?;
-        let s = new_socket(addr, Type::STREAM, Protocol::TCP)?;
+        let addr = self.bind_address_on(on, host, port)?;
+        let s = self
+            .new_socket_on(on, addr, Type::STREAM, Protocol::TCP)
+            .await?;
         if reuse_addr {
             s.set_reuse_address(true)
                 .map_err(|e| StepError::os("setsockopt(SO_REUSEADDR)", &e))?;
@@ -64,9 +62,12 @@ impl Engine {
         s.listen(backlog)
             .map_err(|e| StepError::os(&format!("listen({backlog})"), &e))?;
         let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
-        let claim = self.policy.targets.claim(Transport::Tcp, local);
+        // A host's sockets are reachable from the other host only, not claimed on this machine.
+        let claim = on
+            .is_none()
+            .then(|| self.policy.targets.claim(Transport::Tcp, local));
         let id = self.table.open(NewSocket {
-            claim: Some(claim),
+            claim,
             ..NewSocket::new(SocketKind::TcpListener, s, local)
         })?;
         tracing::debug!(%id, %local, "listening");
@@ -151,15 +152,17 @@ impl Engine {
     /// `socket(); connect((host, port))`, waiting for the handshake up to a timeout.
     pub(super) async fn connect(
         &mut self,
+        on: Option<HostName>,
         host: &str,
         port: u16,
         timeout_ms: Option<u64>,
     ) -> StepResult<Event> {
         self.table.check_capacity()?;
-        let addr = self.policy.address(host, port)?;
-        self.policy.targets.check(Transport::Tcp, addr)?;
+        let addr = self.target_on(on, host, port, Transport::Tcp)?;
         let call = format!("connect(('{}', {port}))", addr.ip());
-        let s = new_socket(addr, Type::STREAM, Protocol::TCP)?;
+        let s = self
+            .new_socket_on(on, addr, Type::STREAM, Protocol::TCP)
+            .await?;
         s.set_nonblocking(true)
             .map_err(|e| StepError::os("setblocking(False)", &e))?;
         let in_progress = match s.connect(&SockAddr::from(addr)) {

@@ -4,6 +4,7 @@
 
 use socket2::{Protocol, Type};
 use socklab_shared::Payload;
+use socklab_shared::protocol::wire::HostName;
 use socklab_shared::protocol::{Event, SocketId, SocketKind};
 use tokio::io::Interest;
 
@@ -18,22 +19,25 @@ use super::{Engine, Role};
 
 impl Engine {
     /// `socket(AF_INET, SOCK_DGRAM); bind((host, port))`.
-    pub(super) fn udp_bind(&mut self, host: &str, port: u16) -> StepResult<Event> {
+    pub(super) async fn udp_bind(
+        &mut self,
+        on: Option<HostName>,
+        host: &str,
+        port: u16,
+    ) -> StepResult<Event> {
         self.table.check_capacity()?;
-        let addr = self.policy.address(host, port)?;
-        self.policy.bindable_port(port)?;
-        let s = socket2::Socket::new(
-            socket2::Domain::for_address(addr),
-            Type::DGRAM,
-            Some(Protocol::UDP),
-        )
-        .map_err(|e| StepError::os("socket()", &e))?;
+        let addr = self.bind_address_on(on, host, port)?;
+        let s = self
+            .new_socket_on(on, addr, Type::DGRAM, Protocol::UDP)
+            .await?;
         s.bind(&addr.into())
             .map_err(|e| StepError::os(&format!("bind(('{}', {port}))", addr.ip()), &e))?;
         let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
-        let claim = self.policy.targets.claim(Transport::Udp, local);
+        let claim = on
+            .is_none()
+            .then(|| self.policy.targets.claim(Transport::Udp, local));
         let id = self.table.open(NewSocket {
-            claim: Some(claim),
+            claim,
             ..NewSocket::new(SocketKind::Udp, s, local)
         })?;
         let lab = self.table.get_mut(id)?;
@@ -49,12 +53,16 @@ impl Engine {
         host: &str,
         port: u16,
     ) -> StepResult<Event> {
-        let to = self.policy.address(host, port)?;
-        let s = self.expect_kind(id, Role::Datagram, "sendto()")?;
-        self.policy
-            .targets
-            .check(Transport::Udp, to)
+        let on = self
+            .table
+            .get(id)?
+            .local
+            .ip()
+            .and_then(|a| HostName::owning(a.ip()));
+        let to = self
+            .target_on(on, host, port, Transport::Udp)
             .map_err(|e| e.on(id))?;
+        let s = self.expect_kind(id, Role::Datagram, "sendto()")?;
         if data.len() as u64 > self.policy.max_send_bytes {
             return Err(StepError::refused(
                 format!("{} bytes is more than one send may carry here", data.len()),

@@ -4,6 +4,7 @@
 //! - [`tcp`], [`udp`], [`unix`]: each socket family's calls and what the kernel answers.
 //! - [`auto`], [`file`]: auto behaviours and the file receiver.
 //! - [`safety`], [`defences`]: the limits, and the attacks they stop.
+//! - [`wire`]: hosts A and B on the cable the server carries (namespaces, TUN, packets).
 //! - [`ws_endpoint`]: the upgrade, the page, `/healthz`.
 //! - [`lessons`], [`python_generated`], [`interop_python`]: every lesson end to end, its
 //!   generated Python run by `python3`, and Python programs as external clients.
@@ -24,4 +25,5 @@ mod safety;
 mod tcp;
 mod udp;
 mod unix;
+mod wire;
 mod ws_endpoint;

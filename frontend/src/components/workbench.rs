@@ -44,6 +44,7 @@ pub fn Workbench() -> impl IntoView {
             port,
             backlog: 5,
             reuse_addr: true,
+            on: None,
         };
         lab.command_or(listen(COURSE_PORT), Some(listen(0)));
     };
@@ -61,6 +62,7 @@ pub fn Workbench() -> impl IntoView {
             host: "127.0.0.1".into(),
             port,
             timeout_ms: None,
+            on: None,
         });
     };
     let new_unix_server = move |_| {
@@ -101,6 +103,7 @@ pub fn Workbench() -> impl IntoView {
         lab.command(Command::UdpBind {
             host: "127.0.0.1".into(),
             port: 0,
+            on: None,
         });
     };
     let ids = move || {

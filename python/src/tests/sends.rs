@@ -63,6 +63,7 @@ fn commands_give_the_exact_format_and_listen_options() {
                 port: 9000,
                 backlog: 2,
                 reuse_addr: true,
+                on: None,
             },
         ),
         (

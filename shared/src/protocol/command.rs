@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::wire::{Directions, HostName, LinkSettings};
+
 use super::types::SocketId;
 use crate::Payload;
 use crate::framing::Framing;
@@ -38,6 +40,10 @@ pub enum Command {
     TcpListen {
         #[serde(default = "default_host")]
         host: String,
+        /// The lab host the socket lives on ("a" or "b", see `wire`); absent: this machine's
+        /// loopback, as before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<HostName>,
         port: u16,
         #[serde(default = "default_backlog")]
         backlog: u32,
@@ -56,6 +62,10 @@ pub enum Command {
     Connect {
         #[serde(default = "default_host")]
         host: String,
+        /// The lab host the socket lives on ("a" or "b", see `wire`); absent: this machine's
+        /// loopback, as before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<HostName>,
         port: u16,
         #[serde(default)]
         timeout_ms: Option<u64>,
@@ -113,6 +123,10 @@ pub enum Command {
     UdpBind {
         #[serde(default = "default_host")]
         host: String,
+        /// The lab host the socket lives on ("a" or "b", see `wire`); absent: this machine's
+        /// loopback, as before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<HostName>,
         port: u16,
     },
     /// One `sendto(data, (host, port))`; an empty `data` sends an empty datagram.
@@ -176,6 +190,37 @@ pub enum Command {
     GetNames { socket: SocketId },
     /// Asks for a fresh [`super::Event::Buffers`] snapshot of every socket.
     Snapshot,
+
+    /// Reports the wire (hosts, link settings, held packets) as [`super::Event::WireState`];
+    /// `up: true` makes the network now rather than on first use.
+    WireStatus {
+        #[serde(default)]
+        up: bool,
+    },
+    /// Sets the link's impairments for one or both directions. `seed` makes the random
+    /// choices (loss, jitter, duplicates, reordering) repeatable.
+    LinkSet {
+        #[serde(default)]
+        directions: Directions,
+        settings: LinkSettings,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seed: Option<u64>,
+    },
+    /// Holds the wire (`true`): packets wait on the cable until [`Command::WireStep`] releases
+    /// them; `false` releases every waiting packet and lets the rest flow.
+    WireHold { hold: bool },
+    /// Releases the oldest `count` packets waiting on the held wire (default 1).
+    WireStep {
+        #[serde(default = "default_step")]
+        count: u32,
+    },
+    /// Drops the next packet crossing in these directions, whatever the loss setting.
+    WireDropNext {
+        #[serde(default)]
+        directions: Directions,
+    },
+    /// The session's packets as a pcap file, answered by [`super::Event::Pcap`].
+    WirePcap,
 }
 
 /// Which directions `shutdown()` closes.
@@ -260,4 +305,8 @@ pub enum EchoMode {
     /// [`super::Event::FileReceived`], answers JSON `{"ok", "filename", "size", "md5"}`, and
     /// waits for the next file.
     FileReceiver,
+}
+
+fn default_step() -> u32 {
+    1
 }

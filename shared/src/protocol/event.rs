@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ports::PortRanges;
+use super::wire::{Direction, Fate, PacketInfo, WireStatus};
 
 use super::command::{AutoBehaviour, SockOption};
 use super::types::{Errno, SocketId, SocketKind, TcpState};
@@ -181,6 +182,39 @@ pub enum Event {
     },
     /// The kernel's view of every socket, read right after the step before it.
     Buffers { sockets: Vec<BufferSnapshot> },
+
+    /// One packet on the wire's cable and what the link did with it. Nested rather than
+    /// flattened: a TCP segment's `seq` is not the envelope's.
+    Packet { packet: PacketInfo },
+    /// A packet that waited on the held wire was released (or dropped) later.
+    PacketFate {
+        no: u64,
+        #[serde(flatten)]
+        fate: Fate,
+    },
+    /// Packets crossed faster than the page can show one by one: a summary of those not
+    /// reported, per direction, since the last packet event.
+    PacketSummary {
+        direction: Direction,
+        packets: u64,
+        bytes: u64,
+        dropped: u64,
+        /// The number of the last packet summarised.
+        last_no: u64,
+    },
+    /// The wire's hosts and link (answer to `wire_status`, `link_set`, `wire_hold`...).
+    WireState {
+        #[serde(flatten)]
+        wire: WireStatus,
+    },
+    /// The session's packets as a pcap file (answer to `wire_pcap`).
+    Pcap {
+        data: Payload,
+        packets: u64,
+        /// Packets left out because the capture keeps only the newest ones.
+        #[serde(default)]
+        truncated: u64,
+    },
 }
 
 impl Event {
@@ -201,7 +235,14 @@ impl Event {
             | FileReceived { socket, .. }
             | Names { socket, .. } => Some(*socket),
             Error { socket, .. } => *socket,
-            Hello { .. } | Pong | Buffers { .. } => None,
+            Hello { .. }
+            | Pong
+            | Buffers { .. }
+            | Packet { .. }
+            | PacketFate { .. }
+            | PacketSummary { .. }
+            | WireState { .. }
+            | Pcap { .. } => None,
         }
     }
 }
@@ -334,6 +375,9 @@ pub enum ErrorCode {
     ShuttingDown,
     /// Nothing came from the client for the idle timeout; the session is closed.
     IdleTimeout,
+    /// The wire's hosts can't be made on this machine (user namespaces or TUN not allowed);
+    /// the hint says the exact fix. Loopback sockets keep working.
+    WireUnavailable,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -20,7 +20,8 @@ fn defaults_fill_in_like_the_course_code() {
             host: "127.0.0.1".into(),
             port: 9000,
             backlog: 5,
-            reuse_addr: false
+            reuse_addr: false,
+            on: None,
         }
     );
     let r = Request::parse(r#"{"cmd": "recv", "socket": 2}"#).unwrap();

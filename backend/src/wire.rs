@@ -1,0 +1,107 @@
+//! The wire: a session's two virtual hosts and the cable between them, carried by the server.
+//!
+//! Host A (198.18.0.1) and host B (198.18.0.2) are private network namespaces of the session's
+//! own, made by a helper process ([`helper`], [`hosts`]) on first use. Each has one TUN device;
+//! the [`cable`] task reads every IP packet that leaves one host, reports it, lets the link
+//! ([`socklab_wire::Link`]) decide its fate (delay, loss, duplicates, reordering, rate, holding)
+//! and writes it into the other host. Both ends are the real kernel, so the packets are the ones
+//! the real TCP and UDP stacks send.
+//!
+//! Invariants:
+//! - Hosts reach nothing but each other: their only interface besides loopback is the TUN
+//!   device, and the only route is 198.18.0.0/15 through it. Nothing on the cable leaves the
+//!   server.
+//! - One session never sees another's packets: each session has its own helper, namespaces
+//!   and cable task.
+//! - Dropping [`Wire`] ends the cable task and the helper; the kernel removes the namespaces
+//!   once the session's sockets are closed too (the engine closes them first).
+//!
+//! # Layout
+//! - [`helper`]: the helper process's `main` (user + network namespaces, TUN devices).
+//! - [`helper_wire`]: the messages between server and helper (SCM_RIGHTS).
+//! - [`netconf`]: the `ioctl`s that configure a host's interfaces.
+//! - [`hosts`]: the server's handle on the helper: sockets inside a host, MTU.
+//! - [`cable`]: the task that carries packets between the hosts.
+//! - [`packet_report`]: packet events within the page's budget (detail or summary).
+
+pub mod cable;
+pub mod helper;
+pub mod helper_wire;
+pub mod hosts;
+pub mod netconf;
+pub mod packet_report;
+
+use std::path::PathBuf;
+
+use socket2::{Domain, Protocol, Socket, Type};
+use socklab_shared::protocol::wire::HostName;
+
+use crate::engine::auto_queue::AutoSender;
+
+/// Why the wire is not there.
+#[derive(Debug, thiserror::Error)]
+pub enum WireError {
+    /// This machine does not allow the namespaces or TUN devices (the message says the fix).
+    #[error("{0}")]
+    Unavailable(String),
+    /// The helper failed in an unexpected way.
+    #[error("the wire's helper failed: {0}")]
+    Helper(String),
+}
+
+/// Where the server finds the binary to start as the helper: itself, except in tests, whose
+/// binary is the test harness (they point at the built `socklab`).
+#[derive(Debug, Clone)]
+pub struct WireConfig {
+    pub helper_exe: Option<PathBuf>,
+}
+
+impl WireConfig {
+    fn exe(&self) -> Result<PathBuf, WireError> {
+        match &self.helper_exe {
+            Some(p) => Ok(p.clone()),
+            None => std::env::current_exe()
+                .map_err(|e| WireError::Helper(format!("finding socklab's own binary: {e}"))),
+        }
+    }
+}
+
+/// A session's wire: its hosts and the cable task.
+pub struct Wire {
+    hosts: hosts::Hosts,
+    pub cable: cable::CableHandle,
+}
+
+impl Wire {
+    /// Makes the hosts and starts the cable. Blocks for the helper's start (milliseconds), so
+    /// call it from a blocking task.
+    pub fn start(config: &WireConfig, auto_tx: AutoSender) -> Result<Wire, WireError> {
+        let (hosts, tuns) = hosts::Hosts::start(&config.exe()?)?;
+        let cable = cable::CableHandle::spawn(tuns, auto_tx)
+            .map_err(|e| WireError::Helper(format!("registering the TUN devices: {e}")))?;
+        Ok(Wire { hosts, cable })
+    }
+
+    /// A new socket inside `host`.
+    pub fn socket(
+        &self,
+        host: HostName,
+        domain: Domain,
+        ty: Type,
+        protocol: Protocol,
+    ) -> std::io::Result<Socket> {
+        let s = self.hosts.socket(host, domain, ty, protocol)?;
+        s.set_nonblocking(true)?;
+        Ok(s)
+    }
+
+    /// Sets both hosts' MTU (the link's MTU).
+    pub fn set_mtu(&self, mtu: u32) -> std::io::Result<()> {
+        self.hosts.set_mtu(mtu)
+    }
+
+    /// The helper's process id.
+    pub fn helper_pid(&self) -> u32 {
+        self.hosts.pid()
+    }
+}
