@@ -2,31 +2,25 @@
 
 use serde_json::json;
 use socklab_shared::framing::{
-    Decoded, Encoded, Endian, Framing, LengthPrefix, LineDelimiter, Message, decode, encode,
+    Decoded, Encoded, Framing, LengthPrefix, LineDelimiter, Message, decode, encode,
 };
+
+mod common;
+
+use common::expected;
 
 const MIB: u64 = 1 << 20;
 
 fn lp(prefix: LengthPrefix) -> Framing {
-    Framing::LengthPrefixed {
-        prefix,
-        max_len: MIB,
-    }
+    common::lp(prefix, MIB)
 }
 
 fn jh(prefix: LengthPrefix) -> Framing {
-    Framing::JsonHeader {
-        prefix,
-        max_header_len: 4096,
-        max_body_len: MIB,
-    }
+    common::json_header(prefix, 4096, MIB)
 }
 
 fn lines(delimiter: LineDelimiter) -> Framing {
-    Framing::Lines {
-        delimiter,
-        max_len: MIB,
-    }
+    common::lines(delimiter, MIB)
 }
 
 /// Every framing the lab offers, with every prefix variant.
@@ -36,32 +30,11 @@ fn all_framings() -> Vec<Framing> {
         lines(LineDelimiter::Lf),
         lines(LineDelimiter::CrLf),
     ];
-    for width in [2, 4, 8] {
-        for endian in [Endian::Big, Endian::Little] {
-            for signed in [false, true] {
-                let p = LengthPrefix {
-                    width,
-                    endian,
-                    signed,
-                };
-                all.push(lp(p));
-                all.push(jh(p));
-            }
-        }
+    for p in common::all_prefixes() {
+        all.push(lp(p));
+        all.push(jh(p));
     }
     all
-}
-
-/// What the receiver should get back: JSON-header framing adds "size" to the header.
-fn expected(framing: &Framing, msg: &Message) -> Message {
-    match framing {
-        Framing::JsonHeader { .. } => {
-            let mut header = msg.header.clone().unwrap_or_else(|| json!({}));
-            header["size"] = json!(msg.body.len());
-            Message::with_header(header, msg.body.clone())
-        }
-        _ => msg.clone(),
-    }
 }
 
 fn decode_all(framing: &Framing, bytes: &[u8]) -> Decoded {

@@ -1,24 +1,19 @@
 //! [`FrameDecoder`] against TCP's worst: the same stream delivered in every possible split,
 //! and byte by byte. However `recv` cut it up, the messages must come out the same.
 
-use serde_json::json;
 use socklab_shared::framing::{
     Endian, FrameDecoder, Framing, FramingError, LengthPrefix, LineDelimiter, Message,
     PartialFrame, encode,
 };
 
+mod common;
+
+use common::{json_header, lines, lp, prefix};
+
 /// Framings that have message boundaries (everything but raw), with a few prefix variants.
 fn framed() -> Vec<Framing> {
-    let wide = LengthPrefix {
-        width: 8,
-        endian: Endian::Little,
-        signed: false,
-    };
-    let short = LengthPrefix {
-        width: 2,
-        endian: Endian::Big,
-        signed: true,
-    };
+    let wide = prefix(8, Endian::Little, false);
+    let short = prefix(2, Endian::Big, true);
     let mut all = Vec::new();
     for prefix in [
         LengthPrefix::PYTHON_NATIVE_I,
@@ -26,21 +21,11 @@ fn framed() -> Vec<Framing> {
         wide,
         short,
     ] {
-        all.push(Framing::LengthPrefixed {
-            prefix,
-            max_len: 1000,
-        });
-        all.push(Framing::JsonHeader {
-            prefix,
-            max_header_len: 1000,
-            max_body_len: 1000,
-        });
+        all.push(lp(prefix, 1000));
+        all.push(json_header(prefix, 1000, 1000));
     }
     for delimiter in [LineDelimiter::Lf, LineDelimiter::CrLf] {
-        all.push(Framing::Lines {
-            delimiter,
-            max_len: 1000,
-        });
+        all.push(lines(delimiter, 1000));
     }
     all
 }
@@ -54,14 +39,7 @@ fn sample_bodies() -> Vec<Message> {
 
 /// The sent messages as the receiver should see them (JSON headers gain "size").
 fn expected(framing: &Framing, msgs: &[Message]) -> Vec<Message> {
-    msgs.iter()
-        .map(|m| match framing {
-            Framing::JsonHeader { .. } => {
-                Message::with_header(json!({"size": m.body.len()}), m.body.clone())
-            }
-            _ => m.clone(),
-        })
-        .collect()
+    msgs.iter().map(|m| common::expected(framing, m)).collect()
 }
 
 fn stream_of(framing: &Framing, msgs: &[Message]) -> Vec<u8> {

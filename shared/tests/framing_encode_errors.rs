@@ -6,21 +6,9 @@ use socklab_shared::framing::{
     Endian, Framing, FramingError, LengthPrefix, LineDelimiter, Message, encode,
 };
 
-fn lp(prefix: LengthPrefix, max_len: u64) -> Framing {
-    Framing::LengthPrefixed { prefix, max_len }
-}
+mod common;
 
-fn jh(max_header_len: u64, max_body_len: u64) -> Framing {
-    Framing::JsonHeader {
-        prefix: LengthPrefix::NETWORK_U32,
-        max_header_len,
-        max_body_len,
-    }
-}
-
-fn lines(delimiter: LineDelimiter, max_len: u64) -> Framing {
-    Framing::Lines { delimiter, max_len }
-}
+use common::{jh, lines, lp};
 
 #[test]
 fn encoding_refuses_what_the_receiver_would_misread() {

@@ -8,27 +8,15 @@ use socklab_shared::framing::{
     encode,
 };
 
-fn lp(prefix: LengthPrefix, max_len: u64) -> Framing {
-    Framing::LengthPrefixed { prefix, max_len }
-}
+mod common;
 
-fn jh(max_header_len: u64, max_body_len: u64) -> Framing {
-    Framing::JsonHeader {
-        prefix: LengthPrefix::NETWORK_U32,
-        max_header_len,
-        max_body_len,
-    }
-}
+use common::{jh, lines, lp};
 
 /// A JSON-header frame with `header` as the header text, without any body.
 fn json_frame(header: &str) -> Vec<u8> {
     let mut bytes = u32::try_from(header.len()).unwrap().to_be_bytes().to_vec();
     bytes.extend_from_slice(header.as_bytes());
     bytes
-}
-
-fn lines(delimiter: LineDelimiter, max_len: u64) -> Framing {
-    Framing::Lines { delimiter, max_len }
 }
 
 #[test]

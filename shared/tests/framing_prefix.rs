@@ -3,26 +3,9 @@
 
 use socklab_shared::framing::{Endian, FramingError, LengthPrefix};
 
-fn prefix(width: u8, endian: Endian, signed: bool) -> LengthPrefix {
-    LengthPrefix {
-        width,
-        endian,
-        signed,
-    }
-}
+mod common;
 
-/// Every valid prefix: 3 widths × 2 byte orders × signed/unsigned.
-fn all_prefixes() -> Vec<LengthPrefix> {
-    let mut all = Vec::new();
-    for width in [2, 4, 8] {
-        for endian in [Endian::Big, Endian::Little] {
-            for signed in [false, true] {
-                all.push(prefix(width, endian, signed));
-            }
-        }
-    }
-    all
-}
+use common::{all_prefixes, prefix};
 
 #[test]
 fn python_native_i_of_5_is_little_endian() {

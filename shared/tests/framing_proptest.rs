@@ -9,11 +9,15 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use proptest::sample::Index;
-use serde_json::{Value, json};
+use serde_json::Value;
 use socklab_shared::framing::{
     Decoded, Endian, FrameDecoder, Framing, FramingError, LengthPrefix, LineDelimiter, Message,
     decode, encode,
 };
+
+mod common;
+
+use common::expected;
 
 fn valid_prefix() -> BoxedStrategy<LengthPrefix> {
     (
@@ -115,18 +119,6 @@ fn fit(framing: &Framing, raw: Vec<(Option<Value>, Vec<u8>)>) -> Vec<Message> {
             Some(Message { header, body })
         })
         .collect()
-}
-
-/// What the receiver should get back for `msg`.
-fn expected(framing: &Framing, msg: &Message) -> Message {
-    match framing {
-        Framing::JsonHeader { .. } => {
-            let mut header = msg.header.clone().unwrap_or_else(|| json!({}));
-            header["size"] = json!(msg.body.len());
-            Message::with_header(header, msg.body.clone())
-        }
-        _ => msg.clone(),
-    }
 }
 
 /// Cuts `bytes` at the given points (reduced modulo its length).
