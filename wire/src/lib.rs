@@ -7,7 +7,7 @@
 //! link's randomness comes from one seeded ChaCha generator so that a seed replays a lesson.
 //!
 //! # Layout
-//! - [`parse`]: IPv4/IPv6 packet bytes to a [`Parsed`] (IP header, TCP/UDP/ICMP fields), with
+//! - [`parse`](mod@parse): IPv4/IPv6 packet bytes to a [`Parsed`] (IP header, TCP/UDP/ICMP fields), with
 //!   etherparse doing the parsing.
 //! - [`tcp_track`]: a bounded table of TCP connections turning raw sequence numbers into
 //!   Wireshark's relative ones, scaling windows and flagging retransmissions.

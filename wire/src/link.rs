@@ -13,7 +13,10 @@
 //!   0..=jitter_ms at microsecond resolution. Deliveries are FIFO: a packet is never due before
 //!   an earlier one, so jitter alone never reorders.
 //! - Duplication queues the packet twice with the same due time (the copy is not serialized
-//!   again); a duplicated packet is not also reordered.
+//!   again); a duplicated packet is not also reordered, and its fate is `Duplicated` even when
+//!   it is also delayed.
+//! - Fates: `Delivered` when due at `now` (the caller's next [`Link::pop_due`] returns it),
+//!   otherwise `Delayed { ms }` with the wait rounded up to a whole millisecond.
 //! - Reordering: a packet picked by `reorder_pct` is parked and delivered right after the next
 //!   packet this direction schedules (due at the same time, queued just behind it), or, if no
 //!   packet is scheduled in time, [`REORDER_WAIT`] (50 ms) after the time it would have been
@@ -69,6 +72,8 @@ fn ceil_ms(d: Duration) -> u64 {
 }
 
 impl<T: Clone> Link<T> {
+    /// A link with `settings` (assumed valid: see [`LinkSettings::validate`]) whose random
+    /// decisions come from `seed`.
     pub fn new(settings: LinkSettings, seed: u64) -> Link<T> {
         Link {
             settings,

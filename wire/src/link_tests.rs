@@ -1,3 +1,5 @@
+//! link: each impairment with a fixed seed, the bounds, hold/step and repeatability.
+
 use super::*;
 
 fn ms(n: u64) -> Duration {

@@ -1,3 +1,5 @@
+//! parse: each fixture packet, malformed input, fragments and ICMP labels.
+
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::*;
@@ -158,4 +160,18 @@ fn icmp_labels() {
     assert_eq!(icmp_label(6, 1, 4), "port unreachable");
     assert_eq!(icmp_label(6, 2, 0), "packet too big");
     assert_eq!(icmp_label(4, 42, 7), "type 42 code 7");
+}
+
+#[test]
+fn icmpv6_echo_request() {
+    let p = parse(ICMP6_ECHO).unwrap();
+    assert_eq!((p.ip.version, p.ip.len), (6, 50));
+    assert_eq!(
+        p.l4,
+        L4::Icmp {
+            icmp_type: 128,
+            code: 0,
+            label: "echo request".into()
+        }
+    );
 }

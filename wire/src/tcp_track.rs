@@ -10,7 +10,8 @@
 //! - Relative numbers are 64-bit: 32-bit wraparound is unwrapped to the value closest to the
 //!   highest sequence end seen from that side, so a stream longer than 4 GiB keeps counting up.
 //! - Windows are scaled by the shift each side announced in its SYN, only when both SYNs were
-//!   seen with the option (RFC 7323); a SYN's own window is never scaled. Shifts above 14 are
+//!   seen with the option (RFC 7323); a SYN's own window is never scaled. A connection picked
+//!   up mid-stream (SYNs not seen) shows unscaled windows, as Wireshark does. Shifts above 14 are
 //!   taken as 14, as RFC 7323 says.
 //! - `retransmission` is set when a segment occupying sequence space (payload, SYN or FIN)
 //!   starts below the highest sequence end its side already sent. A pure ACK (no payload, no
@@ -28,9 +29,9 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use socklab_shared::protocol::wire::{TcpOptions, TcpSegment};
+use socklab_shared::protocol::wire::{TcpOptions, TcpSegment, Transport, UdpDatagram};
 
-use crate::parse::{Parsed, RawTcp};
+use crate::parse::{L4, Parsed, RawTcp};
 
 /// The most connections the tracker remembers.
 pub const MAX_CONNECTIONS: usize = 4096;
@@ -90,6 +91,7 @@ fn unwrap(near: u64, rel: u32) -> u64 {
 }
 
 impl Tracker {
+    /// An empty table.
     pub fn new() -> Tracker {
         Tracker::default()
     }
@@ -135,6 +137,54 @@ impl Tracker {
         let conn = self.conns.get_mut(&key).expect("inserted above");
         conn.last_seen = self.tick;
         conn.observe(me, t)
+    }
+
+    /// The page's [`Transport`] for any parsed packet: TCP goes through [`Tracker::observe`],
+    /// the rest is copied. The second value is TCP's `stream_offset`.
+    pub fn transport(&mut self, p: &Parsed) -> (Transport, Option<u64>) {
+        match &p.l4 {
+            L4::Tcp(t) => {
+                let tracked = self.observe(p, t);
+                (Transport::Tcp(tracked.segment), tracked.stream_offset)
+            }
+            L4::Udp {
+                src_port,
+                dst_port,
+                payload_len,
+                ..
+            } => {
+                let (src_port, dst_port, payload_len) = (*src_port, *dst_port, *payload_len);
+                (
+                    Transport::Udp(UdpDatagram {
+                        src_port,
+                        dst_port,
+                        payload_len,
+                    }),
+                    None,
+                )
+            }
+            L4::Icmp {
+                icmp_type,
+                code,
+                label,
+            } => {
+                let (icmp_type, code, label) = (*icmp_type, *code, label.clone());
+                (
+                    Transport::Icmp {
+                        icmp_type,
+                        code,
+                        label,
+                    },
+                    None,
+                )
+            }
+            L4::Other { protocol } => (
+                Transport::Other {
+                    protocol: *protocol,
+                },
+                None,
+            ),
+        }
     }
 
     fn evict(&mut self) {

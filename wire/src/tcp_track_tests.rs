@@ -1,6 +1,9 @@
+//! tcp_track: handshake, data, retransmissions, wraparound, window scale, SACK, restarts
+//! and the table bound.
+
 use std::net::{IpAddr, Ipv4Addr};
 
-use socklab_shared::protocol::wire::{IpHeader, TcpFlags};
+use socklab_shared::protocol::wire::{IpHeader, TcpFlags, Transport, UdpDatagram};
 
 use super::*;
 use crate::fixtures::*;
@@ -224,4 +227,31 @@ fn table_is_bounded_lru() {
     let t = obs(&mut tr, seg(1, 10_001, 80, 500, None, 1));
     assert!(!t.segment.retransmission);
     assert_eq!(t.segment.seq, 1);
+}
+
+#[test]
+fn transport_for_every_kind_of_packet() {
+    let mut tr = Tracker::new();
+    let (t, off) = tr.transport(&parse(SYN).unwrap());
+    assert!(matches!(t, Transport::Tcp(TcpSegment { seq: 0, .. })));
+    assert_eq!(off, None);
+    let (t, _) = tr.transport(&parse(UDP).unwrap());
+    assert_eq!(
+        t,
+        Transport::Udp(UdpDatagram {
+            src_port: 5353,
+            dst_port: 7000,
+            payload_len: 6
+        })
+    );
+    let (t, _) = tr.transport(&parse(ICMP_PORT_UNREACHABLE).unwrap());
+    assert!(matches!(
+        t,
+        Transport::Icmp {
+            icmp_type: 3,
+            code: 3,
+            ..
+        }
+    ));
+    assert_eq!(tr.len(), 1);
 }
