@@ -167,6 +167,7 @@ fn hold_step_and_release() {
     }
     assert_eq!((l.waiting(), l.queued(), l.next_due()), (5, 0, None));
     assert_eq!(l.pop_due(ms(100)), None);
+    assert_eq!(l.held_front(), Some(&0));
 
     let stepped = l.step(ms(10), 2);
     assert_eq!(stepped, vec![(0, Fate::Delivered), (1, Fate::Delivered)]);
