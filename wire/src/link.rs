@@ -200,11 +200,6 @@ impl<T: Clone> Link<T> {
         self.hold.front().map(|(_, item)| item)
     }
 
-    /// The oldest packet waiting on the held wire (the next [`Link::step`] releases it).
-    pub fn held_front(&self) -> Option<&T> {
-        self.hold.front().map(|(_, item)| item)
-    }
-
     /// Packets waiting on the held wire.
     pub fn waiting(&self) -> usize {
         self.hold.len()
