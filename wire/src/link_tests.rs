@@ -274,4 +274,21 @@ fn every_impairment_at_once_is_repeatable_and_loses_nothing_unaccounted() {
         })
         .sum();
     assert_eq!(delivered.len(), expected);
+
+    // Without reordering, nothing overtakes: items come out in the order offered.
+    let mut l: Link<u32> = Link::new(
+        LinkSettings {
+            reorder_pct: 0.0,
+            ..settings
+        },
+        5,
+    );
+    for i in 0..500 {
+        l.offer(ms(i / 4), 1200, i as u32);
+    }
+    let order: Vec<u32> = drain(&mut l, ms(1000))
+        .into_iter()
+        .map(|(_, i)| i)
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]));
 }

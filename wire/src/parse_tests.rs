@@ -175,3 +175,39 @@ fn icmpv6_echo_request() {
         }
     );
 }
+
+#[test]
+fn mutated_packets_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    let fixtures = [
+        SYN,
+        SYN_ACK,
+        DATA,
+        UDP,
+        ICMP_PORT_UNREACHABLE,
+        TCP6,
+        ICMP6_ECHO,
+    ];
+    for _ in 0..20_000 {
+        let mut p = fixtures[rng.random_range(0..fixtures.len())].to_vec();
+        for _ in 0..rng.random_range(1..4) {
+            let i = rng.random_range(0..p.len());
+            p[i] = rng.random();
+        }
+        let Ok(parsed) = parse(&p) else { continue };
+        if let L4::Tcp(RawTcp {
+            payload_offset,
+            payload_len,
+            ..
+        })
+        | L4::Udp {
+            payload_offset,
+            payload_len,
+            ..
+        } = parsed.l4
+        {
+            assert!(payload_offset + payload_len as usize <= p.len());
+        }
+    }
+}
