@@ -7,7 +7,7 @@
 #     Debian's rustc-web toolchain, which builds std for wasm32 from source (apt, ~1 min)
 #   - wasm-bindgen-cli at exactly the version in Cargo.lock (cargo install, ~2 min)
 #   - trunk 0.21.14 (cargo install --locked, ~5.5 min)
-#   - for tests only: Debian's chromium and chromium-driver (apt, ~1 min)
+#   - for tests only: Debian's chromium and chromium-driver (apt, ~1 min), and tshark (apt)
 #   - for scripts/fuzz only: cargo-fuzz 0.13.2 (cargo install --locked, ~30 s)
 
 set -euo pipefail
@@ -146,6 +146,14 @@ build_frontend() {
         --manifest-path frontend/Cargo.toml --bin socklab-frontend --profile wasm-release)
     say "packaging the page (trunk build --release --offline)"
     (cd "$ROOT" && env "${WASM_ENV[@]}" trunk build --release --offline)
+}
+
+# tshark reads the wire's pcap files in the tests (same packets as the page showed).
+ensure_tshark() {
+    if command -v tshark >/dev/null; then say "tshark: installed"; return; fi
+    # The package asks whether non-root users may capture; the tests only read files.
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections 2>/dev/null || true
+    apt_install tshark
 }
 
 ensure_chromium() {

@@ -22,6 +22,7 @@
 //! - [`netconf`]: the `ioctl`s that configure a host's interfaces.
 //! - [`hosts`]: the server's handle on the helper: sockets inside a host, MTU.
 //! - [`cable`]: the task that carries packets between the hosts.
+//! - [`senders`]: which lab sends a packet's payload came from.
 //! - [`packet_report`]: packet events within the page's budget (detail or summary).
 
 pub mod cable;
@@ -30,6 +31,7 @@ pub mod helper_wire;
 pub mod hosts;
 pub mod netconf;
 pub mod packet_report;
+pub mod senders;
 
 use std::path::PathBuf;
 
@@ -75,9 +77,13 @@ pub struct Wire {
 impl Wire {
     /// Makes the hosts and starts the cable. Blocks for the helper's start (milliseconds), so
     /// call it from a blocking task.
-    pub fn start(config: &WireConfig, auto_tx: AutoSender) -> Result<Wire, WireError> {
+    pub fn start(
+        config: &WireConfig,
+        auto_tx: AutoSender,
+        senders: senders::Senders,
+    ) -> Result<Wire, WireError> {
         let (hosts, tuns) = hosts::Hosts::start(&config.exe()?)?;
-        let cable = cable::CableHandle::spawn(tuns, auto_tx)
+        let cable = cable::CableHandle::spawn(tuns, auto_tx, senders)
             .map_err(|e| WireError::Helper(format!("registering the TUN devices: {e}")))?;
         Ok(Wire { hosts, cable })
     }

@@ -35,8 +35,6 @@ pub enum AutoMsg {
     Event(Event),
     /// A listener with auto-accept has connections waiting.
     AcceptReady(SocketId),
-    /// A packet crossed the wire's cable; the session names its payload's lab sends.
-    Packet(Box<crate::wire::packet_report::CablePacket>),
 }
 
 /// Default bufsize of automatic recvs, as in the course's `recv(1024)`.

@@ -89,24 +89,30 @@ impl Book {
 /// A shared, lockable book.
 pub type SharedBook = Arc<Mutex<Book>>;
 
-/// The session's UDP sockets by local address, so a receiver (a command or an auto task)
-/// can find the lab socket a datagram came from.
-pub type UdpDirectory = Arc<Mutex<std::collections::HashMap<SocketAddr, (SocketId, SharedBook)>>>;
+/// Lab sockets by address, shared with tasks that see traffic without the engine (auto-recv,
+/// the wire's cable), so they can find the lab socket and book bytes came from.
+pub type Directory<K> = Arc<Mutex<std::collections::HashMap<K, (SocketId, SharedBook)>>>;
 
-/// A UDP socket's entry in the session's [`UdpDirectory`]; removed when dropped (the socket
-/// closed), so the directory never names a closed socket.
+/// The session's UDP sockets by local address.
+pub type UdpDirectory = Directory<SocketAddr>;
+
+/// The session's connected TCP sockets by (local, peer) address.
+pub type StreamDirectory = Directory<(SocketAddr, SocketAddr)>;
+
+/// A socket's entry in a [`Directory`]; removed when dropped (the socket closed), so the
+/// directory never names a closed socket.
 #[derive(Debug)]
-pub struct DirectoryEntry {
-    dir: UdpDirectory,
-    addr: SocketAddr,
+pub struct DirectoryEntry<K: std::hash::Hash + Eq + Clone = SocketAddr> {
+    dir: Directory<K>,
+    addr: K,
 }
 
-impl DirectoryEntry {
+impl<K: std::hash::Hash + Eq + Clone> DirectoryEntry<K> {
     /// Lists socket `id` (with its book) at `addr` until the entry is dropped.
-    pub fn new(dir: &UdpDirectory, addr: SocketAddr, id: SocketId, book: SharedBook) -> Self {
+    pub fn new(dir: &Directory<K>, addr: K, id: SocketId, book: SharedBook) -> Self {
         dir.lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(addr, (id, book));
+            .insert(addr.clone(), (id, book));
         DirectoryEntry {
             dir: dir.clone(),
             addr,
@@ -114,7 +120,7 @@ impl DirectoryEntry {
     }
 }
 
-impl Drop for DirectoryEntry {
+impl<K: std::hash::Hash + Eq + Clone> Drop for DirectoryEntry<K> {
     fn drop(&mut self) {
         self.dir
             .lock()
@@ -249,6 +255,8 @@ pub struct LabSocket {
     pub claim: Option<PortClaim>,
     /// A UDP socket's place in the session's directory (datagram provenance).
     pub directory: Option<DirectoryEntry>,
+    /// A connected TCP socket's place in the session's stream directory (the wire's packets).
+    pub stream_entry: Option<DirectoryEntry<(SocketAddr, SocketAddr)>>,
 }
 
 impl LabSocket {
@@ -274,6 +282,7 @@ impl LabSocket {
             write_shut: false,
             claim: None,
             directory: None,
+            stream_entry: None,
         })
     }
 

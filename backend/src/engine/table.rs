@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use socket2::Socket;
 use socklab_shared::protocol::{Event, SocketId, SocketKind};
 
-use super::lab_socket::{LabAddr, LabSocket, SharedBook, lock};
+use super::lab_socket::{DirectoryEntry, LabAddr, LabSocket, SharedBook, StreamDirectory, lock};
 use super::step_error::{StepError, StepResult};
 use super::targets::PortClaim;
 
@@ -53,6 +53,8 @@ impl NewSocket {
 /// The session's sockets by id.
 pub struct SocketTable {
     sockets: BTreeMap<SocketId, LabSocket>,
+    /// Connected TCP sockets by (local, peer), for the wire's cable.
+    streams: StreamDirectory,
     last_id: u32,
     max: usize,
 }
@@ -61,6 +63,7 @@ impl SocketTable {
     pub fn new(max: usize) -> Self {
         SocketTable {
             sockets: BTreeMap::new(),
+            streams: StreamDirectory::default(),
             last_id: 0,
             max,
         }
@@ -89,9 +92,25 @@ impl SocketTable {
         lab.peer = new.peer;
         lab.listener = new.listener;
         lab.claim = new.claim;
+        if let (SocketKind::TcpStream, LabAddr::Ip(local), Some(LabAddr::Ip(peer))) =
+            (lab.kind, &lab.local, &lab.peer)
+        {
+            let key = (*local, *peer);
+            lab.stream_entry = Some(DirectoryEntry::new(
+                &self.streams,
+                key,
+                id,
+                lab.book.clone(),
+            ));
+        }
         self.last_id = id.0;
         self.sockets.insert(id, lab);
         Ok(id)
+    }
+
+    /// The connected TCP sockets by address, shared (the wire's cable names sends with it).
+    pub fn streams(&self) -> StreamDirectory {
+        self.streams.clone()
     }
 
     /// The `socket_opened` event of a socket in the table.

@@ -13,17 +13,13 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use socket2::{Domain, Protocol, Socket, Type};
 use socklab_shared::Payload;
-use socklab_shared::protocol::wire::{
-    Directions, HostName, LinkSettings, Transport as WireTransport, WireHost, WireStatus,
-};
+use socklab_shared::protocol::wire::{Directions, HostName, LinkSettings, WireHost, WireStatus};
 use socklab_shared::protocol::{ErrorCode, Event};
 use tokio::sync::oneshot;
 
 use super::Engine;
-use super::lab_socket::{LabAddr, lock};
 use super::step_error::{StepError, StepResult};
 use crate::wire::cable::{CableStatus, Control};
-use crate::wire::packet_report::CablePacket;
 use crate::wire::{Wire, WireError};
 
 /// Whether an address is on the wire (198.18.0.0/15).
@@ -46,7 +42,11 @@ impl Engine {
                 .hint("start socklab without --no-wire, or use loopback sockets (no `on`)"));
             };
             let tx = self.auto_tx.clone();
-            let started = tokio::task::spawn_blocking(move || Wire::start(&config, tx))
+            let senders = crate::wire::senders::Senders {
+                udp: self.udp.clone(),
+                streams: self.table.streams(),
+            };
+            let started = tokio::task::spawn_blocking(move || Wire::start(&config, tx, senders))
                 .await
                 .map_err(|e| StepError::new(ErrorCode::WireUnavailable, e.to_string()))?;
             let wire = started.map_err(|e| match e {
@@ -213,73 +213,6 @@ impl Engine {
         let (tx, rx) = oneshot::channel();
         self.control(Control::Status(tx)).await?;
         rx.await.map_err(|_| cable_stopped())
-    }
-
-    /// A packet event with the lab sends its payload came from.
-    pub fn packet_event(&self, packet: CablePacket) -> Event {
-        let CablePacket {
-            mut info,
-            src,
-            dst,
-            stream_offset,
-        } = packet;
-        let payload_len = match &info.transport {
-            WireTransport::Tcp(t) => u64::from(t.payload_len),
-            WireTransport::Udp(u) => u64::from(u.payload_len),
-            _ => 0,
-        };
-        if payload_len > 0 {
-            info.spans = match (&info.transport, stream_offset) {
-                (WireTransport::Tcp(_), Some(offset)) => {
-                    self.stream_spans(src, dst, offset, payload_len)
-                }
-                (WireTransport::Udp(_), _) => self.datagram_span(src, dst, payload_len),
-                _ => Vec::new(),
-            };
-        }
-        Event::Packet { packet: info }
-    }
-
-    fn stream_spans(
-        &self,
-        src: SocketAddr,
-        dst: SocketAddr,
-        offset: u64,
-        len: u64,
-    ) -> Vec<socklab_shared::protocol::SendSpan> {
-        let tcp = socklab_shared::protocol::SocketKind::TcpStream;
-        self.table
-            .find_connection(tcp, &LabAddr::Ip(src), &LabAddr::Ip(dst))
-            .map(|(_, book)| lock(&book).out.spans(offset, len))
-            .unwrap_or_default()
-    }
-
-    fn datagram_span(
-        &self,
-        src: SocketAddr,
-        dst: SocketAddr,
-        len: u64,
-    ) -> Vec<socklab_shared::protocol::SendSpan> {
-        let Some(sender) = self
-            .table
-            .find_by_local(&LabAddr::Ip(src), socklab_shared::protocol::SocketKind::Udp)
-        else {
-            return Vec::new();
-        };
-        let mut book = lock(&sender.book);
-        let Some(send_no) = book.next_datagram_on_wire(dst) else {
-            return Vec::new();
-        };
-        vec![socklab_shared::protocol::SendSpan {
-            start: 0,
-            len,
-            from: Some(sender.id),
-            send_no: Some(send_no),
-            offset_in_send: 0,
-            send_len: len,
-            header_bytes: 0,
-            trailer_bytes: 0,
-        }]
     }
 }
 

@@ -23,7 +23,8 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
 use super::hosts::Tuns;
-use super::packet_report::{CablePacket, PacketReporter};
+use super::packet_report::PacketReporter;
+use super::senders::Senders;
 use crate::engine::auto_queue::AutoSender;
 
 /// Most packets read from one host before the other gets a turn.
@@ -76,7 +77,11 @@ impl Drop for CableHandle {
 
 impl CableHandle {
     /// Starts the cable between the two TUN devices.
-    pub fn spawn(tuns: Tuns, auto_tx: AutoSender) -> std::io::Result<CableHandle> {
+    pub fn spawn(
+        tuns: Tuns,
+        auto_tx: AutoSender,
+        senders: Senders,
+    ) -> std::io::Result<CableHandle> {
         let [a, b] = tuns;
         let tuns = [register(a)?, register(b)?];
         let (tx, rx) = mpsc::channel(16);
@@ -93,6 +98,7 @@ impl CableHandle {
                 .unwrap_or_default(),
             packets: 0,
             report: PacketReporter::new(auto_tx),
+            senders,
         };
         let task = tokio::spawn(cable.run(tuns, rx));
         Ok(CableHandle { tx, task })
@@ -120,6 +126,7 @@ struct Cable {
     wall_start: Duration,
     packets: u64,
     report: PacketReporter,
+    senders: Senders,
 }
 
 fn index(d: Direction) -> usize {
@@ -214,13 +221,13 @@ impl Cable {
         };
         let fate = self.links[index(direction)].offer(now, bytes.len(), frame);
         if let Some(mut packet) = described {
-            packet.info.fate = fate;
+            packet.fate = fate;
             self.report.packet(packet);
         }
     }
 
-    /// Parses a packet for its event (without a fate yet).
-    fn describe(&mut self, no: u64, direction: Direction, bytes: &[u8]) -> Option<CablePacket> {
+    /// Parses a packet for its event (without a fate yet), naming the sends it carries.
+    fn describe(&mut self, no: u64, direction: Direction, bytes: &[u8]) -> Option<PacketInfo> {
         let parsed = match parse(bytes) {
             Ok(p) => p,
             Err(e) => {
@@ -273,19 +280,24 @@ impl Cable {
                 None,
             ),
         };
+        let src = SocketAddr::new(parsed.src, ports.0);
+        let dst = SocketAddr::new(parsed.dst, ports.1);
+        let spans = match (&transport, stream_offset) {
+            (Transport::Tcp(t), Some(offset)) if t.payload_len > 0 => {
+                self.senders
+                    .stream(src, dst, offset, u64::from(t.payload_len))
+            }
+            (Transport::Udp(u), _) => self.senders.datagram(src, dst, u64::from(u.payload_len)),
+            _ => Vec::new(),
+        };
         let ip: IpHeader = parsed.ip.clone();
-        Some(CablePacket {
-            info: PacketInfo {
-                no,
-                direction,
-                ip,
-                transport,
-                spans: Vec::new(),
-                fate: Fate::Delivered,
-            },
-            src: SocketAddr::new(parsed.src, ports.0),
-            dst: SocketAddr::new(parsed.dst, ports.1),
-            stream_offset,
+        Some(PacketInfo {
+            no,
+            direction,
+            ip,
+            transport,
+            spans,
+            fate: Fate::Delivered,
         })
     }
 

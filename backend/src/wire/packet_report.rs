@@ -8,7 +8,6 @@
 //! A pending summary goes out every [`SUMMARY_EVERY`] while packets keep coming, and
 //! [`QUIET`] after they stop.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use socklab_shared::protocol::Event;
@@ -26,17 +25,6 @@ const BURST: f64 = 400.0;
 pub const SUMMARY_EVERY: Duration = Duration::from_millis(100);
 /// How soon after the last packet a pending summary goes out.
 pub const QUIET: Duration = Duration::from_millis(5);
-
-/// A packet as the cable saw it, before the engine names the lab sends its payload came from.
-#[derive(Debug, Clone)]
-pub struct CablePacket {
-    pub info: PacketInfo,
-    /// Sender and receiver, for finding the lab socket that sent the payload.
-    pub src: SocketAddr,
-    pub dst: SocketAddr,
-    /// For TCP with payload: where the payload starts in the sender's byte stream.
-    pub stream_offset: Option<u64>,
-}
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Pending {
@@ -77,18 +65,18 @@ impl PacketReporter {
     }
 
     /// One packet: in detail if allowed, else counted in its direction's summary.
-    pub fn packet(&mut self, packet: CablePacket) {
+    pub fn packet(&mut self, packet: PacketInfo) {
         self.last_packet = Instant::now();
-        let allowed = self.bucket.take();
-        if allowed && self.flush() {
-            let fold = fold_of(&packet.info);
-            if self.tx.try_send(AutoMsg::Packet(Box::new(packet))) {
-                return;
-            }
-            self.add(fold);
+        let fold = fold_of(&packet);
+        if self.bucket.take()
+            && self.flush()
+            && self.tx.try_send(AutoMsg::Event(Event::Packet {
+                packet: Box::new(packet),
+            }))
+        {
             return;
         }
-        self.add(fold_of(&packet.info));
+        self.add(fold);
     }
 
     /// A held packet's later fate (released or dropped): always reported (they come one per

@@ -291,7 +291,6 @@ async fn forward_auto<O: Sink<String> + Unpin>(
     while let Some(queued) = next.take() {
         match queued.msg {
             AutoMsg::Event(event) => out.queue(None, event).await?,
-            AutoMsg::Packet(packet) => out.queue(None, engine.packet_event(*packet)).await?,
             AutoMsg::AcceptReady(id) => {
                 for event in engine.auto_accept(id) {
                     out.queue(None, event).await?;

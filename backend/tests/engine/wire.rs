@@ -5,6 +5,9 @@
 //! `SKIPPED` with the reason and returns without asserting anything: run the suite where
 //! namespaces are allowed (CI runs as root) for these to mean something.
 
+mod capture;
+mod impairments;
+
 use std::time::Duration;
 
 use crate::support::{LabServer, WsClient, b64, opened};
@@ -64,26 +67,34 @@ pub async fn wire_pair(ws: &mut WsClient, port: u16) -> (SocketId, SocketId) {
 
 /// Waits until `n` packet events have arrived (unsolicited), and returns all seen so far.
 pub async fn packets(ws: &mut WsClient, n: usize) -> Vec<PacketInfo> {
+    packets_until(ws, |seen| seen.len() >= n).await
+}
+
+/// Waits (at most 10 s per event) until the packets seen so far satisfy `done`.
+pub async fn packets_until(
+    ws: &mut WsClient,
+    done: impl Fn(&[PacketInfo]) -> bool,
+) -> Vec<PacketInfo> {
     loop {
         let seen: Vec<PacketInfo> = ws
             .unsolicited
             .iter()
             .filter_map(|e| match e {
-                Event::Packet { packet } => Some(packet.clone()),
+                Event::Packet { packet } => Some((**packet).clone()),
                 _ => None,
             })
             .collect();
-        if seen.len() >= n {
+        if done(&seen) {
             return seen;
         }
         let env = tokio::time::timeout(Duration::from_secs(10), ws.next_event())
             .await
-            .unwrap_or_else(|_| panic!("only {} of {n} packets arrived: {seen:#?}", seen.len()));
+            .unwrap_or_else(|_| panic!("the packets never got there: {seen:#?}"));
         ws.unsolicited.push(env.event);
     }
 }
 
-fn tcp(p: &PacketInfo) -> &socklab_shared::protocol::wire::TcpSegment {
+pub fn tcp(p: &PacketInfo) -> &socklab_shared::protocol::wire::TcpSegment {
     match &p.transport {
         Transport::Tcp(t) => t,
         other => panic!("packet {} is not TCP: {other:?}", p.no),

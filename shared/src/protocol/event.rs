@@ -185,7 +185,7 @@ pub enum Event {
 
     /// One packet on the wire's cable and what the link did with it. Nested rather than
     /// flattened: a TCP segment's `seq` is not the envelope's.
-    Packet { packet: PacketInfo },
+    Packet { packet: Box<PacketInfo> },
     /// A packet that waited on the held wire was released (or dropped) later.
     PacketFate {
         no: u64,
