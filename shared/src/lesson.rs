@@ -135,19 +135,17 @@ impl Lesson {
 
     /// The checks beyond the syntax: commands parse, names are defined before use.
     pub fn check(&self) -> Result<(), crate::Error> {
-        self.check_steps().map_err(crate::Error::Lesson)
-    }
-
-    fn check_steps(&self) -> Result<(), String> {
         if self.steps.is_empty() {
-            return Err("a lesson needs at least one [[steps]]".into());
+            return Err(crate::Error::Lesson(
+                "a lesson needs at least one [[steps]]".into(),
+            ));
         }
         let mut known = Vec::new();
         let mut listeners = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
-            let place = |what: String| format!("step {}: {what}", i + 1);
-            script::check_sequence(&step.run, &mut known)
-                .map_err(|(j, e)| place(format!("command {}: {e}", j + 1)))?;
+            let place = |what: String| crate::Error::Lesson(format!("step {}: {what}", i + 1));
+            // "command J: …"
+            script::check_sequence(&step.run, &mut known).map_err(|e| place(e.to_string()))?;
             // A name belongs to the last socket given it: a listener or not.
             for t in &step.run {
                 let Some(name) = script::name_of(t) else {

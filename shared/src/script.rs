@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::Payload;
+use crate::error::ScriptError;
 use crate::protocol::{Command, SocketId};
 
 /// A named socket: its id and port.
@@ -73,26 +74,27 @@ fn collect_names(v: &Value, out: &mut Vec<String>) {
 pub fn resolve_command(
     template: &Value,
     names: &HashMap<String, Named>,
-) -> Result<Command, String> {
+) -> Result<Command, ScriptError> {
     let value = resolve(template, names)?;
-    serde_json::from_value(value).map_err(|e| format!("not a valid command: {e}"))
+    serde_json::from_value(value).map_err(|e| ScriptError::NotACommand(e.to_string()))
 }
 
 /// Resolves names and the `text`/`hex` shorthands; drops the script-only keys.
-pub fn resolve(template: &Value, names: &HashMap<String, Named>) -> Result<Value, String> {
+pub fn resolve(template: &Value, names: &HashMap<String, Named>) -> Result<Value, ScriptError> {
     Ok(match template {
         Value::String(s) if s.starts_with('$') => {
             let (name, field) = s[1..].split_once('.').unwrap_or((&s[1..], "id"));
             let named = names
                 .get(name)
-                .ok_or_else(|| format!("no socket is named {name:?} yet (name it with \"as\")"))?;
+                .ok_or_else(|| ScriptError::UnknownName(name.to_owned()))?;
             match field {
                 "id" => Value::from(named.socket.0),
                 "port" => Value::from(named.port),
                 other => {
-                    return Err(format!(
-                        "unknown field {other:?} in {s:?}: use $name or $name.port"
-                    ));
+                    return Err(ScriptError::UnknownField {
+                        field: other.to_owned(),
+                        reference: s.clone(),
+                    });
                 }
             }
         }
@@ -102,11 +104,11 @@ pub fn resolve(template: &Value, names: &HashMap<String, Named>) -> Result<Value
                 match k.as_str() {
                     k if SCRIPT_KEYS.contains(&k) => {}
                     "text" => {
-                        let text = v.as_str().ok_or("\"text\" must be a string")?;
+                        let text = v.as_str().ok_or(ScriptError::NotAString("text"))?;
                         out.insert("data".into(), Value::from(Payload::from(text).to_base64()));
                     }
                     "hex" => {
-                        let hex = v.as_str().ok_or("\"hex\" must be a string")?;
+                        let hex = v.as_str().ok_or(ScriptError::NotAString("hex"))?;
                         out.insert(
                             "data".into(),
                             Value::from(Payload(parse_hex(hex)?).to_base64()),
@@ -130,30 +132,32 @@ pub fn resolve(template: &Value, names: &HashMap<String, Named>) -> Result<Value
 }
 
 /// Hex digits (spaces allowed) → bytes.
-pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
+pub fn parse_hex(text: &str) -> Result<Vec<u8>, ScriptError> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     if !digits.len().is_multiple_of(2) {
-        return Err(format!("hex {text:?} has an odd number of digits"));
+        return Err(ScriptError::OddHexDigits(text.to_owned()));
     }
     digits
         .chunks(2)
         .map(|pair| {
-            let s = std::str::from_utf8(pair).map_err(|_| format!("{text:?} is not hex"))?;
-            u8::from_str_radix(s, 16).map_err(|_| format!("{s:?} is not a hex byte"))
+            let s = std::str::from_utf8(pair).map_err(|_| ScriptError::NotHex(text.to_owned()))?;
+            u8::from_str_radix(s, 16).map_err(|_| ScriptError::NotAHexByte(s.to_owned()))
         })
         .collect()
 }
 
 /// Checks a sequence of templates without running it: every command parses, and every name
-/// is defined by an earlier `"as"` (or in `known`). Returns the names defined, in order.
-pub fn check_sequence(templates: &[Value], known: &mut Vec<String>) -> Result<(), (usize, String)> {
+/// is defined by an earlier `"as"` (or in `known`). Adds the names defined to `known`, in
+/// order. The error ([`ScriptError::InCommand`]) says which command failed.
+pub fn check_sequence(templates: &[Value], known: &mut Vec<String>) -> Result<(), ScriptError> {
     for (i, t) in templates.iter().enumerate() {
+        let in_command = |error| ScriptError::InCommand {
+            number: i + 1,
+            error: Box::new(error),
+        };
         for name in names_used(t) {
             if !known.contains(&name) {
-                return Err((
-                    i,
-                    format!("uses ${name} before any command named a socket {name:?}"),
-                ));
+                return Err(in_command(ScriptError::UsedBeforeNamed(name)));
             }
         }
         let fake: HashMap<String, Named> = known
@@ -168,7 +172,7 @@ pub fn check_sequence(templates: &[Value], known: &mut Vec<String>) -> Result<()
                 )
             })
             .collect();
-        resolve_command(t, &fake).map_err(|e| (i, e))?;
+        resolve_command(t, &fake).map_err(in_command)?;
         if let Some(name) = name_of(t) {
             known.push(name.to_owned());
         }
@@ -206,20 +210,26 @@ mod tests {
         assert_eq!(known, ["srv"]);
         let mut known = vec![];
         let bad = [json!({"cmd": "connect", "port": "$srv.port"})];
-        let (i, e) = check_sequence(&bad, &mut known).unwrap_err();
-        assert_eq!(i, 0);
-        assert!(e.contains("$srv"), "{e}");
+        let e = check_sequence(&bad, &mut known).unwrap_err();
+        assert_eq!(
+            e,
+            ScriptError::InCommand {
+                number: 1,
+                error: Box::new(ScriptError::UsedBeforeNamed("srv".into())),
+            }
+        );
+        assert!(e.to_string().contains("$srv"), "{e}");
     }
 
     #[test]
     fn bad_commands_are_reported() {
-        let (_, e) = check_sequence(&[json!({"cmd": "fly"})], &mut vec![]).unwrap_err();
-        assert!(e.contains("not a valid command"), "{e}");
-        let (_, e) = check_sequence(
+        let e = check_sequence(&[json!({"cmd": "fly"})], &mut vec![]).unwrap_err();
+        assert!(e.to_string().contains("not a valid command"), "{e}");
+        let e = check_sequence(
             &[json!({"cmd": "tcp_listen", "port": "$x.ip", "as": "x"})],
             &mut vec!["x".into()],
         )
         .unwrap_err();
-        assert!(e.contains("unknown field"), "{e}");
+        assert!(e.to_string().contains("unknown field"), "{e}");
     }
 }

@@ -53,26 +53,22 @@ impl FileHeader {
     /// The header's three fields, or what is wrong with it (said for a student: which field,
     /// and the shape expected).
     pub fn parse(bytes: &[u8]) -> Result<Self, crate::Error> {
-        Self::parse_fields(bytes).map_err(crate::Error::Upload)
-    }
-
-    fn parse_fields(bytes: &[u8]) -> Result<Self, String> {
-        let value: Value = serde_json::from_slice(bytes)
-            .map_err(|e| format!("bad file header: not JSON ({e}); expected {SHAPE}"))?;
+        let bad = |what: String| {
+            crate::Error::Upload(format!("bad file header: {what}; expected {SHAPE}"))
+        };
+        let value: Value =
+            serde_json::from_slice(bytes).map_err(|e| bad(format!("not JSON ({e})")))?;
         let Value::Object(map) = value else {
-            return Err(format!(
-                "bad file header: JSON but not an object; expected {SHAPE}"
-            ));
+            return Err(bad("JSON but not an object".into()));
         };
         let text = |key: &str| match map.get(key) {
             Some(Value::String(s)) => Ok(s.clone()),
-            _ => Err(format!(
-                "bad file header: \"{key}\" must be a string; expected {SHAPE}"
-            )),
+            _ => Err(bad(format!("\"{key}\" must be a string"))),
         };
-        let size = map.get("size").and_then(Value::as_u64).ok_or_else(|| {
-            format!("bad file header: \"size\" must be a whole number >= 0; expected {SHAPE}")
-        })?;
+        let size = map
+            .get("size")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| bad("\"size\" must be a whole number >= 0".into()))?;
         Ok(FileHeader {
             filename: text("filename")?,
             size,
