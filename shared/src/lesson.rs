@@ -133,6 +133,18 @@ impl Lesson {
         Ok(lesson)
     }
 
+    /// Whether the lesson runs on the wire's hosts A and B: a command names a host (`on`) or
+    /// drives the cable (`link_set`, `wire_hold`…). Such a lesson needs a machine where the
+    /// hosts can be made, and its Python names addresses only the hosts have.
+    pub fn uses_wire(&self) -> bool {
+        self.steps.iter().flat_map(|s| &s.run).any(|t| {
+            t.get("on").is_some()
+                || t["cmd"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("wire_") || c.starts_with("link_"))
+        })
+    }
+
     /// The checks beyond the syntax: commands parse, names are defined before use.
     pub fn check(&self) -> Result<(), crate::Error> {
         if self.steps.is_empty() {
@@ -170,6 +182,11 @@ impl Lesson {
                         }
                     )));
                 }
+            }
+            for (j, expect) in step.expect.iter().enumerate() {
+                expect
+                    .check()
+                    .map_err(|e| place(format!("expect {}: {e}", j + 1)))?;
             }
             let names = step
                 .look

@@ -355,7 +355,26 @@ async fn af_unix_runs_in_python() {
 async fn every_lesson_runs_in_python() {
     let set = lessons();
     let server = LabServer::start().await;
-    for lesson in set.lessons.iter().filter(|l| chosen(l)) {
+    // A lesson on the wire's hosts A and B runs its sockets in the hosts' own network
+    // namespaces: its program names 198.18.0.x, addresses that exist only there, so this
+    // machine's python3 can't run it. The lesson test runs those lessons in the lab.
+    let (on_wire, plain): (Vec<_>, Vec<_>) = set
+        .lessons
+        .iter()
+        .filter(|l| chosen(l))
+        .partition(|l| l.uses_wire());
+    if !on_wire.is_empty() {
+        let list: Vec<String> = on_wire
+            .iter()
+            .map(|l| format!("{} ({})", l.number, l.slug))
+            .collect();
+        eprintln!(
+            "\n*** NOT RUN in python3: the wire lessons {}: their programs use the hosts' \
+             addresses (198.18.0.x), which exist only inside the lab's namespaces\n",
+            list.join(", ")
+        );
+    }
+    for lesson in plain {
         for with_commands in [false, true] {
             check(&server, &lesson.slug, with_commands).await;
         }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use socklab_shared::lesson::{Lesson, LessonSet};
+use socklab_shared::lesson::{Expect, Lesson, LessonSet};
 use socklab_shared::protocol::SentCommands as Commands;
 use socklab_shared::protocol::{Command, Envelope, Event, Request};
 use socklab_shared::script::{Named, may_fail, name_of, resolve_command};
@@ -31,6 +31,10 @@ pub fn chosen(lesson: &Lesson) -> bool {
 
 /// Longest a step's expectation may take to show up after its commands ran.
 const EXPECT_WITHIN: Duration = Duration::from_secs(5);
+
+/// A step with an exact `count` is over once no event came for this long (packets of the
+/// wire arrive after the command that caused them), or after [`EXPECT_WITHIN`].
+const STEP_QUIET: Duration = Duration::from_millis(400);
 
 /// What running a lesson left: every envelope of the session in arrival order, the commands
 /// by request number, and the names the lesson gave its sockets.
@@ -98,23 +102,7 @@ pub async fn run_lesson(
                 }
             }
         }
-        for expect in &step.expect {
-            let seen = |h: &[Envelope], names: &HashMap<String, Named>| {
-                h.iter().any(|e| expect.matches(&e.event, names))
-            };
-            while !seen(&run.history[step_start..], &run.names) {
-                match tokio::time::timeout(EXPECT_WITHIN, ws.next_event()).await {
-                    Ok(env) => run.history.push(env),
-                    Err(_) => panic!(
-                        "{place}: never saw {expect:?}; the step's events were {:#?}",
-                        run.history[step_start..]
-                            .iter()
-                            .map(|e| &e.event)
-                            .collect::<Vec<_>>()
-                    ),
-                }
-            }
-        }
+        await_expectations(&mut ws, &mut run, step_start, &step.expect, &place).await;
     }
     if let Some(quiet) = settle {
         while let Ok(env) = tokio::time::timeout(quiet, ws.next_event()).await {
@@ -123,4 +111,54 @@ pub async fn run_lesson(
     }
     ws.close().await;
     run
+}
+
+/// Waits, each for at most [`EXPECT_WITHIN`], until the step's events hold enough of what
+/// every expectation asks for; with an exact `count`, keeps what still arrives until the session
+/// is quiet and checks that there are not too many. Panics with the step's events otherwise.
+async fn await_expectations(
+    ws: &mut WsClient,
+    run: &mut LessonRun,
+    step_start: usize,
+    expects: &[Expect],
+    place: &str,
+) {
+    let tally = |run: &LessonRun, expect: &Expect| {
+        expect.tally(
+            run.history[step_start..].iter().map(|e| &e.event),
+            &run.names,
+        )
+    };
+    let failed = |run: &LessonRun, expect: &Expect, seen: usize| -> ! {
+        panic!(
+            "{place}: saw {seen} of {expect:?}; the step's events were {:#?}",
+            run.history[step_start..]
+                .iter()
+                .map(|e| &e.event)
+                .collect::<Vec<_>>()
+        )
+    };
+    for expect in expects {
+        while tally(run, expect) < expect.fewest() {
+            match tokio::time::timeout(EXPECT_WITHIN, ws.next_event()).await {
+                Ok(env) => run.history.push(env),
+                Err(_) => failed(run, expect, tally(run, expect)),
+            }
+        }
+    }
+    if expects.iter().any(|e| e.most().is_some()) {
+        let deadline = tokio::time::Instant::now() + EXPECT_WITHIN;
+        while let Ok(Ok(env)) =
+            tokio::time::timeout_at(deadline, tokio::time::timeout(STEP_QUIET, ws.next_event()))
+                .await
+        {
+            run.history.push(env);
+        }
+    }
+    for expect in expects {
+        let seen = tally(run, expect);
+        if !expect.met_by(seen) {
+            failed(run, expect, seen);
+        }
+    }
 }
