@@ -24,6 +24,11 @@ impl Server {
     /// Binds 127.0.0.1:0 with the default configuration, except that a bulk send may carry
     /// `bulk_bytes` (the default cap is 1 GiB) and a call may wait as long as we do.
     pub fn start(bulk_bytes: u64) -> Result<Self> {
+        Self::start_with(bulk_bytes, |_| {})
+    }
+
+    /// Like [`Server::start`], after `adjust` has changed the configuration.
+    pub fn start_with(bulk_bytes: u64, adjust: impl FnOnce(&mut Config)) -> Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .thread_name("socklab-server")
@@ -35,6 +40,7 @@ impl Server {
         config.max_wait_ms = config.max_wait_ms.max(STALL.as_millis() as u64);
         // A benchmark on loopback: no token to pass around.
         config.no_token = true;
+        adjust(&mut config);
         let state = AppState::new(config).map_err(|e| format!("bad configuration: {e}"))?;
         let server = runtime
             .block_on(BoundServer::bind(state))
