@@ -34,7 +34,7 @@ pub const STALL: Duration = Duration::from_secs(120);
 /// Bytes per recv of the receiving lab socket.
 pub const CHUNK: usize = 64 * 1024;
 /// Used by the engine benchmark's latency code, included with `lab`.
-pub const WARMUP_STEPS: usize = 0;
+pub const WARMUP_STEPS: usize = 500;
 /// Timed runs of each kind of transfer; the best is reported.
 const RUNS: usize = 3;
 
