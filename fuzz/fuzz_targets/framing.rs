@@ -39,6 +39,10 @@ use socklab_shared::framing::{
     decode, encode,
 };
 
+mod common;
+
+use common::has_float;
+
 const CONFIG_LEN: usize = 6;
 
 /// A limit from one byte: small (0-63), kilobytes, 2^n, or unlimited (`u64::MAX`), so that
@@ -118,15 +122,6 @@ fn header_for(b: u8, body: &[u8]) -> Option<Value> {
         _ => serde_json::from_slice::<Value>(body)
             .ok()
             .filter(|v| !has_float(v)),
-    }
-}
-
-fn has_float(v: &Value) -> bool {
-    match v {
-        Value::Number(n) => n.is_f64(),
-        Value::Array(items) => items.iter().any(has_float),
-        Value::Object(map) => map.values().any(has_float),
-        _ => false,
     }
 }
 
