@@ -155,6 +155,7 @@ fn stream_snapshot(n: u32, peek: &[u8], spans: Vec<SendSpan>) -> BufferSnapshot 
         recv_offset: 0,
         send_queued: 0,
         next_datagram: None,
+        tcp_info: None,
         accept_queue: None,
     }
 }

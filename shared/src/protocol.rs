@@ -26,7 +26,7 @@ mod types;
 pub mod wire;
 
 pub use command::{AutoBehaviour, Command, EchoMode, ShutdownHow, SockOption};
-pub use event::{BufferSnapshot, ErrorCode, Event, Limits, SendSpan};
+pub use event::{BufferSnapshot, ErrorCode, Event, Limits, SendSpan, TcpMetrics};
 pub use ports::{PortRange, PortRanges};
 pub use sent::SentCommands;
 pub use types::{Errno, SocketId, SocketKind, TcpState};

@@ -40,6 +40,7 @@ fn snapshot_one(s: &LabSocket, peek_bytes: usize) -> BufferSnapshot {
             // a Unix send puts them straight there.
             if s.kind == SocketKind::TcpStream {
                 snap.tcp_state = sys::tcp_state(sock).ok();
+                snap.tcp_info = sys::tcp_metrics(sock).ok();
             }
             snap.recv_queued = sys::recv_queue_len(sock).unwrap_or(0);
             snap.send_queued = sys::send_queue_len(sock).unwrap_or(0);

@@ -57,7 +57,7 @@ use std::mem::MaybeUninit;
 pub use datagram::{DATAGRAM_LIMIT, next_datagram_len, recv_datagram};
 pub use errno::{errno_of, explain_errno};
 pub use queues::{PEEK_LIMIT, peek, recv_queue_len, send_queue_len};
-pub use tcp::{accept_queue, tcp_state};
+pub use tcp::{accept_queue, tcp_metrics, tcp_state};
 pub use unix_diag::unix_accept_queue;
 
 /// Calls `read` with a fresh, uninitialised buffer of up to `len` bytes and returns the bytes

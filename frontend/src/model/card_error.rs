@@ -79,6 +79,7 @@ mod tests {
             recv_offset: 0,
             send_queued: 0,
             next_datagram: None,
+            tcp_info: None,
             accept_queue: None,
         };
         assert!(!moved_on(Some(&snap(0)), &snap(0)));

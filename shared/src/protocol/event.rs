@@ -267,6 +267,9 @@ pub struct BufferSnapshot {
     /// For UDP: the size of the next datagram, if one is waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_datagram: Option<u64>,
+    /// For connected TCP sockets: the kernel's TCP numbers (`TCP_INFO`, as `ss -ti` shows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_info: Option<TcpMetrics>,
     /// For listeners: connections waiting to be accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_queue: Option<u32>,
@@ -286,9 +289,28 @@ impl BufferSnapshot {
             recv_offset: 0,
             send_queued: 0,
             next_datagram: None,
+            tcp_info: None,
             accept_queue: None,
         }
     }
+}
+
+/// A connection's numbers from the kernel's TCP control block (`getsockopt(TCP_INFO)`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TcpMetrics {
+    /// Smoothed round-trip time and its variation, in microseconds.
+    pub rtt_us: u32,
+    pub rttvar_us: u32,
+    /// Congestion window, in segments, and the sender's MSS in bytes.
+    pub cwnd: u32,
+    pub mss: u32,
+    /// Segments sent and not yet acknowledged.
+    pub unacked: u32,
+    /// Segments retransmitted over the connection's life.
+    pub retransmits: u32,
+    /// The window the peer advertised last, in bytes (Linux 5.19+; absent before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_window: Option<u32>,
 }
 
 /// A run of bytes that came from one send call.

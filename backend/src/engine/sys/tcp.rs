@@ -34,7 +34,7 @@
 use std::io;
 
 use socket2::Socket;
-use socklab_shared::protocol::TcpState;
+use socklab_shared::protocol::{TcpMetrics, TcpState};
 
 /// The TCP state from `getsockopt(TCP_INFO).tcpi_state`, mapped with
 /// [`TcpState::from_linux`].
@@ -64,12 +64,19 @@ pub fn accept_queue(s: &Socket) -> io::Result<(u32, u32)> {
     Ok((info.unacked, info.sacked))
 }
 
-/// The few `tcp_info` fields this module reads.
+/// A connection's TCP numbers for its card: round trip, congestion window, what is in
+/// flight, retransmissions and the peer's window.
+pub fn tcp_metrics(s: &Socket) -> io::Result<TcpMetrics> {
+    Ok(imp::tcp_info(s)?.metrics)
+}
+
+/// The `tcp_info` fields this module reads.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 struct TcpInfo {
     state: u8,
     unacked: u32,
     sacked: u32,
+    metrics: TcpMetrics,
 }
 
 #[cfg(target_os = "linux")]
@@ -80,7 +87,7 @@ mod imp {
 
     use socket2::Socket;
 
-    use super::TcpInfo;
+    use super::{TcpInfo, TcpMetrics};
 
     /// One `getsockopt(IPPROTO_TCP, TCP_INFO)`.
     pub(super) fn tcp_info(s: &Socket) -> io::Result<TcpInfo> {
@@ -111,10 +118,22 @@ mod imp {
                 format!("TCP_INFO returned only {len} bytes; {needed} are needed"),
             ));
         }
+        // `tcpi_snd_wnd` came with Linux 5.19: only an answer that long carries it.
+        let has_peer_window =
+            len as usize >= offset_of!(libc::tcp_info, tcpi_snd_wnd) + mem::size_of::<u32>();
         Ok(TcpInfo {
             state: info.tcpi_state,
             unacked: info.tcpi_unacked,
             sacked: info.tcpi_sacked,
+            metrics: TcpMetrics {
+                rtt_us: info.tcpi_rtt,
+                rttvar_us: info.tcpi_rttvar,
+                cwnd: info.tcpi_snd_cwnd,
+                mss: info.tcpi_snd_mss,
+                unacked: info.tcpi_unacked,
+                retransmits: info.tcpi_total_retrans,
+                peer_window: has_peer_window.then_some(info.tcpi_snd_wnd),
+            },
         })
     }
 }
@@ -125,7 +144,7 @@ mod imp {
 
     use socket2::Socket;
 
-    use super::TcpInfo;
+    use super::{TcpInfo, TcpMetrics};
 
     /// TCP_INFO with Linux's layout and state numbering does not exist here.
     pub(super) fn tcp_info(_s: &Socket) -> io::Result<TcpInfo> {

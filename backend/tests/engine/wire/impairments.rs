@@ -6,7 +6,7 @@ use socklab_shared::protocol::Event;
 use socklab_shared::protocol::wire::{DropReason, Fate, PacketInfo, Transport};
 
 use super::{packets_until, tcp, wire_pair, wire_server, wire_session};
-use crate::support::{b64, opened, port_of};
+use crate::support::{b64, opened, port_of, snapshot_of};
 
 /// Receives on `socket` until `total` bytes came (each recv waits up to 5 s).
 async fn recv_total(ws: &mut crate::support::WsClient, socket: u32, total: usize) -> Vec<u8> {
@@ -84,6 +84,13 @@ async fn tcp_repairs_thirty_percent_loss_with_retransmissions() {
         == Fate::Dropped {
             reason: DropReason::Loss
         }));
+    // The sender's card shows the kernel's own count (TCP_INFO).
+    let events = ws.step(json!({"cmd": "snapshot"})).await;
+    let info = snapshot_of(&events, client)
+        .tcp_info
+        .expect("a connected TCP socket reports TCP_INFO");
+    assert!(info.retransmits >= 1, "{info:?}");
+    assert!(info.rtt_us > 0 && info.cwnd > 0 && info.mss > 0, "{info:?}");
 }
 
 #[tokio::test]

@@ -32,6 +32,7 @@ fn buffers(id: u32, queued: &str) -> Event {
             recv_offset: 0,
             send_queued: 0,
             next_datagram: None,
+            tcp_info: None,
             accept_queue: None,
         }],
     }

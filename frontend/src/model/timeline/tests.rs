@@ -13,6 +13,7 @@ use socklab_shared::protocol::{
 };
 
 mod diagram;
+mod live;
 mod steps;
 
 /// A history: each item is (req, event).
@@ -39,6 +40,7 @@ fn buffers() -> Event {
             recv_offset: 0,
             send_queued: 0,
             next_datagram: None,
+            tcp_info: None,
             accept_queue: None,
         }],
     }
