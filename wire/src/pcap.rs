@@ -4,8 +4,11 @@
 //! - The newest packets are kept: at most [`MAX_CAPTURE_PACKETS`] packets and
 //!   [`MAX_CAPTURE_BYTES`] bytes of packet data; the oldest go first and are counted in
 //!   [`Capture::truncated`].
-//! - Packets are stored whole (no snap length) in the order pushed; timestamps are the
-//!   caller's times since the wire started, made absolute only when written.
+//! - Each packet keeps its first [`SNAPLEN`] bytes (every header and the start of the payload,
+//!   as `tcpdump -s 512` would) and its original length, in the order pushed; timestamps are
+//!   the caller's times since the wire started, made absolute only when written. A session's
+//!   capture is bounded so that the server's worst case (every session capturing a bulk
+//!   transfer) stays within memory: 8 MiB a session.
 //! - The file is a classic little-endian pcap with microsecond timestamps and link type RAW
 //!   (LINKTYPE_RAW, 101): each record is a bare IPv4 or IPv6 packet, which Wireshark and
 //!   tshark decode by the version nibble.
@@ -20,16 +23,17 @@ use pcap_file::{Endianness, TsResolution};
 use crate::Error;
 
 /// The most packets a capture keeps.
-pub const MAX_CAPTURE_PACKETS: usize = 200_000;
+pub const MAX_CAPTURE_PACKETS: usize = 32_768;
 /// The most packet bytes a capture keeps.
-pub const MAX_CAPTURE_BYTES: usize = 64 << 20;
-/// The snap length written in the file's header: more than any packet a TUN device carries.
-const SNAPLEN: u32 = 262_144;
+pub const MAX_CAPTURE_BYTES: usize = 8 << 20;
+/// The bytes kept of each packet (the file's snap length).
+pub const SNAPLEN: u32 = 512;
 
 /// The newest packets seen on the cable.
 #[derive(Debug, Clone, Default)]
 pub struct Capture {
-    packets: VecDeque<(Duration, Box<[u8]>)>,
+    /// (time, original length, the first bytes).
+    packets: VecDeque<(Duration, u32, Box<[u8]>)>,
     bytes: usize,
     truncated: u64,
 }
@@ -39,21 +43,21 @@ impl Capture {
         Capture::default()
     }
 
-    /// Records a packet seen `at` (since the wire started). Packets longer than the snap length
-    /// are cut to it (a TUN device never carries one).
+    /// Records a packet seen `at` (since the wire started): its first [`SNAPLEN`] bytes.
     pub fn push(&mut self, at: Duration, bytes: &[u8]) {
+        let orig_len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
         let bytes = &bytes[..bytes.len().min(SNAPLEN as usize)];
         while !self.packets.is_empty()
             && (self.packets.len() >= MAX_CAPTURE_PACKETS
                 || self.bytes + bytes.len() > MAX_CAPTURE_BYTES)
         {
-            if let Some((_, old)) = self.packets.pop_front() {
+            if let Some((_, _, old)) = self.packets.pop_front() {
                 self.bytes -= old.len();
                 self.truncated += 1;
             }
         }
         self.bytes += bytes.len();
-        self.packets.push_back((at, bytes.into()));
+        self.packets.push_back((at, orig_len, bytes.into()));
     }
 
     /// Packets kept.
@@ -94,8 +98,8 @@ impl Capture {
         let pcap_err = |e: pcap_file::PcapError| Error::Pcap(e.to_string());
         let mut writer =
             PcapWriter::with_header(Vec::with_capacity(size), header).map_err(pcap_err)?;
-        for (at, data) in &self.packets {
-            let packet = PcapPacket::new(start_unix + *at, data.len() as u32, data);
+        for (at, orig_len, data) in &self.packets {
+            let packet = PcapPacket::new(start_unix + *at, *orig_len, data);
             writer.write_packet(&packet).map_err(pcap_err)?;
         }
         Ok(writer.into_writer())
@@ -154,7 +158,7 @@ mod tests {
 
         let mut c = Capture::new();
         let big = vec![0u8; 60_000];
-        let fit = MAX_CAPTURE_BYTES / big.len();
+        let fit = (MAX_CAPTURE_BYTES / SNAPLEN as usize).min(MAX_CAPTURE_PACKETS);
         for _ in 0..fit + 3 {
             c.push(Duration::ZERO, &big);
         }
@@ -163,5 +167,20 @@ mod tests {
         assert!(c.bytes() <= MAX_CAPTURE_BYTES);
         c.clear();
         assert!(c.is_empty());
+    }
+
+    #[test]
+    fn a_long_packet_keeps_its_start_and_its_real_length() {
+        let mut c = Capture::new();
+        c.push(Duration::ZERO, &vec![0x45; 4000]);
+        let file = c.to_pcap(Duration::ZERO).unwrap();
+        // The record header after the 24-byte file header: ts_sec, ts_usec, incl_len,
+        // orig_len (pcap-file's reader refuses orig_len > snaplen, which Wireshark reads as
+        // "packet size limited during capture").
+        let field = |at: usize| u32::from_le_bytes(file[at..at + 4].try_into().unwrap());
+        assert_eq!(field(16), SNAPLEN, "the file's snap length");
+        assert_eq!(field(24 + 8), SNAPLEN, "bytes kept");
+        assert_eq!(field(24 + 12), 4000, "the packet's real length");
+        assert_eq!(file.len(), 24 + 16 + SNAPLEN as usize);
     }
 }
