@@ -35,9 +35,9 @@ use rand_chacha::ChaCha8Rng;
 use socklab_shared::protocol::wire::{DropReason, Fate, LinkSettings};
 
 /// The most packets one direction keeps (held, queued and parked together).
-pub const MAX_QUEUED_PACKETS: usize = 4096;
+pub const MAX_QUEUED_PACKETS: usize = 2048;
 /// The most packet bytes one direction keeps.
-pub const MAX_QUEUED_BYTES: usize = 8 << 20;
+pub const MAX_QUEUED_BYTES: usize = 4 << 20;
 /// How long a reordered packet waits for a next packet to overtake it.
 pub const REORDER_WAIT: Duration = Duration::from_millis(50);
 
