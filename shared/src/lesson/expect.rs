@@ -241,22 +241,23 @@ impl Expect {
 
     /// The checks a lesson's file gets: fields that belong together. The message names the
     /// field.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), crate::Error> {
+        let wrong = |why: String| Err(crate::Error::Lesson(why));
         if self.count.is_some() && self.at_least.is_some() {
-            return Err("give `count` (exactly) or `at_least`, not both".into());
+            return wrong("give `count` (exactly) or `at_least`, not both".into());
         }
         let packet_fields = self.packet_fields();
         if let Some(field) = packet_fields.first() {
             let fits = self.event == "packet"
                 || (self.event == "packet_fate" && packet_fields == ["fate"]);
             if !fits {
-                return Err(format!(
+                return wrong(format!(
                     "`{field}` describes a packet on the wire: use it with event = \"packet\""
                 ));
             }
         }
         if self.event == "packet" && self.socket.is_some() {
-            return Err(
+            return wrong(
                 "a packet belongs to no socket: describe it by `direction`, `flags`, `payload_len`…"
                     .into(),
             );
@@ -527,14 +528,14 @@ mod tests {
             flags: Some("SYN".into()),
             ..Default::default()
         };
-        assert!(e.check().unwrap_err().contains("`flags`"));
+        assert!(e.check().unwrap_err().to_string().contains("`flags`"));
         let e = Expect {
             event: "packet".into(),
             count: Some(1),
             at_least: Some(1),
             ..Default::default()
         };
-        assert!(e.check().unwrap_err().contains("at_least"));
+        assert!(e.check().unwrap_err().to_string().contains("at_least"));
         let e = Expect {
             event: "packet".into(),
             socket: Some("cli".into()),
