@@ -22,11 +22,11 @@ use super::step_error::{StepError, StepResult};
 use crate::wire::cable::{CableStatus, Control};
 use crate::wire::{Wire, WireError};
 
-/// Whether an address is on the wire (198.18.0.0/15).
+/// Whether an address is on the wire (198.18.0.0/15, or 2001:2::/64).
 pub fn on_wire(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => (u32::from(v4) >> 17) == (u32::from(Ipv4Addr::new(198, 18, 0, 0)) >> 17),
-        IpAddr::V6(_) => false,
+        IpAddr::V6(v6) => v6.segments()[..4] == [0x2001, 2, 0, 0],
     }
 }
 
@@ -95,7 +95,9 @@ impl Engine {
         };
         let ip = match host.trim() {
             "" | "localhost" | "127.0.0.1" => IpAddr::V4(me.ipv4()),
+            "::1" => IpAddr::V6(me.ipv6()),
             "0.0.0.0" => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            "::" => IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED),
             other => wire_ip(other)?,
         };
         Ok(SocketAddr::new(ip, port))
@@ -224,7 +226,7 @@ fn wire_ip(host: &str) -> StepResult<IpAddr> {
         other => other.parse().map_err(|_| {
             StepError::refused(
                 format!("{other:?} is not a host of the wire"),
-                "name host \"a\" or \"b\", or an address such as 198.18.0.2",
+                "name host \"a\" or \"b\", or an address such as 198.18.0.2 or 2001:2::2",
             )
         })?,
     };
@@ -266,6 +268,7 @@ fn state_event(status: Option<CableStatus>) -> Event {
                 .map(|name| WireHost {
                     name,
                     ipv4: name.ipv4().to_string(),
+                    ipv6: name.ipv6().to_string(),
                 })
                 .collect(),
             a_to_b: s.a_to_b,

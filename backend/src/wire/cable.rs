@@ -15,9 +15,9 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Duration;
 
 use socklab_shared::protocol::wire::{
-    Direction, Directions, Fate, IpHeader, LinkSettings, PacketInfo, Transport, UdpDatagram,
+    Direction, Directions, Fate, LinkSettings, PacketInfo, Transport, UdpDatagram,
 };
-use socklab_wire::{Capture, L4, Link, Tracker, parse};
+use socklab_wire::{Capture, L4, Link, Parsed, Tracker, parse};
 use tokio::io::unix::{AsyncFd, AsyncFdReadyGuard};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -210,11 +210,23 @@ impl Cable {
     }
 
     fn offer(&mut self, direction: Direction, bytes: &[u8]) {
+        let parsed = parse(bytes);
+        if parsed.as_ref().is_ok_and(is_link_chatter) {
+            // Neighbour discovery and multicast listener reports: the TUN link needs none
+            // of them, and they are not the lab's traffic.
+            return;
+        }
         self.packets += 1;
         let no = self.packets;
         let now = self.now();
         self.capture.push(now, bytes);
-        let described = self.describe(no, direction, bytes);
+        let described = match parsed {
+            Ok(p) => Some(self.describe(no, direction, p)),
+            Err(e) => {
+                tracing::debug!(no, error = %e, "packet not parsed");
+                None
+            }
+        };
         let frame = Frame {
             no,
             bytes: bytes.to_vec(),
@@ -227,14 +239,7 @@ impl Cable {
     }
 
     /// Parses a packet for its event (without a fate yet), naming the sends it carries.
-    fn describe(&mut self, no: u64, direction: Direction, bytes: &[u8]) -> Option<PacketInfo> {
-        let parsed = match parse(bytes) {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::debug!(no, error = %e, "packet not parsed");
-                return None;
-            }
-        };
+    fn describe(&mut self, no: u64, direction: Direction, parsed: Parsed) -> PacketInfo {
         let (transport, ports, stream_offset) = match &parsed.l4 {
             L4::Tcp(raw) => {
                 let tracked = self.tracker.observe(&parsed, raw);
@@ -290,15 +295,14 @@ impl Cable {
             (Transport::Udp(u), _) => self.senders.datagram(src, dst, u64::from(u.payload_len)),
             _ => Vec::new(),
         };
-        let ip: IpHeader = parsed.ip.clone();
-        Some(PacketInfo {
+        PacketInfo {
             no,
             direction,
-            ip,
+            ip: parsed.ip,
             transport,
             spans,
             fate: Fate::Delivered,
-        })
+        }
     }
 
     /// Writes every packet the links say is due into its destination host.
@@ -390,6 +394,12 @@ impl Cable {
             packets: self.packets,
         }
     }
+}
+
+/// ICMPv6 of the link itself (multicast listener queries and reports, router and neighbour
+/// solicitations and advertisements, redirects: types 130 to 137 and 143).
+fn is_link_chatter(p: &Parsed) -> bool {
+    matches!(p.l4, L4::Icmp { icmp_type, .. } if p.ip.version == 6 && (matches!(icmp_type, 130..=137 | 143)))
 }
 
 /// Registers a TUN device with tokio's reactor.

@@ -101,8 +101,15 @@ fn make_host(host: HostName) -> Result<Host, String> {
     unshare(CloneFlags::CLONE_NEWNET).map_err(|e| fail("making the network namespace", &e))?;
     let namespace =
         File::open("/proc/thread-self/ns/net").map_err(|e| fail("opening the namespace", &e))?;
-    // The lab's hosts speak IPv4 on the cable; IPv6 would only add router solicitations.
-    netconf::sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+    // IPv6 on the cable without its link-local chatter: no duplicate address detection (the
+    // address works at once), no router solicitations, no link-local address of its own.
+    for (knob, value) in [
+        ("accept_dad", "0"),
+        ("router_solicitations", "0"),
+        ("addr_gen_mode", "1"),
+    ] {
+        netconf::sysctl(&format!("/proc/sys/net/ipv6/conf/default/{knob}"), value);
+    }
     netconf::bring_up(c"lo").map_err(|e| fail("loopback", &e))?;
     let tun = netconf::create_tun().map_err(|e| {
         fail(
@@ -117,7 +124,12 @@ fn make_host(host: HostName) -> Result<Host, String> {
 fn configure(name: &CStr, host: HostName, mtu: u32) -> io::Result<()> {
     netconf::set_mtu(name, mtu)?;
     netconf::set_address(name, host.ipv4())?;
-    netconf::bring_up(name)
+    netconf::bring_up(name)?;
+    // A kernel without IPv6 keeps the hosts IPv4-only.
+    if let Err(e) = netconf::set_address_v6(name, host.ipv6()) {
+        tracing::debug!(error = %e, "no IPv6 on the wire");
+    }
+    Ok(())
 }
 
 /// Answers requests until the server closes the pair.

@@ -12,7 +12,7 @@
 use std::ffi::CStr;
 use std::fs::{File, OpenOptions};
 use std::io;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::OpenOptionsExt;
 
@@ -20,6 +20,8 @@ use std::os::unix::fs::OpenOptionsExt;
 pub const TUN_NAME: &CStr = c"cable0";
 /// The netmask of the wire's addresses: 198.18.0.0/15.
 pub const NETMASK: Ipv4Addr = Ipv4Addr::new(255, 254, 0, 0);
+/// The prefix length of the wire's IPv6 addresses: 2001:2::/64.
+pub const PREFIX_V6: u32 = 64;
 
 /// `_IOW('T', 202, int)`: attach the opened `/dev/net/tun` to a new interface.
 const TUNSETIFF: libc::c_ulong = 0x4004_54ca;
@@ -101,6 +103,43 @@ pub fn set_address(name: &CStr, ip: Ipv4Addr) -> io::Result<()> {
         &mut req,
         "SIOCSIFNETMASK",
     )
+}
+
+/// Gives `name` the IPv6 address `ip/64` in this namespace (`SIOCSIFADDR` on an `AF_INET6`
+/// socket takes an `in6_ifreq`, which names the interface by index).
+pub fn set_address_v6(name: &CStr, ip: Ipv6Addr) -> io::Result<()> {
+    // SAFETY: plain `socket(2)`; the result is checked before it's owned.
+    let fd = unsafe { libc::socket(libc::AF_INET6, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just returned by `socket` and is owned by nobody else.
+    let sock = unsafe { OwnedFd::from_raw_fd(fd) };
+    // SAFETY: `name` is a NUL-terminated string that lives across the call.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    if index == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut req = libc::in6_ifreq {
+        ifr6_addr: libc::in6_addr {
+            s6_addr: ip.octets(),
+        },
+        ifr6_prefixlen: PREFIX_V6,
+        ifr6_ifindex: index as libc::c_int,
+    };
+    // SAFETY: SIOCSIFADDR on an AF_INET6 socket reads one `in6_ifreq`, which `req` is.
+    let rc = unsafe {
+        libc::ioctl(
+            sock.as_raw_fd(),
+            libc::SIOCSIFADDR as _,
+            &mut req as *mut libc::in6_ifreq,
+        )
+    };
+    if rc < 0 {
+        let e = io::Error::last_os_error();
+        return Err(io::Error::new(e.kind(), format!("SIOCSIFADDR (IPv6): {e}")));
+    }
+    Ok(())
 }
 
 /// Sets the MTU of `name` in this namespace.

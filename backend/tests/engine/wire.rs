@@ -162,3 +162,30 @@ async fn sends_carry_their_spans_and_a_held_packet_waits_for_a_step() {
         Event::PacketFate { no, fate: Fate::Delivered } if *no == p[3].no
     )));
 }
+
+#[tokio::test]
+async fn ipv6_crosses_the_cable_too() {
+    let server = wire_server().await;
+    let Some(mut ws) = wire_session(&server, "ipv6").await else {
+        return;
+    };
+    let listener = opened(
+        &ws.ok(json!({"cmd": "tcp_listen", "on": "b", "host": "2001:2::2", "port": 9002}))
+            .await,
+    );
+    let client = ws
+        .ok(json!({"cmd": "connect", "on": "a", "host": "2001:2::2", "port": 9002}))
+        .await;
+    let Event::SocketOpened { local, peer, .. } = &client else {
+        panic!("{client:?}")
+    };
+    assert!(local.starts_with("[2001:2::1]:"), "{local}");
+    assert_eq!(peer.as_deref(), Some("[2001:2::2]:9002"));
+    ws.ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 2000}))
+        .await;
+    let p = packets(&mut ws, 3).await;
+    assert!(p.iter().all(|p| p.ip.version == 6), "{p:#?}");
+    assert_eq!(tcp(&p[0]).flags.label(), "SYN");
+    assert_eq!(p[0].ip.src, "2001:2::1");
+    assert_eq!(tcp(&p[1]).flags.label(), "SYN, ACK");
+}

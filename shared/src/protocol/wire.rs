@@ -13,7 +13,7 @@
 //!   `seq` 1.
 //! - [`LinkSettings`] is per direction and always within [`LinkSettings::validate`]'s bounds.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +39,15 @@ impl HostName {
         }
     }
 
+    /// The host's IPv6 address: A is 2001:2::1, B is 2001:2::2 (2001:2::/48 is IPv6's
+    /// benchmarking range, RFC 5180).
+    pub fn ipv6(self) -> Ipv6Addr {
+        match self {
+            HostName::A => Ipv6Addr::new(0x2001, 2, 0, 0, 0, 0, 0, 1),
+            HostName::B => Ipv6Addr::new(0x2001, 2, 0, 0, 0, 0, 0, 2),
+        }
+    }
+
     /// The host at the other end of the cable.
     pub fn other(self) -> HostName {
         match self {
@@ -51,7 +60,7 @@ impl HostName {
     pub fn owning(ip: std::net::IpAddr) -> Option<HostName> {
         HostName::ALL
             .into_iter()
-            .find(|h| std::net::IpAddr::V4(h.ipv4()) == ip)
+            .find(|h| std::net::IpAddr::V4(h.ipv4()) == ip || std::net::IpAddr::V6(h.ipv6()) == ip)
     }
 
     /// "a" or "b", as on the wire protocol.
@@ -389,6 +398,7 @@ pub struct WireStatus {
 pub struct WireHost {
     pub name: HostName,
     pub ipv4: String,
+    pub ipv6: String,
 }
 
 #[cfg(test)]
