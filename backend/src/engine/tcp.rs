@@ -170,6 +170,11 @@ impl Engine {
             Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => true,
             Err(e) => return Err(StepError::os(&call, &e)),
         };
+        if in_progress && timeout_ms == Some(0) {
+            // `settimeout(0)` then `connect_ex`: EINPROGRESS, the handshake goes on without
+            // us. The peer is the address asked for (what `getpeername` says once it's done).
+            return self.connecting(on, s, addr);
+        }
         let fd = register(s).map_err(|e| StepError::os("socket setup", &e))?;
         if in_progress {
             let ms = self
@@ -197,6 +202,22 @@ impl Engine {
             ..NewSocket::new(SocketKind::TcpStream, s, local)
         })?;
         tracing::debug!(%id, %local, %peer, "connected");
+        self.table.opened_event(id)
+    }
+
+    /// A socket whose handshake is still going on (its card shows SYN_SENT until it is done).
+    fn connecting(
+        &mut self,
+        on: Option<HostName>,
+        s: Socket,
+        addr: SocketAddr,
+    ) -> StepResult<Event> {
+        let local = local_addr(&s).map_err(|e| StepError::os("getsockname()", &e))?;
+        let id = self.table.open(NewSocket {
+            peer: Some(addr.into()),
+            ..NewSocket::new(SocketKind::TcpStream, s, local)
+        })?;
+        tracing::debug!(%id, %local, %addr, ?on, "connecting without waiting");
         self.table.opened_event(id)
     }
 

@@ -189,3 +189,44 @@ async fn ipv6_crosses_the_cable_too() {
     assert_eq!(p[0].ip.src, "2001:2::1");
     assert_eq!(tcp(&p[1]).flags.label(), "SYN, ACK");
 }
+
+#[tokio::test]
+async fn a_handshake_stepped_packet_by_packet_on_the_held_wire() {
+    let server = wire_server().await;
+    let Some(mut ws) = wire_session(&server, "stepped handshake").await else {
+        return;
+    };
+    let listener = opened(
+        &ws.ok(json!({"cmd": "tcp_listen", "on": "b", "port": 9003}))
+            .await,
+    );
+    ws.ok(json!({"cmd": "wire_hold", "hold": true})).await;
+    // `settimeout(0)` + `connect_ex`: the call returns while the SYN waits on the cable.
+    let events = ws
+        .step(json!({"cmd": "connect", "on": "a", "host": "b", "port": 9003, "timeout_ms": 0}))
+        .await;
+    let client = opened(&events[0]);
+    assert_eq!(
+        crate::support::snapshot_of(&events, client).tcp_state,
+        Some(socklab_shared::protocol::TcpState::SynSent)
+    );
+    for (n, expected) in ["SYN", "SYN, ACK", "ACK"].into_iter().enumerate() {
+        let p = packets(&mut ws, n + 1).await;
+        assert_eq!(tcp(&p[n]).flags.label(), expected);
+        assert_eq!(p[n].fate, Fate::Held, "{expected} waits on the cable");
+        let (code, _, _) = ws.err(json!({"cmd": "accept", "socket": listener})).await;
+        assert_eq!(
+            code,
+            ErrorCode::WouldBlock,
+            "no connection before the {expected}"
+        );
+        ws.ok(json!({"cmd": "wire_step"})).await;
+    }
+    ws.ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 2000}))
+        .await;
+    let events = ws.step(json!({"cmd": "snapshot"})).await;
+    assert_eq!(
+        crate::support::snapshot_of(&events, client).tcp_state,
+        Some(socklab_shared::protocol::TcpState::Established)
+    );
+}
