@@ -119,14 +119,6 @@ fn assert_has_lines(program: &str, lines: &[&str]) {
     }
 }
 
-/// Whether the lab's file receiver found the upload's md5 right (`None`: it gave no verdict).
-fn md5_verdict(run: &LessonRun) -> Option<bool> {
-    run.history.iter().find_map(|e| match &e.event {
-        Event::FileReceived { ok, .. } => Some(*ok),
-        _ => None,
-    })
-}
-
 /// The same text in both languages.
 fn text(t: &str) -> socklab_shared::lesson::Text {
     socklab_shared::lesson::Text {
@@ -150,6 +142,16 @@ fn printed_bytes(stdout: &str) -> Vec<String> {
 async fn check(server: &LabServer, slug: &str, with_commands: bool) -> (String, Vec<String>) {
     let run = run_lesson(server, &lesson(slug), Some(QUIET)).await;
     check_run(&run, &format!("lesson {slug}"), with_commands).await
+}
+
+/// [`check`] of lesson `slug`, from its history alone, on a server of its own: fails unless
+/// the program printed exactly `printed` and has every one of `lines`. Returns the program.
+async fn check_prints(slug: &str, printed: &[&str], lines: &[&str]) -> String {
+    let server = LabServer::start().await;
+    let (program, got) = check(&server, slug, false).await;
+    assert_eq!(got, printed, "{program}");
+    assert_has_lines(&program, lines);
+    program
 }
 
 /// [`check`] for a lesson already run: `what` names it in failures.
@@ -220,11 +222,9 @@ fn unrepr(repr: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn tcp_hello_runs_in_python() {
-    let server = LabServer::start().await;
-    let (program, printed) = check(&server, "tcp-hello", false).await;
-    assert_eq!(printed, ["b'hello'", "b'hi, client'", "b''"]);
-    assert_has_lines(
-        &program,
+    check_prints(
+        "tcp-hello",
+        &["b'hello'", "b'hi, client'", "b''"],
         &[
             "server.bind(('127.0.0.1', 0))",
             "client.connect(('127.0.0.1', server.getsockname()[1]))",
@@ -234,64 +234,52 @@ async fn tcp_hello_runs_in_python() {
             "conn.send(b'hi, client')",
             "client.close()",
         ],
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn udp_basics_runs_in_python() {
-    let server = LabServer::start().await;
-    let (program, printed) = check(&server, "udp-basics", false).await;
-    assert_eq!(printed, ["b'hi'", "b'how are you?'", "b'fine'"]);
-    assert_has_lines(
-        &program,
+    check_prints(
+        "udp-basics",
+        &["b'hi'", "b'how are you?'", "b'fine'"],
         &[
             "server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "client.sendto(b'hi', ('127.0.0.1', server.getsockname()[1]))",
             "msg, addr = server.recvfrom(1024)",
             "server.sendto(b'fine', addr)",
         ],
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn length_prefix_runs_in_python() {
-    let server = LabServer::start().await;
-    let (program, printed) = check(&server, "length-prefix", false).await;
-    assert_eq!(
-        printed,
-        [
+    let program = check_prints(
+        "length-prefix",
+        &[
             "b'\\x05\\x00\\x00\\x00'",
             "b'hello'",
             "b'\\x05\\x00\\x00\\x00'",
             "b'world'",
             "b'\\x00\\x00\\x00\\x05'",
-            "b'world'"
-        ]
-    );
-    // The lesson's 'i' (the same 4 bytes as '<i' on these machines, as the program says).
-    assert!(
-        program.contains("body = b'hello'\nclient.send(struct.pack('i', len(body)) + body)"),
-        "{program}"
-    );
-    assert!(
-        program.contains("# 'i': a C int, 4 bytes, little-endian on these machines"),
-        "{program}"
-    );
-    // The receiver reads as the course does: the prefix, the length, exactly n bytes.
-    assert_has_lines(
-        &program,
+            "b'world'",
+        ],
         &[
+            // The lesson's 'i' (the same 4 bytes as '<i' on these machines, as the program
+            // says).
+            "body = b'hello'\nclient.send(struct.pack('i', len(body)) + body)",
+            "# 'i': a C int, 4 bytes, little-endian on these machines",
+            // The receiver reads as the course does: the prefix, the length, exactly n bytes.
             "def recv_exactly(sock, n):",
             "header = recv_exactly(conn, 4)  # the length prefix",
             "n = struct.unpack('i', header)[0]  # 5\ndata = recv_exactly(conn, n)\nprint(data)",
             "n = struct.unpack('!I', header)[0]  # 5\ndata = recv_exactly(conn, n)\nprint(data)",
+            "body = b'world'\nclient.send(struct.pack('!I', len(body)) + body)",
         ],
-    );
+    )
+    .await;
     assert!(!program.contains("conn.recv(5)"), "{program}");
-    assert!(
-        program.contains("body = b'world'\nclient.send(struct.pack('!I', len(body)) + body)"),
-        "{program}"
-    );
     assert!(program.starts_with("import socket\nimport struct\n"));
 }
 
@@ -313,10 +301,12 @@ async fn a_custom_header_is_read_as_the_course_reads_it() {
 
 #[tokio::test]
 async fn sticky_packets_run_in_python() {
-    let server = LabServer::start().await;
-    let (program, printed) = check(&server, "sticky-sender", false).await;
-    assert_eq!(printed, ["b'helloworld'"]);
-    assert!(program.contains("data = conn.recv(12)"), "{program}");
+    check_prints(
+        "sticky-sender",
+        &["b'helloworld'"],
+        &["data = conn.recv(12)"],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -456,19 +446,28 @@ fn generated_upload(size: u64, chunk: u64) -> Lesson {
     }
 }
 
+/// Runs [`generated_upload`] on a server of its own and checks the lab's receiver found the
+/// md5 right; returns the run and its Python as the page's panel writes it (with the
+/// commands: the chunk loop needs them).
+async fn run_generated_upload(size: u64, chunk: u64) -> (LessonRun, PythonCode) {
+    let server = LabServer::start().await;
+    let run = run_lesson(&server, &generated_upload(size, chunk), Some(QUIET)).await;
+    let verdict = run.history.iter().find_map(|e| match &e.event {
+        Event::FileReceived { ok, .. } => Some(*ok),
+        _ => None,
+    });
+    assert_eq!(verdict, Some(true), "the lab's receiver checked the md5");
+    let names = socket_names(&run.names);
+    let code = PythonCode::with_commands(&run.history, &run.commands, &names);
+    (run, code)
+}
+
 #[tokio::test]
 async fn an_upload_of_a_generated_file_runs_in_python_without_the_file() {
     // The program makes the file itself (make_sample_file), sends header and chunks, and the
     // receiving end reads them all: it runs in an empty folder, where no such file exists.
-    let server = LabServer::start().await;
-    let run = run_lesson(&server, &generated_upload(40_000, 16_384), Some(QUIET)).await;
-    assert_eq!(
-        md5_verdict(&run),
-        Some(true),
-        "the lab's receiver checked the md5"
-    );
-    let names = socket_names(&run.names);
-    let program = PythonCode::with_commands(&run.history, &run.commands, &names).text(None);
+    let (run, code) = run_generated_upload(40_000, 16_384).await;
+    let program = code.text(None);
     assert!(
         program.contains("make_sample_file('random-40KB.bin', 40000)"),
         "{program}"
@@ -481,17 +480,8 @@ async fn a_10_mb_upload_runs_in_python_to_completion() {
     // Both ends live in one program: a sendall of 10 MB finishes only while the receiver
     // reads, so the receiving side must run at the same time (a thread), or the program
     // waits forever. The timeout of `run_python` fails the test.
-    let server = LabServer::start().await;
-    let size: u64 = 10 << 20;
-    let run = run_lesson(&server, &generated_upload(size, 1 << 20), Some(QUIET)).await;
-    assert_eq!(
-        md5_verdict(&run),
-        Some(true),
-        "the lab's receiver checked the md5"
-    );
-    // The page's Python panel writes the program with the commands (the chunk loop needs them).
-    let names = socket_names(&run.names);
-    let program = PythonCode::with_commands(&run.history, &run.commands, &names).text(None);
+    let (run, code) = run_generated_upload(10 << 20, 1 << 20).await;
+    let program = code.text(None);
     let what = "10 MB upload";
     assert_has_lines(
         &program,
@@ -512,7 +502,6 @@ async fn a_10_mb_upload_runs_in_python_to_completion() {
     );
     // The panel's program up to a past moment (the timeline's cursor) runs to its end too:
     // cut after the header, after the first chunk, and just before the verdict.
-    let code = PythonCode::with_commands(&run.history, &run.commands, &names);
     let first_chunk = run
         .history
         .iter()
