@@ -48,11 +48,11 @@ impl PortRanges {
             let item = item.trim();
             let (first, last) = match item.split_once('-') {
                 Some((a, b)) => (
-                    port(a, item).map_err(crate::Error::Ports)?,
-                    port(b, item).map_err(crate::Error::Ports)?,
+                    port(a, item)?,
+                    port(b, item)?,
                 ),
                 None => {
-                    let p = port(item, item).map_err(crate::Error::Ports)?;
+                    let p = port(item, item)?;
                     (p, p)
                 }
             };
@@ -99,15 +99,15 @@ impl std::str::FromStr for PortRanges {
     }
 }
 
-fn port(text: &str, item: &str) -> Result<u16, String> {
+fn port(text: &str, item: &str) -> Result<u16, crate::Error> {
     match text.trim().parse::<u16>() {
-        Ok(0) => Err(format!(
+        Ok(0) => Err(crate::Error::Ports(format!(
             "{item:?}: port 0 can't be reached (ports are 1-65535)"
-        )),
+        ))),
         Ok(p) => Ok(p),
-        Err(_) => Err(format!(
+        Err(_) => Err(crate::Error::Ports(format!(
             "{item:?} is not a port or a range of ports (write e.g. 9000-9999 or 7000,9000-9999)"
-        )),
+        ))),
     }
 }
 

@@ -172,37 +172,34 @@ pub const MAX_RATE_KBIT: u64 = 10_000_000;
 impl LinkSettings {
     /// Checks every field against its bounds; the message names the field and its range.
     pub fn validate(&self) -> Result<(), crate::Error> {
-        self.check().map_err(crate::Error::BadMessage)
-    }
-
-    fn check(&self) -> Result<(), String> {
+        let bad = crate::Error::BadMessage;
         let pct = |name: &str, v: f64| {
             if (0.0..=100.0).contains(&v) {
                 Ok(())
             } else {
-                Err(format!("{name} must be between 0 and 100, got {v}"))
+                Err(bad(format!("{name} must be between 0 and 100, got {v}")))
             }
         };
         pct("loss_pct", self.loss_pct)?;
         pct("duplicate_pct", self.duplicate_pct)?;
         pct("reorder_pct", self.reorder_pct)?;
         if self.delay_ms > MAX_DELAY_MS || self.jitter_ms > MAX_DELAY_MS {
-            return Err(format!(
+            return Err(bad(format!(
                 "delay_ms and jitter_ms must be at most {MAX_DELAY_MS}, got {} and {}",
                 self.delay_ms, self.jitter_ms
-            ));
+            )));
         }
         if self.rate_kbit > MAX_RATE_KBIT {
-            return Err(format!(
+            return Err(bad(format!(
                 "rate_kbit must be at most {MAX_RATE_KBIT} (0 = unlimited), got {}",
                 self.rate_kbit
-            ));
+            )));
         }
         if !(MIN_MTU..=MAX_MTU).contains(&self.mtu) {
-            return Err(format!(
+            return Err(bad(format!(
                 "mtu must be between {MIN_MTU} and {MAX_MTU}, got {}",
                 self.mtu
-            ));
+            )));
         }
         Ok(())
     }
