@@ -38,6 +38,8 @@ pub struct AppState {
     pub web_port: u16,
     /// Flips to `true` when the server shuts down; sessions watch it and close their sockets.
     pub shutdown: watch::Sender<bool>,
+    /// Where `socklab exec` asks to join a session's host; started with the bound server.
+    pub exec: Option<crate::wire::exec::ExecPoint>,
 }
 
 impl AppState {
@@ -70,6 +72,7 @@ impl AppState {
             clients: ClientSessions::default(),
             lab_ports: LabPorts::default(),
             shutdown: watch::Sender::new(false),
+            exec: None,
         })
     }
 

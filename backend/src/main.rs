@@ -11,6 +11,11 @@ fn main() -> std::process::ExitCode {
     if std::env::args().nth(1).as_deref() == Some(socklab::wire::helper::HELPER_ARG) {
         return std::process::ExitCode::from(socklab::wire::helper::run() as u8);
     }
+    // `socklab exec` joins a user namespace, which also needs a single-threaded process.
+    if std::env::args().nth(1).as_deref() == Some(socklab::wire::exec_client::EXEC_ARG) {
+        let args: Vec<String> = std::env::args().skip(2).collect();
+        return std::process::ExitCode::from(socklab::wire::exec_client::run(&args) as u8);
+    }
     serve()
 }
 

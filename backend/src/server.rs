@@ -39,6 +39,13 @@ impl BoundServer {
             .map_err(|source| Error::Bind { addr, source })?;
         // The real port (for port 0) is the one lab sockets must never reach.
         state.web_port = listener.local_addr().map_err(Error::Serve)?.port();
+        if !state.config.no_wire {
+            let base = crate::engine::unix_dir::base_dir();
+            match crate::wire::exec::ExecPoint::start(&base) {
+                Ok(point) => state.exec = Some(point),
+                Err(e) => tracing::warn!("`socklab exec` will not work: {e}"),
+            }
+        }
         Ok(BoundServer { listener, state })
     }
 
@@ -76,6 +83,7 @@ impl BoundServer {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let config = self.state.config.clone();
+        let exec = self.state.exec.clone();
         let router = app(self.state.clone());
         let connections = Arc::new(Semaphore::new(config.max_connections));
         let header_timeout = Duration::from_secs(config.header_timeout_secs.max(1));
@@ -149,6 +157,9 @@ impl BoundServer {
         graceful.send_replace(true);
         drop(self.listener);
         drop(open_rx);
+        if let Some(exec) = exec {
+            exec.remove();
+        }
         open_tx.closed().await;
         Ok(())
     }

@@ -24,8 +24,11 @@
 //! - [`cable`]: the task that carries packets between the hosts.
 //! - [`senders`]: which lab sends a packet's payload came from.
 //! - [`packet_report`]: packet events within the page's budget (detail or summary).
+//! - [`exec`], [`exec_client`]: `socklab exec`, a student's program run inside a host.
 
 pub mod cable;
+pub mod exec;
+pub mod exec_client;
 pub mod helper;
 pub mod helper_wire;
 pub mod hosts;
@@ -34,6 +37,7 @@ pub mod packet_report;
 pub mod senders;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use socket2::{Domain, Protocol, Socket, Type};
 use socklab_shared::protocol::wire::HostName;
@@ -56,6 +60,8 @@ pub enum WireError {
 #[derive(Debug, Clone)]
 pub struct WireConfig {
     pub helper_exe: Option<PathBuf>,
+    /// The server's `socklab exec` point, if it has one.
+    pub exec: Option<exec::ExecPoint>,
 }
 
 impl WireConfig {
@@ -70,8 +76,10 @@ impl WireConfig {
 
 /// A session's wire: its hosts and the cable task.
 pub struct Wire {
-    hosts: hosts::Hosts,
+    hosts: Arc<hosts::Hosts>,
     pub cable: cable::CableHandle,
+    /// The session's key for `socklab exec`, and the command the page shows.
+    exec: Option<(exec::ExecEntry, String)>,
 }
 
 impl Wire {
@@ -83,9 +91,21 @@ impl Wire {
         senders: senders::Senders,
     ) -> Result<Wire, WireError> {
         let (hosts, tuns) = hosts::Hosts::start(&config.exe()?)?;
+        let hosts = Arc::new(hosts);
         let cable = cable::CableHandle::spawn(tuns, auto_tx, senders)
             .map_err(|e| WireError::Helper(format!("registering the TUN devices: {e}")))?;
-        Ok(Wire { hosts, cable })
+        let exec = config.exec.as_ref().and_then(|point| {
+            let entry = point.register(&hosts).ok()?;
+            let command = point.command(&entry.key, HostName::A);
+            Some((entry, command))
+        });
+        Ok(Wire { hosts, cable, exec })
+    }
+
+    /// The command that runs a program on host A (`socklab exec`), when the server has an
+    /// exec point.
+    pub fn exec_command(&self) -> Option<&str> {
+        self.exec.as_ref().map(|(_, command)| command.as_str())
     }
 
     /// A new socket inside `host`.

@@ -106,7 +106,12 @@ async fn serve_socket(socket: WebSocket, state: AppState) {
     let outgoing = sink.with(|text: String| {
         futures_util::future::ready(Ok::<_, axum::Error>(Message::Text(text.into())))
     });
-    let policy = Policy::for_server(&state.config, state.lab_ports.clone(), state.web_port);
+    let policy = Policy::for_server(
+        &state.config,
+        state.lab_ports.clone(),
+        state.web_port,
+        state.exec.clone(),
+    );
     run_session(
         incoming,
         outgoing,

@@ -37,10 +37,18 @@ pub struct Policy {
 impl Policy {
     /// The policy of a session of a server whose web port is `web_port` and whose lab
     /// sockets are listed in `lab`.
-    pub fn for_server(c: &Config, lab: LabPorts, web_port: u16) -> Self {
+    pub fn for_server(
+        c: &Config,
+        lab: LabPorts,
+        web_port: u16,
+        exec: Option<crate::wire::exec::ExecPoint>,
+    ) -> Self {
         let mut policy = Policy::from_config(c);
         policy.targets.lab = lab;
         policy.targets.web_port = web_port;
+        if let Some(wire) = &mut policy.wire {
+            wire.exec = exec;
+        }
         policy
     }
 
@@ -61,6 +69,7 @@ impl Policy {
             },
             wire: (!c.no_wire).then(|| crate::wire::WireConfig {
                 helper_exe: c.wire_helper.clone(),
+                exec: None,
             }),
         }
     }

@@ -127,7 +127,7 @@ pub fn check_name(name: &str) -> StepResult<()> {
 }
 
 /// Where session folders are made: `$TMPDIR`, or `/tmp` when that is too long.
-fn base_dir() -> PathBuf {
+pub fn base_dir() -> PathBuf {
     let tmp = std::env::temp_dir();
     if tmp.is_absolute() && tmp.as_os_str().len() <= MAX_BASE_LEN {
         tmp

@@ -135,7 +135,11 @@ impl Engine {
             }
             None => None,
         };
-        Ok(state_event(status))
+        let exec = self
+            .wire
+            .as_ref()
+            .and_then(|w| w.exec_command().map(str::to_string));
+        Ok(state_event(status, exec))
     }
 
     /// `link_set`: the impairments of one or both directions (and the hosts' MTU).
@@ -251,7 +255,7 @@ fn cable_stopped() -> StepError {
         .hint("reload the page to start a new session")
 }
 
-fn state_event(status: Option<CableStatus>) -> Event {
+fn state_event(status: Option<CableStatus>, exec: Option<String>) -> Event {
     let up = status.is_some();
     let s = status.unwrap_or(CableStatus {
         a_to_b: LinkSettings::default(),
@@ -276,6 +280,7 @@ fn state_event(status: Option<CableStatus>) -> Event {
             held: s.held,
             waiting: s.waiting,
             packets: s.packets,
+            exec,
         },
     }
 }

@@ -37,13 +37,13 @@ pub fn run() -> i32 {
     // SAFETY: plain prctl; asks the kernel to kill us when the server exits.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
     match make_hosts() {
-        Ok(hosts) => {
+        Ok((hosts, user_namespace)) => {
             let tuns: Vec<_> = hosts.iter().map(|h| h.tun.as_fd()).collect();
             if msg::send(&ctl, &Reply::Ready, &tuns).is_err() {
                 return 1;
             }
             let namespaces: Vec<File> = hosts.into_iter().map(|h| h.namespace).collect();
-            serve(&ctl, &namespaces);
+            serve(&ctl, &namespaces, user_namespace.as_ref());
             0
         }
         Err(why) => {
@@ -60,13 +60,26 @@ struct Host {
 }
 
 /// Enters a fresh user namespace, then makes host A's and host B's network namespaces.
-fn make_hosts() -> Result<Vec<Host>, String> {
-    enter_user_namespace()?;
-    HostName::ALL.into_iter().map(make_host).collect()
+/// Returns them with the user namespace, when one was made (not when root works without).
+fn make_hosts() -> Result<(Vec<Host>, Option<File>), String> {
+    let user_namespace = if enter_user_namespace()? {
+        Some(
+            File::open("/proc/thread-self/ns/user")
+                .map_err(|e| format!("opening the user namespace: {e}"))?,
+        )
+    } else {
+        None
+    };
+    let hosts = HostName::ALL
+        .into_iter()
+        .map(make_host)
+        .collect::<Result<_, _>>()?;
+    Ok((hosts, user_namespace))
 }
 
-/// Becomes root of a new user namespace mapped onto our own user and group.
-fn enter_user_namespace() -> Result<(), String> {
+/// Becomes root of a new user namespace mapped onto our own user and group; `false` when
+/// running as root where user namespaces are not allowed (network namespaces still are).
+fn enter_user_namespace() -> Result<bool, String> {
     let uid = nix::unistd::getuid();
     let gid = nix::unistd::getgid();
     match unshare(CloneFlags::CLONE_NEWUSER) {
@@ -76,10 +89,11 @@ fn enter_user_namespace() -> Result<(), String> {
             };
             write("/proc/self/setgroups", "deny".into())?;
             write("/proc/self/uid_map", format!("0 {uid} 1"))?;
-            write("/proc/self/gid_map", format!("0 {gid} 1"))
+            write("/proc/self/gid_map", format!("0 {gid} 1"))?;
+            Ok(true)
         }
         // Root without user namespaces (some containers) can still make network namespaces.
-        Err(_) if uid.is_root() => Ok(()),
+        Err(_) if uid.is_root() => Ok(false),
         Err(e) => Err(format!(
             "this machine does not let socklab make a user namespace ({e}). {}",
             USERNS_FIX
@@ -133,7 +147,7 @@ fn configure(name: &CStr, host: HostName, mtu: u32) -> io::Result<()> {
 }
 
 /// Answers requests until the server closes the pair.
-fn serve(ctl: &OwnedFd, namespaces: &[File]) {
+fn serve(ctl: &OwnedFd, namespaces: &[File], user_namespace: Option<&File>) {
     loop {
         let request = match msg::recv_request(ctl) {
             Ok(Some(r)) => r,
@@ -149,6 +163,11 @@ fn serve(ctl: &OwnedFd, namespaces: &[File]) {
                 Ok(fd) => msg::send(ctl, &Reply::Done, &[fd.as_fd()]),
                 Err(e) => msg::send(ctl, &Reply::Errno(errno_of(&e)), &[]),
             },
+            Request::Namespaces { host } => {
+                let mut fds: Vec<_> = user_namespace.iter().map(|f| f.as_fd()).collect();
+                fds.push(namespaces[host as usize].as_fd());
+                msg::send(ctl, &Reply::Done, &fds)
+            }
             Request::Mtu { mtu } => {
                 let all = namespaces.iter().enumerate().try_for_each(|(i, _)| {
                     in_host(namespaces, HostName::ALL[i], || {

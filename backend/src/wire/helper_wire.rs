@@ -6,6 +6,8 @@
 //!
 //! - `Socket { host, domain, ty, protocol }` → `Done` with the socket's descriptor, or `Errno`.
 //! - `Mtu { mtu }` → `Done` (both hosts' TUN devices now use it), or `Errno`.
+//! - `Namespaces { host }` → `Done` with the user namespace (when the helper made one) and the
+//!   host's network namespace, in that order: what `socklab exec` joins.
 //! - At start the helper sends `Ready` with the TUN descriptors of host A and host B, in that
 //!   order, or `Failed` with what went wrong and how to fix it.
 
@@ -31,6 +33,10 @@ pub enum Request {
     },
     Mtu {
         mtu: u32,
+    },
+    /// The namespaces a process joins to run inside `host` (`socklab exec`).
+    Namespaces {
+        host: HostName,
     },
 }
 
@@ -73,6 +79,7 @@ impl Message for Request {
                 out.extend_from_slice(&mtu.to_le_bytes());
                 out
             }
+            Request::Namespaces { host } => vec![b'N', *host as u8],
         }
     }
 
@@ -86,6 +93,9 @@ impl Message for Request {
             }),
             b'M' if bytes.len() == 5 => Some(Request::Mtu {
                 mtu: int(bytes, 1)? as u32,
+            }),
+            b'N' if bytes.len() == 2 => Some(Request::Namespaces {
+                host: *HostName::ALL.get(usize::from(bytes[1]))?,
             }),
             _ => None,
         }
@@ -194,6 +204,7 @@ mod tests {
                 protocol: 6,
             },
             Request::Mtu { mtu: 9000 },
+            Request::Namespaces { host: HostName::A },
         ];
         for r in requests {
             assert_eq!(Request::decode(&r.encode()), Some(r));

@@ -120,6 +120,18 @@ impl Hosts {
         }
     }
 
+    /// The namespaces to join to run a program inside `host`: the user namespace (when the
+    /// helper made one) and the host's network namespace.
+    pub fn namespaces(&self, host: HostName) -> std::io::Result<Vec<OwnedFd>> {
+        match self.ask(Request::Namespaces { host })? {
+            (Reply::Done, fds) if !fds.is_empty() => Ok(fds),
+            other => Err(std::io::Error::other(format!(
+                "unexpected helper reply {:?}",
+                other.0
+            ))),
+        }
+    }
+
     /// The helper's process id (for tests that check nothing is left behind).
     pub fn pid(&self) -> u32 {
         self.child.id()

@@ -6,6 +6,7 @@
 //! namespaces are allowed (CI runs as root) for these to mean something.
 
 mod capture;
+mod exec;
 mod impairments;
 
 use std::time::Duration;

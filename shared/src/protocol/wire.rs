@@ -388,6 +388,10 @@ pub struct WireStatus {
     pub waiting: u64,
     /// Packets the link has seen since the wire was made.
     pub packets: u64,
+    /// The command that runs a program of the student's inside host A, for the operator's
+    /// terminal (`socklab exec ... -- python3 client.py`; `--host b` for host B).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<String>,
 }
 
 /// A host on the wire and its address.
