@@ -54,8 +54,8 @@ pub mod wire_commands;
 use socklab_shared::framing::Framing;
 use socklab_shared::protocol::{Command, Event, SocketId, SocketKind};
 
-use lab_socket::{LabSocket, WaitMode};
 use crate::wire::cable::Control;
+use lab_socket::{LabSocket, WaitMode};
 use policy::Policy;
 use step_error::{StepError, StepResult};
 
