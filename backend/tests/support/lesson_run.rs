@@ -130,12 +130,17 @@ async fn await_expectations(
         )
     };
     let failed = |run: &LessonRun, expect: &Expect, seen: usize| -> ! {
+        let events: Vec<String> = run.history[step_start..]
+            .iter()
+            .map(|e| format!("\n  {}", one_line(&e.event)))
+            .collect();
+        let mut wanted = serde_json::to_value(expect).unwrap_or_default();
+        if let Some(fields) = wanted.as_object_mut() {
+            fields.retain(|_, v| !v.is_null());
+        }
         panic!(
-            "{place}: saw {seen} of {expect:?}; the step's events were {:#?}",
-            run.history[step_start..]
-                .iter()
-                .map(|e| &e.event)
-                .collect::<Vec<_>>()
+            "{place}: saw {seen} of {wanted}; the step's events were:{}",
+            events.concat()
         )
     };
     for expect in expects {
@@ -160,5 +165,47 @@ async fn await_expectations(
         if !expect.met_by(seen) {
             failed(run, expect, seen);
         }
+    }
+}
+
+/// An event on one line for a failure's list: a packet as a capture tool lists it, a
+/// snapshot by name only, anything else as its JSON.
+fn one_line(event: &Event) -> String {
+    use socklab_shared::protocol::wire::Transport;
+    match event {
+        Event::Packet { packet: p } => {
+            let what = match &p.transport {
+                Transport::Tcp(t) => format!(
+                    "tcp [{}] seq {} ack {} win {} len {}{}",
+                    t.flags.label(),
+                    t.seq,
+                    t.ack,
+                    t.window,
+                    t.payload_len,
+                    if t.retransmission {
+                        " retransmission"
+                    } else {
+                        ""
+                    }
+                ),
+                Transport::Udp(u) => format!("udp len {}", u.payload_len),
+                other => format!("{other:?}"),
+            };
+            let sends: Vec<String> = p
+                .spans
+                .iter()
+                .filter_map(|s| s.send_no.map(|n| format!("#{n}")))
+                .collect();
+            let fate = serde_json::to_value(&p.fate).unwrap_or_default();
+            format!(
+                "packet {} {:?} {what} sends [{}] {}",
+                p.no,
+                p.direction,
+                sends.join(","),
+                fate["fate"].as_str().unwrap_or("?")
+            )
+        }
+        Event::Buffers { .. } => "buffers (snapshot)".into(),
+        other => serde_json::to_string(other).unwrap_or_default(),
     }
 }
