@@ -4,7 +4,8 @@
 //! 1. **Host** ([`host`]): the request must be for a name the server knows as its own, or it is
 //!    refused with 403 (DNS rebinding).
 //! 2. **Token** ([`token`]): `/ws` and `/api/*` need the lab's token, or get 401. The page,
-//!    its assets and `/healthz` don't: they hold nothing secret.
+//!    its assets and `/healthz` don't: they hold nothing secret. A live follow key
+//!    (`?follow=…`, see [`crate::room`]) opens `/ws` read-only and `/api/lessons` instead.
 //! 3. `/ws` then checks the page's `Origin` and the session caps itself ([`crate::ws`]).
 //!
 //! Refusals are plain text saying what was wrong and which flag changes it.
@@ -47,7 +48,10 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     }
     let path = request.uri().path();
     let needs_token = path == "/ws" || path.starts_with("/api/");
-    if needs_token && !access.token.admits(request.uri(), request.headers()) {
+    // A follow link opens the session's WebSocket and the lessons, read-only, without the token.
+    let follows =
+        (path == "/ws" || path == "/api/lessons") && state.rooms.admits(request.uri().query());
+    if needs_token && !follows && !access.token.admits(request.uri(), request.headers()) {
         tracing::info!(path, "refused a request without the lab's token");
         return refuse(
             StatusCode::UNAUTHORIZED,

@@ -40,6 +40,10 @@ pub struct AppState {
     pub shutdown: watch::Sender<bool>,
     /// Where `socklab exec` asks to join a session's host; started with the bound server.
     pub exec: Option<crate::wire::exec::ExecPoint>,
+    /// Sessions shared with followers, by follow key.
+    pub rooms: crate::room::Rooms,
+    /// One permit per follower (`--max-followers`).
+    pub followers: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -66,6 +70,7 @@ impl AppState {
         };
         Ok(AppState {
             sessions: Arc::new(Semaphore::new(config.max_sessions)),
+            followers: Arc::new(Semaphore::new(config.max_followers)),
             web_port: config.listen.port(),
             config: Arc::new(config),
             access: Arc::new(access),
@@ -73,6 +78,7 @@ impl AppState {
             lab_ports: LabPorts::default(),
             shutdown: watch::Sender::new(false),
             exec: None,
+            rooms: crate::room::Rooms::default(),
         })
     }
 

@@ -83,12 +83,18 @@ pub struct Config {
     #[arg(long, default_value_t = 64)]
     pub max_sessions: usize,
 
+    /// Most followers of shared sessions at once (read-only, no sockets; not counted in the
+    /// session caps, so a classroom behind one address can follow).
+    #[arg(long, default_value_t = 400)]
+    pub max_followers: usize,
+
     /// Most concurrent WebSocket sessions from one client address.
     #[arg(long, default_value_t = 16)]
     pub max_sessions_per_client: usize,
 
-    /// Most open HTTP connections (WebSockets included); more are closed at once.
-    #[arg(long, default_value_t = 256)]
+    /// Most open HTTP connections (WebSockets included, followers too); more are closed at
+    /// once.
+    #[arg(long, default_value_t = 512)]
     pub max_connections: usize,
 
     /// Seconds a client has to send a request's headers before the connection is closed.

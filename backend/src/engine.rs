@@ -201,6 +201,11 @@ impl Engine {
                 answer(self.wire_control(Control::DropNext(directions)).await)
             }
             WirePcap => answer(self.wire_pcap().await),
+            // The session answers `share` itself (it owns the room); never reaches here.
+            Share => Err(StepError::refused(
+                "share is answered by the session, not the engine",
+                "send it over /ws",
+            )),
         }
     }
 

@@ -23,6 +23,13 @@ pub enum Error {
     )]
     TooManySessions { max: usize },
 
+    /// The followers' cap is reached.
+    #[error(
+        "this lab already has {max} followers, the most it allows; start socklab with a larger \
+         --max-followers"
+    )]
+    TooManyFollowers { max: usize },
+
     /// One client address already holds its share of sessions.
     #[error(
         "too many lab sessions from {ip} ({max}); close a tab, or start socklab with a larger \
@@ -53,7 +60,9 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = match &self {
             Error::ForeignOrigin { .. } => StatusCode::FORBIDDEN,
-            Error::TooManySessions { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Error::TooManySessions { .. } | Error::TooManyFollowers { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Error::TooManyFromClient { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Setup(_) | Error::Bind { .. } | Error::Serve(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR

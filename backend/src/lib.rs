@@ -10,6 +10,7 @@
 //! - [`ws`]: the `/ws` endpoint: the upgrade (origin check, connection limit) and the session
 //!   loop, which is generic over any `Stream`/`Sink` so tests drive it without a network.
 //! - [`lessons`]: lesson files, checked and served at `/api/lessons`.
+//! - [`room`]: a session shared read-only with followers (its history, the follow keys).
 //! - [`stats`]: `GET /api/stats`, what the server holds right now.
 //! - [`wire`]: the virtual hosts A and B and the cable between them (namespaces, TUN).
 //! - [`server`]: binding the HTTP listener, the bounded accept loop (connection cap, header
@@ -22,6 +23,7 @@ pub mod engine;
 pub mod error;
 pub mod fd_limit;
 pub mod lessons;
+pub mod room;
 pub mod server;
 pub mod stats;
 pub mod wire;

@@ -3,8 +3,10 @@
 //! - [`origin`]: which pages may open a lab session (cross-site WebSocket hijacking defence).
 //! - [`session`]: the session loop, generic over a stream of [`Incoming`] frames and a sink of
 //!   outgoing text, so it is unit-tested with channels.
+//! - [`follow`]: a follower's read-only connection to a shared session.
 //! - This file: the axum upgrade handler and the adapter from axum's WebSocket to the loop.
 
+pub mod follow;
 pub mod origin;
 pub mod session;
 
@@ -36,8 +38,10 @@ pub async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,
     extensions: Extensions,
+    uri: axum::http::Uri,
     ws: WebSocketUpgrade,
 ) -> Response {
+    let following = crate::room::follow_key(uri.query()).and_then(|k| state.rooms.find(&k));
     let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
     if let Err(origin) = origin::check(
         header("origin"),
@@ -46,6 +50,9 @@ pub async fn upgrade(
         &state.config.allowed_origins,
     ) {
         return Error::ForeignOrigin { origin }.into_response();
+    }
+    if let Some(room) = following {
+        return upgrade_follower(state, room, ws);
     }
     // The server inserts the client's address for every connection (see `server.rs`); a
     // router driven without a server (unit tests) has none and is not capped per client.
@@ -74,38 +81,64 @@ pub async fn upgrade(
         }
         .into_response();
     };
+    sized(ws, &state.config).on_upgrade(move |socket| async move {
+        serve_socket(socket, state).await;
+        drop((permit, slot));
+    })
+}
+
+/// A follower's upgrade: the followers' own cap instead of the session caps (a classroom
+/// behind one NAT address is many followers from one address), no sockets, no client slot.
+fn upgrade_follower(
+    state: AppState,
+    room: std::sync::Arc<crate::room::Room>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let Ok(permit) = state.followers.clone().try_acquire_owned() else {
+        return Error::TooManyFollowers {
+            max: state.config.max_followers,
+        }
+        .into_response();
+    };
+    sized(ws, &state.config).on_upgrade(move |socket| async move {
+        serve_follower(socket, state, room).await;
+        drop(permit);
+    })
+}
+
+/// The WebSocket's buffers and message cap.
+fn sized(ws: WebSocketUpgrade, config: &crate::config::Config) -> WebSocketUpgrade {
     // The hard cap sits above the soft limit the session enforces, so a message that is a
     // little too large gets a friendly error event instead of a dropped connection.
-    let hard_cap = state
-        .config
-        .max_message_bytes
-        .saturating_mul(2)
-        .max(64 * 1024);
+    let hard_cap = config.max_message_bytes.saturating_mul(2).max(64 * 1024);
     // Small buffers: an idle session should cost kilobytes, not the 128 KiB tungstenite
     // reserves for each direction by default.
     ws.max_message_size(hard_cap)
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
-        .on_upgrade(move |socket| async move {
-            serve_socket(socket, state).await;
-            drop((permit, slot));
-        })
+}
+
+/// A follower's connection: the shared session's events, read-only.
+async fn serve_follower(
+    socket: WebSocket,
+    state: AppState,
+    room: std::sync::Arc<crate::room::Room>,
+) {
+    let (incoming, outgoing) = adapt(socket);
+    follow::run_follower(
+        incoming,
+        outgoing,
+        &state.config,
+        room,
+        state.shutdown.subscribe(),
+    )
+    .await;
 }
 
 /// Adapts axum's WebSocket to the transport-agnostic session loop.
 async fn serve_socket(socket: WebSocket, state: AppState) {
-    let (sink, stream) = socket.split();
-    let incoming = stream.map(|frame| match frame {
-        Ok(Message::Text(text)) => Incoming::Text(text.to_string()),
-        Ok(Message::Binary(bytes)) => Incoming::Binary(bytes.len()),
-        Ok(Message::Ping(_) | Message::Pong(_)) => Incoming::Control,
-        Ok(Message::Close(_)) => Incoming::Close,
-        Err(e) => Incoming::Broken(e.to_string()),
-    });
-    let outgoing = sink.with(|text: String| {
-        futures_util::future::ready(Ok::<_, axum::Error>(Message::Text(text.into())))
-    });
+    let (incoming, outgoing) = adapt(socket);
     let policy = Policy::for_server(
         &state.config,
         state.lab_ports.clone(),
@@ -117,7 +150,29 @@ async fn serve_socket(socket: WebSocket, state: AppState) {
         outgoing,
         &state.config,
         policy,
+        state.rooms.clone(),
         state.shutdown.subscribe(),
     )
     .await;
+}
+
+/// axum's WebSocket as a stream of [`Incoming`] frames and a sink of text.
+fn adapt(
+    socket: WebSocket,
+) -> (
+    impl futures_util::Stream<Item = Incoming> + Unpin,
+    impl futures_util::Sink<String> + Unpin,
+) {
+    let (sink, stream) = socket.split();
+    let incoming = stream.map(|frame| match frame {
+        Ok(Message::Text(text)) => Incoming::Text(text.to_string()),
+        Ok(Message::Binary(bytes)) => Incoming::Binary(bytes.len()),
+        Ok(Message::Ping(_) | Message::Pong(_)) => Incoming::Control,
+        Ok(Message::Close(_)) => Incoming::Close,
+        Err(e) => Incoming::Broken(e.to_string()),
+    });
+    let outgoing = sink.with(|text: String| {
+        futures_util::future::ready(Ok::<_, axum::Error>(Message::Text(text.into())))
+    });
+    (incoming, outgoing)
 }

@@ -179,7 +179,11 @@ impl<'a> Gen<'a> {
             | Event::PacketFate { .. }
             | Event::PacketSummary { .. }
             | Event::WireState { .. }
-            | Event::Pcap { .. } => {}
+            | Event::Pcap { .. }
+            | Event::Shared { .. }
+            | Event::Followers { .. }
+            | Event::Following { .. }
+            | Event::Relay { .. } => {}
             Event::FileReceived { socket, .. } => self.file_received(i, *socket),
             Event::SocketOpened {
                 socket,

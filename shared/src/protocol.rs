@@ -116,6 +116,17 @@ impl Sequencer {
             event,
         }
     }
+
+    /// The next envelope around an event that is already JSON: a `relay` of `envelope`, the
+    /// text of another connection's envelope, without parsing it again (a follower gets
+    /// thousands). Same shape as stamping [`Event::Relay`].
+    pub fn stamp_relay(&mut self, t_us: u64, envelope: &str) -> String {
+        self.last_seq += 1;
+        format!(
+            r#"{{"seq":{},"t_us":{t_us},"event":"relay","envelope":{envelope}}}"#,
+            self.last_seq
+        )
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,9 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use socklab_shared::protocol::{ErrorCode, Event, PROTOCOL_VERSION, Request, Sequencer};
+use std::sync::Arc;
+
+use socklab_shared::protocol::{Command, ErrorCode, Event, PROTOCOL_VERSION, Request, Sequencer};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -30,6 +32,7 @@ use crate::engine::auto::AutoMsg;
 use crate::engine::auto_queue::{AutoReceiver, Queued, auto_queue};
 use crate::engine::policy::Policy;
 use crate::engine::step_error::StepError;
+use crate::room::{Room, RoomEntry, Rooms};
 
 /// Most frames kept while a step waits; more stay unread in the WebSocket until it ends.
 const MAX_WAITING_FRAMES: usize = 16;
@@ -64,15 +67,36 @@ pub struct Outbox<O> {
     sequencer: Sequencer,
     opened: Instant,
     write_timeout: Duration,
+    /// The session's room: every event sent is also kept there for followers.
+    tap: Option<Arc<Room>>,
 }
 
 impl<O: Sink<String> + Unpin> Outbox<O> {
-    fn new(sink: O, write_timeout: Duration) -> Self {
+    pub(super) fn new(sink: O, write_timeout: Duration) -> Self {
         Outbox {
             sink,
             sequencer: Sequencer::default(),
             opened: Instant::now(),
             write_timeout,
+            tap: None,
+        }
+    }
+
+    fn t_us(&self) -> u64 {
+        u64::try_from(self.opened.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+
+    /// Queues another connection's envelope (its JSON text) as a `relay` event.
+    pub(super) async fn queue_relay(&mut self, envelope: &str) -> Result<(), Gone> {
+        let text = self.sequencer.stamp_relay(self.t_us(), envelope);
+        self.feed(text).await
+    }
+
+    async fn feed(&mut self, text: String) -> Result<(), Gone> {
+        match tokio::time::timeout(self.write_timeout, self.sink.feed(text)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(Gone::Closed),
+            Err(_) => Err(Gone::NotReading),
         }
     }
 
@@ -85,13 +109,12 @@ impl<O: Sink<String> + Unpin> Outbox<O> {
     /// Queues an event without flushing, so a step's events leave together. (A sink may still
     /// have to write earlier frames to make room, which the write timeout bounds.)
     pub async fn queue(&mut self, req: Option<u64>, event: Event) -> Result<(), Gone> {
-        let t_us = u64::try_from(self.opened.elapsed().as_micros()).unwrap_or(u64::MAX);
-        let envelope = self.sequencer.stamp(t_us, req, event);
-        match tokio::time::timeout(self.write_timeout, self.sink.feed(envelope.to_json())).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(_)) => Err(Gone::Closed),
-            Err(_) => Err(Gone::NotReading),
+        let envelope = self.sequencer.stamp(self.t_us(), req, event);
+        let text = envelope.to_json();
+        if let Some(room) = &self.tap {
+            room.append(&text);
         }
+        self.feed(text).await
     }
 
     /// Sends what was queued.
@@ -105,13 +128,62 @@ impl<O: Sink<String> + Unpin> Outbox<O> {
 }
 
 /// An error event with a message and a hint, not tied to a socket.
-fn error_event(code: ErrorCode, message: impl Into<String>, hint: Option<&str>) -> Event {
+pub(super) fn error_event(
+    code: ErrorCode,
+    message: impl Into<String>,
+    hint: Option<&str>,
+) -> Event {
     let error = StepError::new(code, message);
     match hint {
         Some(hint) => error.hint(hint),
         None => error,
     }
     .into_event()
+}
+
+/// The session's room, and its listing once shared.
+struct Sharing {
+    rooms: Rooms,
+    room: Arc<Room>,
+    entry: Option<RoomEntry>,
+    count: watch::Receiver<u32>,
+}
+
+impl Sharing {
+    fn new(rooms: Rooms) -> Self {
+        let room = Arc::new(Room::default());
+        let count = room.follower_count();
+        Sharing {
+            rooms,
+            room,
+            entry: None,
+            count,
+        }
+    }
+
+    /// `share`: the follow key (made on the first call).
+    fn share(&mut self) -> Event {
+        if self.entry.is_none() {
+            match self.rooms.share(&self.room) {
+                Ok(entry) => self.entry = Some(entry),
+                Err(e) => {
+                    return error_event(
+                        ErrorCode::Os,
+                        format!("cannot make a follow key: {e}"),
+                        None,
+                    );
+                }
+            }
+        }
+        Event::Shared {
+            key: self
+                .entry
+                .as_ref()
+                .map(|e| e.key.clone())
+                .unwrap_or_default(),
+            followers: *self.count.borrow(),
+        }
+    }
 }
 
 /// Why a session ended, for the log.
@@ -137,6 +209,7 @@ pub async fn run_session<I, O>(
     outgoing: O,
     config: &Config,
     policy: Policy,
+    rooms: Rooms,
     mut shutdown: watch::Receiver<bool>,
 ) where
     I: Stream<Item = Incoming> + Unpin,
@@ -146,6 +219,8 @@ pub async fn run_session<I, O>(
         outgoing,
         Duration::from_secs(config.write_timeout_secs.max(1)),
     );
+    let mut sharing = Sharing::new(rooms);
+    out.tap = Some(sharing.room.clone());
     tracing::info!("lab session opened");
     let hello = Event::Hello {
         protocol_version: PROTOCOL_VERSION,
@@ -177,6 +252,13 @@ pub async fn run_session<I, O>(
                 }
                 () = stopped(&mut shutdown) => break End::Shutdown,
                 () = idle_deadline(idle, last_heard) => break End::Idle,
+                Ok(()) = sharing.count.changed() => {
+                    let count = *sharing.count.borrow_and_update();
+                    if let Err(gone) = out.send(None, Event::Followers { count }).await {
+                        break End::Gone(gone);
+                    }
+                    continue;
+                }
             },
         };
         last_heard = Instant::now();
@@ -189,7 +271,7 @@ pub async fn run_session<I, O>(
                 // A step may wait; meanwhile keep reading the WebSocket (a client that leaves
                 // ends the step) and watching for shutdown. Dropping a step mid-wait is safe:
                 // it only ever waits for readiness, between system calls.
-                let step = handle_text(&mut out, &mut engine, config, &text);
+                let step = handle_text(&mut out, &mut engine, &mut sharing, config, &text);
                 tokio::pin!(step);
                 let step_end = loop {
                     let room = has_room(&waiting, config.max_message_bytes);
@@ -244,6 +326,7 @@ pub async fn run_session<I, O>(
         End::Broken(reason) => tracing::debug!("session transport broke: {reason}"),
         End::ClientLeft | End::Gone(Gone::Closed) => {}
     }
+    sharing.room.end();
     let sockets = engine.len();
     engine.close_all().await;
     tracing::info!(sockets, reason = ?end, "lab session closed; its sockets are closed");
@@ -271,7 +354,7 @@ fn has_room(waiting: &VecDeque<Incoming>, max_bytes: usize) -> bool {
 }
 
 /// Completes when the session has been idle for `idle` since `last_heard` (never without one).
-async fn idle_deadline(idle: Option<Duration>, last_heard: Instant) {
+pub(super) async fn idle_deadline(idle: Option<Duration>, last_heard: Instant) {
     match idle {
         Some(idle) => tokio::time::sleep_until(last_heard + idle).await,
         None => std::future::pending().await,
@@ -306,7 +389,7 @@ async fn forward_auto<O: Sink<String> + Unpin>(
 }
 
 /// Completes once the server starts shutting down.
-async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+pub(super) async fn stopped(shutdown: &mut watch::Receiver<bool>) {
     // The guard `wait_for` returns is not `Send`; drop it here rather than hold it in `select!`.
     if shutdown.wait_for(|stop| *stop).await.is_err() {
         // The server's state is gone without a shutdown signal: nothing will ever stop us.
@@ -318,6 +401,7 @@ async fn stopped(shutdown: &mut watch::Receiver<bool>) {
 async fn handle_text<O: Sink<String> + Unpin>(
     out: &mut Outbox<O>,
     engine: &mut Engine,
+    sharing: &mut Sharing,
     config: &Config,
     text: &str,
 ) -> Result<(), Gone> {
@@ -345,6 +429,11 @@ async fn handle_text<O: Sink<String> + Unpin>(
         }
     };
     let req = request.req;
+    if request.command == Command::Share {
+        // Like every command but ping, followed by a snapshot.
+        out.queue(req, sharing.share()).await?;
+        return out.send(req, engine.snapshot()).await;
+    }
     for event in engine.step(request.command).await {
         out.queue(req, event).await?;
     }

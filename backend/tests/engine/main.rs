@@ -3,6 +3,7 @@
 //!
 //! - [`tcp`], [`udp`], [`unix`]: each socket family's calls and what the kernel answers.
 //! - [`auto`], [`file`]: auto behaviours and the file receiver.
+//! - [`follow`]: a session shared read-only with followers.
 //! - [`safety`], [`defences`]: the limits, and the attacks they stop.
 //! - [`wire`]: hosts A and B on the cable the server carries (namespaces, TUN, packets).
 //! - [`ws_endpoint`]: the upgrade, the page, `/healthz`.
@@ -18,6 +19,7 @@ mod support;
 mod auto;
 mod defences;
 mod file;
+mod follow;
 mod interop_python;
 mod lessons;
 mod python_generated;

@@ -152,6 +152,13 @@ impl WsClient {
         Self::try_connect_request(server.ws_url().into_client_request().unwrap()).await
     }
 
+    /// Connects as a follower of the session shared under `key` (no token); `Err` carries the
+    /// refusal.
+    pub async fn try_follow(server: &LabServer, key: &str) -> Result<Self, String> {
+        let url = format!("ws://{}/ws?follow={key}", server.addr);
+        Self::try_connect_request(url.into_client_request().unwrap()).await
+    }
+
     /// Connects with an `Origin` header as a browser page would; `Err` carries the refusal.
     pub async fn try_connect_with_origin(server: &LabServer, origin: &str) -> Result<Self, String> {
         let mut request = server.ws_url().into_client_request().unwrap();

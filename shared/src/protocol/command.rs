@@ -221,6 +221,10 @@ pub enum Command {
     },
     /// The session's packets as a pcap file, answered by [`super::Event::Pcap`].
     WirePcap,
+
+    /// Shares this session with the room: answered by [`super::Event::Shared`] with the key of
+    /// a read-only follow link (the same key on every call while the session lasts).
+    Share,
 }
 
 /// Which directions `shutdown()` closes.

@@ -207,6 +207,16 @@ pub enum Event {
         #[serde(flatten)]
         wire: WireStatus,
     },
+    /// The session is shared (answer to `share`): followers open `/?follow=<key>` and connect
+    /// to `/ws?follow=<key>`; they need no token and can't run commands.
+    Shared { key: String, followers: u32 },
+    /// How many followers watch this session now (sent to the lecturer when it changes).
+    Followers { count: u32 },
+    /// To a follower, first: following a session; `missing` counts its first events that are
+    /// no longer kept (0 for a complete history).
+    Following { missing: u64 },
+    /// To a follower: one event of the followed session, as the lecturer's page got it.
+    Relay { envelope: Box<super::Envelope> },
     /// The session's packets as a pcap file (answer to `wire_pcap`).
     Pcap {
         data: Payload,
@@ -242,7 +252,11 @@ impl Event {
             | PacketFate { .. }
             | PacketSummary { .. }
             | WireState { .. }
-            | Pcap { .. } => None,
+            | Pcap { .. }
+            | Shared { .. }
+            | Followers { .. }
+            | Following { .. }
+            | Relay { .. } => None,
         }
     }
 }
@@ -397,6 +411,12 @@ pub enum ErrorCode {
     ShuttingDown,
     /// Nothing came from the client for the idle timeout; the session is closed.
     IdleTimeout,
+    /// A follower's connection can't run commands (it is read-only).
+    ReadOnly,
+    /// A follower fell so far behind that the events it needs next are no longer kept.
+    FellBehind,
+    /// The followed session ended (its lecturer left); the follower's connection ends too.
+    SessionEnded,
     /// The wire's hosts can't be made on this machine (user namespaces or TUN not allowed);
     /// the hint says the exact fix. Loopback sockets keep working.
     WireUnavailable,

@@ -124,3 +124,20 @@ fn error_event_shape() {
     assert_eq!(v["errno"]["name"], "ECONNREFUSED");
     assert_eq!(v["errno"]["number"], 111);
 }
+
+#[test]
+fn a_relay_stamped_from_text_parses_as_the_typed_relay() {
+    let mut inner = Sequencer::default();
+    let original = inner.stamp(40, Some(7), Event::Pong).to_json();
+    let mut outer = Sequencer::default();
+    let _hello = outer.stamp(1, None, Event::Pong);
+    let text = outer.stamp_relay(99, &original);
+    let parsed = Envelope::parse(&text).unwrap();
+    assert_eq!(parsed.seq, 2);
+    assert_eq!(parsed.t_us, 99);
+    let Event::Relay { envelope } = parsed.event else {
+        panic!("{text}")
+    };
+    assert_eq!(*envelope, Envelope::parse(&original).unwrap());
+    assert_eq!(envelope.req, Some(7));
+}

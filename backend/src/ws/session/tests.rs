@@ -21,7 +21,15 @@ fn start() -> (
     tokio::spawn(async move {
         let config = Config::defaults();
         let policy = crate::engine::policy::Policy::from_config(&config);
-        run_session(in_rx, out_tx.sink_map_err(|_| ()), &config, policy, rx).await;
+        run_session(
+            in_rx,
+            out_tx.sink_map_err(|_| ()),
+            &config,
+            policy,
+            crate::room::Rooms::default(),
+            rx,
+        )
+        .await;
     });
     (in_tx, out_rx, stop)
 }
@@ -217,7 +225,14 @@ async fn a_client_that_never_reads_is_let_go_after_the_write_timeout() {
     // (Paused time: the clock jumps to each timer; on real time this takes 5 s.)
     let ended = tokio::time::timeout(
         std::time::Duration::from_secs(60),
-        run_session(rx, NeverReads, &config, policy, stop.subscribe()),
+        run_session(
+            rx,
+            NeverReads,
+            &config,
+            policy,
+            crate::room::Rooms::default(),
+            stop.subscribe(),
+        ),
     )
     .await;
     assert!(

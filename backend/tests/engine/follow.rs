@@ -1,0 +1,150 @@
+//! Followers: a session shared read-only with the room, from its first event and then live.
+
+use serde_json::json;
+use socklab_shared::protocol::{Envelope, ErrorCode, Event};
+
+use crate::support::{LabServer, WsClient, b64, lab, tcp_pair};
+
+/// Shares the lecturer's session: the follow key.
+async fn share(lecturer: &mut WsClient) -> String {
+    match lecturer.step(json!({"cmd": "share"})).await.remove(0) {
+        Event::Shared { key, .. } => key,
+        other => panic!("share answered {other:?}"),
+    }
+}
+
+/// The follower's next relayed envelope (skipping its own pongs and the like).
+async fn next_relay(follower: &mut WsClient) -> Envelope {
+    loop {
+        let env = follower.next_event().await;
+        match env.event {
+            Event::Relay { envelope } => return *envelope,
+            Event::Hello { .. } | Event::Following { .. } | Event::Pong => {}
+            other => panic!("a follower got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_follower_sees_the_session_from_its_first_event_then_live() {
+    let (server, mut lecturer) = lab().await;
+    let (client, conn) = tcp_pair(&mut lecturer).await;
+    let key = share(&mut lecturer).await;
+    let mut follower = WsClient::try_follow(&server, &key).await.unwrap();
+    let hello = follower.next_event().await;
+    assert!(matches!(hello.event, Event::Hello { .. }));
+    let following = follower.next_event().await;
+    assert!(matches!(following.event, Event::Following { missing: 0 }));
+    // Everything the lecturer got, in order, from its hello on: no gaps.
+    let first = next_relay(&mut follower).await;
+    assert_eq!(first.seq, 1);
+    assert!(matches!(first.event, Event::Hello { .. }));
+    let mut last = first.seq;
+    loop {
+        let env = next_relay(&mut follower).await;
+        assert_eq!(env.seq, last + 1, "no gaps");
+        last = env.seq;
+        if matches!(env.event, Event::Shared { .. }) {
+            break;
+        }
+    }
+    // Live: the lecturer's page is told someone follows, and the follower sees the next step.
+    lecturer
+        .wait_unsolicited(|e| matches!(e, Event::Followers { count: 1 }))
+        .await;
+    lecturer
+        .ok(json!({"cmd": "send", "socket": client, "data": b64("live")}))
+        .await;
+    let env = loop {
+        let env = next_relay(&mut follower).await;
+        assert_eq!(env.seq, last + 1, "no gaps");
+        last = env.seq;
+        if matches!(env.event, Event::Sent { .. }) {
+            break env;
+        }
+    };
+    let Event::Sent { socket, .. } = env.event else {
+        unreachable!()
+    };
+    assert_eq!(socket, client);
+    let _ = conn;
+    follower.close_and_wait_until_gone().await;
+    lecturer
+        .wait_unsolicited(|e| matches!(e, Event::Followers { count: 0 }))
+        .await;
+}
+
+#[tokio::test]
+async fn a_follower_cannot_run_commands_and_a_wrong_key_is_refused() {
+    let (server, mut lecturer) = lab().await;
+    let key = share(&mut lecturer).await;
+    let mut follower = WsClient::try_follow(&server, &key).await.unwrap();
+    // The refusal answers the request (no snapshot: nothing was done).
+    follower
+        .send_text(r#"{"req":5,"cmd":"tcp_listen","port":0}"#)
+        .await;
+    let refused = loop {
+        let env = follower.next_event().await;
+        if env.req == Some(5) {
+            break env.event;
+        }
+    };
+    let Event::Error { code, hint, .. } = refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(code, ErrorCode::ReadOnly);
+    assert!(hint.as_deref().unwrap_or("").contains("timeline"));
+    // Ping is still answered (the page keeps its connection alive with it).
+    let pong = follower.step(json!({"cmd": "ping"})).await;
+    assert!(pong.iter().any(|e| matches!(e, Event::Pong)));
+
+    for key in ["00000000000000000000000000000000", ""] {
+        match WsClient::try_follow(&server, key).await {
+            Err(e) => assert!(e.contains("401"), "{e}"),
+            Ok(_) => panic!("the follow key {key:?} was let in"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_follower_that_reads_nothing_does_not_hold_the_lecturer_back() {
+    let server = LabServer::start_with(|c| c.write_timeout_secs = 2).await;
+    let mut lecturer = WsClient::connect(&server).await;
+    let key = share(&mut lecturer).await;
+    // A follower that never reads its WebSocket.
+    let stuck = WsClient::try_follow(&server, &key).await.unwrap();
+    lecturer
+        .wait_unsolicited(|e| matches!(e, Event::Followers { count: 1 }))
+        .await;
+    // Thousands of lecturer steps with 4 KiB events: far more than the socket buffers hold.
+    let (client, conn) = tcp_pair(&mut lecturer).await;
+    let data = b64(vec![b'x'; 4096]);
+    for _ in 0..1500 {
+        lecturer
+            .ok(json!({"cmd": "send", "socket": client, "data": data}))
+            .await;
+        lecturer
+            .ok(json!({"cmd": "recv", "socket": conn, "bufsize": 65536}))
+            .await;
+    }
+    // The stuck follower is let go (write timeout), which the lecturer sees.
+    lecturer
+        .wait_unsolicited(|e| matches!(e, Event::Followers { count: 0 }))
+        .await;
+    drop(stuck);
+}
+
+#[tokio::test]
+async fn followers_get_the_end_of_the_session() {
+    let (server, mut lecturer) = lab().await;
+    let key = share(&mut lecturer).await;
+    let mut follower = WsClient::try_follow(&server, &key).await.unwrap();
+    lecturer.close_and_wait_until_gone().await;
+    loop {
+        let env = follower.next_event().await;
+        if let Event::Error { code, .. } = env.event {
+            assert_eq!(code, ErrorCode::SessionEnded);
+            break;
+        }
+    }
+}
