@@ -11,9 +11,11 @@
 //! - [`full`]: the 65th session is told the lab is full.
 //! - [`keys`]: the keyboard follows the lesson; the past view's banner.
 //! - [`layout`]: the file panel's default size, controls that don't wrap apart.
+//! - [`python_scope`]: the Python panel shows the current lesson's program only.
 //! - [`reload`]: a reload keeps the lecturer's place.
 //! - [`slate`]: a lecture's flow: a clean slate per lesson and per demo.
 //! - [`speed`]: upload times through the page (only with `SOCKLAB_MEASURE=1`).
+//! - [`upload_figures`]: where one 1 MiB chunk's time goes, and upload figures, fresh and used.
 //! - [`waiting`]: a recv before any send, and its error going stale.
 //! - [`wording`]: the cards in words for students (lesson 11's decoder, no debug text).
 
@@ -33,9 +35,11 @@ mod lab;
 mod layout;
 mod lessons;
 mod python;
+mod python_scope;
 mod reload;
 mod slate;
 mod speed;
 mod timeline;
+mod upload_figures;
 mod waiting;
 mod wording;

@@ -5,14 +5,17 @@
 //! verdict comes back.
 //!
 //! Staying responsive with 100 MB: the file is read (or generated) one chunk at a time, twice
-//! (to hash, to send), and the page yields to the browser between chunks. One chunk is in
-//! flight at a time ([`Lab::ask`] waits for its answer): that is the flow control, so the
-//! WebSocket never holds more than a chunk. Chunk bytes are not kept in the page (`sent`
+//! (to hash, to send), and the page yields to the browser between hashed chunks. A few chunks
+//! are in flight at a time, as many as the server keeps waiting while it performs one
+//! ([`chunks_in_flight`]: 2 of 1 MiB with the default limits), each answered through
+//! [`Lab::ask`]: that is the flow control, so the server always has the next chunk while the
+//! page prepares the one after, and never holds more than its limits. Chunk bytes are not kept in the page (`sent`
 //! events carry counts, the page's record of commands drops later chunks' bytes), the
 //! receiver reports small recvs ([`RECEIVER_BUFSIZE`]), and the page applies the events that
 //! pile up while it draws in one batch (see `connection`).
 //!
 //! [`Lab::ask`]: crate::lab::Lab::ask
+//! [`chunks_in_flight`]: crate::model::file_transfer::chunks_in_flight
 //! [`RECEIVER_BUFSIZE`]: crate::model::file_transfer::RECEIVER_BUFSIZE
 
 mod upload;
@@ -20,14 +23,45 @@ mod upload;
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use socklab_shared::protocol::SocketId;
+use socklab_shared::protocol::{Envelope, SocketId};
 
 use crate::lab::Lab;
 use crate::model::file_transfer::{
-    DEFAULT_SIZE, Phase, SIZES, Transfer, body_received, find_verdict, human, percent,
+    DEFAULT_SIZE, Phase, SIZES, Transfer, Verdict, body_received, find_verdict, human, percent,
     received_upto, stream_pairs,
 };
 use upload::{Source, now_ms, run};
+
+/// What the panel has read of a transfer's events: up to which history position, the
+/// receiver's stream offset so far and its verdict, for (session, transfer start, receiver).
+#[derive(Default)]
+struct Scan {
+    of: Option<(u64, usize, SocketId)>,
+    read: usize,
+    upto: u64,
+    verdict: Option<Verdict>,
+}
+
+impl Scan {
+    /// Reads the events of `history` not read yet (all from the transfer's start when it is
+    /// another transfer or session); the verdict, once there is one.
+    fn read(&mut self, history: &[Envelope], of: (u64, usize, SocketId)) -> Option<Verdict> {
+        if Some(of) != self.of || history.len() < self.read {
+            *self = Scan {
+                of: Some(of),
+                read: of.1,
+                ..Scan::default()
+            };
+        }
+        let new = history.get(self.read..).unwrap_or_default();
+        self.upto = self.upto.max(received_upto(new, of.2));
+        if self.verdict.is_none() {
+            self.verdict = find_verdict(new, of.2);
+        }
+        self.read = self.read.max(history.len());
+        self.verdict.clone()
+    }
+}
 
 /// "socket 2 (client 127.0.0.1:40000) → socket 3 (accepted)" for every connection that can
 /// carry a file, keyed "2-3".
@@ -102,7 +136,9 @@ pub fn FileTransferPanel() -> impl IntoView {
         spawn_local(run(lab, transfer, ids, source));
     };
 
-    // The receiver's verdict, from the events after the transfer began.
+    // The receiver's verdict and how far it got, from the events after the transfer began:
+    // each batch of events is read once (`Scan` remembers where the reading got).
+    let scan = StoredValue::new(Scan::default());
     Effect::new(move |_| {
         let Some((start, receiver)) = transfer.with(|t| {
             t.as_ref()
@@ -111,10 +147,11 @@ pub fn FileTransferPanel() -> impl IntoView {
         }) else {
             return;
         };
-        let found = lab
-            .history
-            .events
-            .with(|h| find_verdict(h.get(start..).unwrap_or_default(), receiver));
+        let session = lab.history.session.get();
+        let found = lab.history.events.with(|h| {
+            scan.try_update_value(|s| s.read(h, (session, start, receiver)))
+                .flatten()
+        });
         if let Some(v) = found {
             transfer.update(|t| t.iter_mut().for_each(|t| t.judge(v.clone(), now_ms())));
         }
@@ -135,10 +172,14 @@ pub fn FileTransferPanel() -> impl IntoView {
         if done {
             return Some(total);
         }
-        let upto = lab
-            .history
-            .events
-            .with(|h| received_upto(h.get(start..).unwrap_or_default(), receiver));
+        let session = lab.history.session.get();
+        let upto = lab.history.events.with(|h| {
+            scan.try_update_value(|s| {
+                s.read(h, (session, start, receiver));
+                s.upto
+            })
+            .unwrap_or(0)
+        });
         Some(body_received(upto, body, total))
     });
 
@@ -194,7 +235,8 @@ fn Status(t: Transfer, received: u64) -> impl IntoView {
     let speed = t.throughput(now).map(|mbs| {
         let secs = (t.finished_ms.unwrap_or(now) - t.send_started_ms.unwrap_or(now)) / 1000.0;
         view! {
-            <span data-testid="file-throughput" data-ms=format!("{:.0}", secs * 1000.0)>
+            <span data-testid="file-throughput" data-ms=format!("{:.0}", secs * 1000.0)
+                data-chunk-ms=t.times.summary()>
                 {format!("{mbs:.1} MB/s · {secs:.2} s since the header went")}
             </span>
         }

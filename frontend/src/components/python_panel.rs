@@ -1,26 +1,28 @@
-//! The Python panel: every call of the session as the course's Python socket code, up to the
-//! timeline's cursor, ready to copy and run with `python3` (both ends in one program).
+//! The Python panel: every call of the current lesson or demo (the part of the history the
+//! timeline shows: each starts from a clean slate) as the course's Python socket code, up to
+//! the timeline's cursor, ready to copy and run with `python3` (both ends in one program).
 //!
 //! The code comes from [`socklab_python`]; this file only shows it. The lines of the
 //! latest step (the one the cursor is on) are highlighted in their socket's colour, so stepping
 //! through the timeline walks through the program.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use socklab_python::{PyLine, PythonCode, socket_names};
-use socklab_shared::protocol::SocketId;
+use socklab_shared::protocol::{Envelope, Event, SocketId};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::lab::Lab;
-use crate::model::timeline::{current_step, step_positions};
+use crate::model::timeline::{Basis, LiveSteps, current_step};
 
 /// How many socket colours static/python.css defines (`.py-sock-0` … `.py-sock-7`).
 const COLOURS: usize = 8;
 
 /// One line as the panel draws it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Shown {
     text: String,
     /// The line belongs to the step the cursor is on.
@@ -49,6 +51,103 @@ fn shown_lines(lines: &[PyLine], step: &Range<usize>) -> Vec<Shown> {
         .collect()
 }
 
+/// How long the program may lag behind the events while they stream in.
+const REMAKE_MS: f64 = 250.0;
+
+/// When to make the program again: at once when it was last made long enough ago, else once
+/// at the end of that interval (one timer for any number of changes in between).
+#[derive(Debug, Default)]
+struct Remake {
+    /// When it was last made (page clock, ms).
+    made: Option<f64>,
+    /// A remake is scheduled.
+    scheduled: bool,
+}
+
+impl Remake {
+    /// The events changed at `now`: `Some(0)` to make it now, `Some(ms)` to schedule it in
+    /// `ms`, `None` when one is scheduled already.
+    fn asked(&mut self, now: f64) -> Option<u64> {
+        if self.scheduled {
+            return None;
+        }
+        match self.made {
+            Some(made) if now - made < REMAKE_MS => {
+                self.scheduled = true;
+                Some((made + REMAKE_MS - now).ceil().max(1.0) as u64)
+            }
+            _ => {
+                self.made = Some(now);
+                Some(0)
+            }
+        }
+    }
+
+    /// The scheduled remake happened at `now`.
+    fn made(&mut self, now: f64) {
+        self.scheduled = false;
+        self.made = Some(now);
+    }
+}
+
+/// The events of the part of the history the panel shows (from `basis.start`), gathered as
+/// they arrive, without those about sockets of earlier work (the clean slate closing them):
+/// the same events the timeline draws, so the program stands alone.
+///
+/// Invariant: after `sync(history, basis)`, `events` are the events of `history[basis.start..]`
+/// that [`ScopeEvents::keeps`], in order, and `index` their positions in `history`.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ScopeEvents {
+    basis: Basis,
+    seen: usize,
+    events: Vec<Envelope>,
+    index: Vec<usize>,
+    /// Sockets opened since the start.
+    sockets: HashSet<SocketId>,
+}
+
+impl ScopeEvents {
+    /// Adds the events after those seen (all again for a new session or start, or a history
+    /// shorter than seen); true when some were kept.
+    fn sync(&mut self, history: &[Envelope], basis: Basis) -> bool {
+        let mut rebuilt = false;
+        if basis != self.basis || history.len() < self.seen {
+            *self = ScopeEvents {
+                basis,
+                ..ScopeEvents::default()
+            };
+            rebuilt = true;
+        }
+        let kept = self.events.len();
+        for (i, env) in history.iter().enumerate().skip(self.seen.max(basis.start)) {
+            if self.keeps(&env.event) {
+                self.events.push(env.clone());
+                self.index.push(i);
+            }
+        }
+        self.seen = history.len();
+        rebuilt || self.events.len() != kept
+    }
+
+    /// Whether `event` belongs to the shown part: from the start of the history, everything;
+    /// from a later start, all but events about sockets opened before it.
+    fn keeps(&mut self, event: &Event) -> bool {
+        if let Event::SocketOpened { socket, .. } = event {
+            self.sockets.insert(*socket);
+        }
+        self.basis.start == 0 || event.socket().is_none_or(|s| self.sockets.contains(&s))
+    }
+
+    /// The program's lines up to history position `upto`, numbered in the whole history.
+    fn lines(&self, code: &PythonCode, upto: usize) -> Vec<PyLine> {
+        let mut lines = code.lines(Some(self.index.partition_point(|&i| i < upto)));
+        for l in &mut lines {
+            l.event = l.event.and_then(|e| self.index.get(e).copied());
+        }
+        lines
+    }
+}
+
 fn class_of(line: &Shown) -> String {
     match (line.now, line.colour) {
         (true, Some(c)) => format!("py-line py-now py-sock-{c}"),
@@ -60,20 +159,75 @@ fn class_of(line: &Shown) -> String {
 #[component]
 pub fn PythonPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    // The current lesson's or demo's part of the history, as the timeline shows it: each
+    // lesson starts from a clean slate, so its program stands alone (and stays short). Its
+    // events are gathered as they arrive (`ScopeEvents`), the program made from them.
+    let from = Memo::new(move |_| lab.scope.timeline_start());
+    let basis = move || Basis {
+        session: lab.history.session.get(),
+        start: from.get(),
+    };
+    let scoped = Memo::new_owning(move |live: Option<ScopeEvents>| {
+        let mut live = live.unwrap_or_default();
+        let basis = basis();
+        let changed = lab.history.events.with(|h| live.sync(h, basis));
+        (live, changed)
+    });
+    // The program is made again from the scope's events when they change, but at most once
+    // every REMAKE_MS while events stream in (a transfer's hundreds of events a second): the
+    // generator reads the whole scope (a send's bytes are known from later recvs), so its
+    // cost grows with the scope, and remaking it for every batch would slow the transfer
+    // down as it goes. The last change is always made, at most REMAKE_MS late.
+    let remake = RwSignal::new(0u64);
+    let timer = StoredValue::new(Remake::default());
+    Effect::new(move |_| {
+        scoped.track();
+        lab.history.sent.track();
+        lab.scripts.last_names.track();
+        let now = js_sys::Date::now();
+        match timer.try_update_value(|t| t.asked(now)).flatten() {
+            Some(0) => remake.update(|n| *n += 1),
+            Some(wait) => set_timeout(
+                move || {
+                    timer.update_value(|t| t.made(js_sys::Date::now()));
+                    remake.update(|n| *n += 1);
+                },
+                Duration::from_millis(wait),
+            ),
+            None => {}
+        }
+    });
     let code = Memo::new(move |_| {
-        let names = lab.scripts.last_names.with(socket_names);
-        lab.history.sent.with(|sent| {
-            lab.history
-                .events
-                .with(|h| PythonCode::with_commands(h, sent, &names))
+        remake.track();
+        let names = lab.scripts.last_names.with_untracked(socket_names);
+        lab.history.sent.with_untracked(|sent| {
+            scoped.with_untracked(|s| {
+                let code = PythonCode::with_commands(&s.events, sent, &names);
+                (s.basis, code)
+            })
         })
     });
     let len = Memo::new(move |_| lab.history.events.with(Vec::len));
-    let stops = Memo::new(move |_| lab.history.events.with(|h| step_positions(h)));
+    let stops = Memo::new_owning(move |live: Option<LiveSteps>| {
+        let mut live = live.unwrap_or_default();
+        let basis = basis();
+        let changed = lab.history.events.with(|h| live.sync(h, basis));
+        (live, changed)
+    });
     let step = Memo::new(move |_| stops.with(|s| current_step(s, lab.cursor.get(), len.get())));
+    // Up to the cursor; lines number their events in the whole history (the timeline's and
+    // the cursor's numbering).
     let lines = Memo::new(move |_| {
         let upto = lab.cursor.get().unwrap_or_else(|| len.get());
-        code.with(|c| c.lines(Some(upto)))
+        scoped.with(|s| {
+            code.with(|(basis, c)| {
+                if *basis == s.basis {
+                    s.lines(c, upto)
+                } else {
+                    Vec::new()
+                }
+            })
+        })
     });
     let shown = Memo::new(move |_| lines.with(|l| step.with(|s| shown_lines(l, s))));
     let program = move || {
@@ -103,13 +257,20 @@ pub fn PythonPanel() -> impl IntoView {
             )),
         }
     };
-    // Keep the highlighted lines in view inside the scrolling code box.
+    // Keep the highlighted lines in view inside the scrolling code box: once the lines are
+    // drawn (the next frame), and only when the program or its highlighted lines changed
+    // (reading positions makes the browser lay the page out at once).
     let code_box = NodeRef::<leptos::html::Pre>::new();
+    let where_now = Memo::new(move |_| {
+        shown.with(|l| (l.len(), l.iter().position(|l| l.now), l.last().cloned()))
+    });
     Effect::new(move |_| {
-        shown.track();
-        if let Some(pre) = code_box.get() {
-            scroll_to_now(&pre);
-        }
+        where_now.track();
+        request_animation_frame(move || {
+            if let Some(pre) = code_box.get_untracked() {
+                scroll_to_now(&pre);
+            }
+        });
     });
     view! {
         <section class="python-panel" data-testid="python-panel">
@@ -125,16 +286,11 @@ pub fn PythonPanel() -> impl IntoView {
                 </span>
             </header>
             <pre class="py-code" node_ref=code_box><code data-testid="python-code">
-                {move || {
-                    shown
-                        .get()
-                        .into_iter()
-                        .map(|l| {
-                            let class = class_of(&l);
-                            view! { <span class=class>{l.text}"\n"</span> }
-                        })
-                        .collect_view()
-                }}
+                // Keyed by line: a batch of events that leaves the program as it was (an
+                // upload's chunks) redraws nothing, and a new step redraws only its lines.
+                <For each=move || shown.get().into_iter().enumerate() key=|(i, l)| (*i, l.clone()) let:((_, l))>
+                    <span class=class_of(&l)>{l.text.clone()}"\n"</span>
+                </For>
             </code></pre>
             <Show when=move || lines.with(Vec::is_empty)>
                 <p class="muted">"No calls yet: every call made here, by a lesson or by hand, appears as Python."</p>
@@ -196,5 +352,173 @@ mod tests {
             ["py-line", "py-line", "py-line", "py-line py-now py-sock-1"]
         );
         assert_eq!(shown[1].colour, Some(0));
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+    use socklab_shared::Payload;
+    use socklab_shared::protocol::{Sequencer, SocketKind};
+
+    fn opened(id: u32, kind: SocketKind, local: &str, peer: Option<&str>) -> Event {
+        Event::SocketOpened {
+            socket: SocketId(id),
+            kind,
+            local: local.into(),
+            peer: peer.map(Into::into),
+            listener: None,
+            peer_socket: None,
+        }
+    }
+
+    fn sent(id: u32, send_no: u32, len: u64) -> Event {
+        Event::Sent {
+            socket: SocketId(id),
+            send_no,
+            requested: len,
+            accepted: len,
+            header_len: 0,
+            trailer_len: 0,
+            stream_offset: 0,
+            all: false,
+        }
+    }
+
+    /// Two lessons: the first sends b'hello' from #2, the second starts by closing the first
+    /// one's sockets (the clean slate), an auto-recv of an old socket reports the end, then
+    /// it opens #4 and sends b'bye'.
+    fn two_lessons() -> (Vec<Envelope>, usize) {
+        let mut seq = Sequencer::default();
+        let mut h = vec![seq.stamp(0, None, crate::test_support::hello())];
+        let mut push = |h: &mut Vec<Envelope>, req: Option<u64>, e: Event| {
+            let t = h.len() as u64 * 10;
+            h.push(seq.stamp(t, req, e));
+        };
+        push(
+            &mut h,
+            Some(1),
+            opened(1, SocketKind::TcpListener, "127.0.0.1:9000", None),
+        );
+        let client = opened(
+            2,
+            SocketKind::TcpStream,
+            "127.0.0.1:5000",
+            Some("127.0.0.1:9000"),
+        );
+        push(&mut h, Some(2), client);
+        push(&mut h, Some(3), sent(2, 1, 5));
+        let start = h.len();
+        push(
+            &mut h,
+            Some(4),
+            Event::Closed {
+                socket: SocketId(1),
+            },
+        );
+        push(
+            &mut h,
+            Some(5),
+            Event::Closed {
+                socket: SocketId(2),
+            },
+        );
+        let eof = Event::Received {
+            socket: SocketId(3),
+            data: Payload::default(),
+            bufsize: 1024,
+            eof: true,
+            spans: vec![],
+            stream_offset: 5,
+            summary: "b''".into(),
+            auto: true,
+        };
+        push(&mut h, None, eof);
+        push(
+            &mut h,
+            Some(6),
+            opened(4, SocketKind::Udp, "127.0.0.1:9100", None),
+        );
+        let to = Event::SentTo {
+            socket: SocketId(4),
+            send_no: 1,
+            to: "127.0.0.1:9100".into(),
+            bytes: 3,
+        };
+        push(&mut h, Some(7), to);
+        (h, start)
+    }
+
+    #[test]
+    fn the_scope_keeps_its_own_sockets_events_and_their_places_whatever_the_batches() {
+        let (h, start) = two_lessons();
+        let basis = Basis { session: 1, start };
+        let mut whole = ScopeEvents::default();
+        assert!(whole.sync(&h, basis));
+        assert_eq!(
+            whole.index,
+            [start + 3, start + 4],
+            "the new socket's events only"
+        );
+        for size in 1..=h.len() {
+            let mut fed = ScopeEvents::default();
+            let mut len = 0;
+            while len < h.len() {
+                len = (len + size).min(h.len());
+                fed.sync(&h[..len], basis);
+            }
+            assert_eq!(fed, whole, "batches of {size}");
+        }
+        // From the start of the session: everything, as before.
+        let mut all = ScopeEvents::default();
+        all.sync(
+            &h,
+            Basis {
+                session: 1,
+                start: 0,
+            },
+        );
+        assert_eq!(all.events, h);
+        // A new session (shorter history) starts over.
+        let mut again = whole.clone();
+        again.sync(
+            &h[..2],
+            Basis {
+                session: 2,
+                start: 0,
+            },
+        );
+        assert_eq!(again.events, h[..2]);
+    }
+
+    #[test]
+    fn the_lessons_program_is_its_own_and_numbers_lines_in_the_whole_history() {
+        let (h, start) = two_lessons();
+        let mut scope = ScopeEvents::default();
+        scope.sync(&h, Basis { session: 1, start });
+        let code = PythonCode::new(&scope.events, &socklab_python::SocketNames::default());
+        let lines = scope.lines(&code, h.len());
+        let text: String = lines.iter().map(|l| format!("{}\n", l.text)).collect();
+        assert!(!text.contains(".close()"), "no clean slate:\n{text}");
+        assert!(!text.contains("5000"), "no earlier socket:\n{text}");
+        assert!(text.contains("sendto("), "{text}");
+        let events: Vec<usize> = lines.iter().filter_map(|l| l.event).collect();
+        assert!(events.iter().all(|e| *e >= start + 3), "{events:?}");
+        // Up to the cursor: before the lesson's first socket, nothing.
+        assert!(scope.lines(&code, start + 2).is_empty());
+    }
+
+    #[test]
+    fn the_program_is_remade_at_once_then_at_most_every_interval() {
+        let mut r = Remake::default();
+        assert_eq!(r.asked(1000.0), Some(0), "the first change: now");
+        assert_eq!(
+            r.asked(1100.0),
+            Some(150),
+            "soon after: at the interval's end"
+        );
+        assert_eq!(r.asked(1200.0), None, "already scheduled");
+        r.made(1250.0);
+        assert_eq!(r.asked(1600.0), Some(0), "long after: now");
     }
 }

@@ -5,7 +5,8 @@
 //! The layout comes from [`crate::model::timeline`]; this module only draws it. Rows have a fixed
 //! height ([`ROW_H`], matched by `.tl-row` in static/timeline.css) so the SVG overlay can place
 //! arrows without measuring the DOM. Only a window of rows around the cursor is rendered, so a
-//! long history doesn't freeze the page. It shows the current lesson's or demo's part of the
+//! long history doesn't freeze the page. The diagram and its stops are kept up to date as
+//! events arrive ([`model::LiveTimeline`], [`model::LiveSteps`]). It shows the current lesson's or demo's part of the
 //! history ([`crate::lab::Scope`]); one button shows the earlier lessons and demos too.
 //!
 //! # Layout
@@ -25,7 +26,7 @@ mod scroll;
 use leptos::prelude::*;
 
 use crate::lab::Lab;
-use crate::model::timeline::{self as model, current_step, step_positions, window};
+use crate::model::timeline::{self as model, current_step, window};
 use arrows::Arrows;
 pub(crate) use controls::shortcut;
 use controls::{ControlBar, Controls};
@@ -43,26 +44,32 @@ const ROWS_AFTER: usize = 40;
 #[component]
 pub fn Timeline() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    // The current lesson's or demo's part of the history (all of it when earlier work is shown).
+    // The current lesson's or demo's part of the history (all of it when earlier work is shown),
+    // kept up to date event by event: each batch of events costs what it adds, not the whole
+    // history again (a new session or scope builds again).
     let from = Memo::new(move |_| lab.scope.timeline_start());
-    let tl = Memo::new(move |_| {
-        let from = from.get();
-        lab.history
-            .events
-            .with(|h| model::Timeline::build_from(h, from.min(h.len())))
+    let basis = move || model::Basis {
+        session: lab.history.session.get(),
+        start: from.get(),
+    };
+    let tl = Memo::new_owning(move |live: Option<model::LiveTimeline>| {
+        let mut live = live.unwrap_or_default();
+        let basis = basis();
+        let changed = lab.history.events.with(|h| live.sync(h, basis));
+        (live, changed)
     });
-    let stops = Memo::new(move |_| {
-        let from = from.get();
-        lab.history.events.with(|h| {
-            step_positions(h)
-                .into_iter()
-                .filter(|s| *s > from)
-                .collect::<Vec<_>>()
-        })
+    let stops = Memo::new_owning(move |live: Option<model::LiveSteps>| {
+        let mut live = live.unwrap_or_default();
+        let basis = basis();
+        let changed = lab.history.events.with(|h| live.sync(h, basis));
+        (live, changed)
     });
+    // Events before the scope: they don't change while it lasts (the history only grows), so
+    // they are counted once per scope.
     let hidden = Memo::new(move |_| {
         let start = lab.scope.start.get();
-        lab.history.events.with(|h| {
+        lab.history.session.track();
+        lab.history.events.with_untracked(|h| {
             h[..start.min(h.len())]
                 .iter()
                 .filter(|e| model::is_row_event(&e.event))

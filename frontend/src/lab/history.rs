@@ -11,6 +11,9 @@
 //!   itself and the link may also write ([`crate::model::last_error`]).
 //! - `sent` has the command of every request number sent in this session, as
 //!   [`crate::model::sent`] keeps it (a file's later chunks without their bytes).
+//! - `events` only grows, except when a hello starts it over; `session` counts those hellos,
+//!   so what is computed from the history event by event (the timeline, its steps) knows when
+//!   to start over instead of adding the new events.
 
 use leptos::prelude::*;
 use socklab_shared::protocol::{Command, Envelope, Event, SentCommands};
@@ -28,6 +31,9 @@ pub struct History {
     /// Every command this page sent, by request number: the Python panel writes exactly what
     /// was sent (events only say how many bytes went).
     pub sent: RwSignal<SentCommands>,
+    /// How many sessions (hellos) the history has started: it changes exactly when `events`
+    /// was emptied, so models kept up to date event by event build again.
+    pub session: RwSignal<u64>,
 }
 
 impl History {
@@ -36,6 +42,7 @@ impl History {
             events: RwSignal::new(Vec::new()),
             live: RwSignal::new(LabState::default()),
             sent: RwSignal::new(SentCommands::new()),
+            session: RwSignal::new(0),
         }
     }
 
@@ -49,6 +56,7 @@ impl History {
         if matches!(env.event, Event::Hello { .. }) {
             self.events.set(Vec::new());
             self.sent.set(SentCommands::new());
+            self.session.update(|n| *n += 1);
         }
         self.live.update(|state| state.apply(&env));
         self.events.update(|h| h.push(env));

@@ -17,7 +17,9 @@ use super::lab_state::LabState;
 
 mod transfer;
 pub use socklab_shared::sample_file::{SEED, generated_chunk};
-pub use transfer::{Phase, Transfer, Verdict, body_received, find_verdict, received_upto};
+pub use transfer::{
+    ChunkTimes, Phase, Transfer, Verdict, body_received, find_verdict, received_upto,
+};
 
 /// The largest chunk the page sends in one command: 1 MiB, as the course's chunked upload.
 pub const MAX_CHUNK: u64 = upload::CHUNK_SIZE;
@@ -49,6 +51,24 @@ pub fn chunk_size(limits: Option<&Limits>) -> u64 {
     };
     let by_message = l.max_message_bytes.saturating_sub(1024) / 4 * 3;
     MAX_CHUNK.min(l.max_send_bytes).min(by_message).max(1)
+}
+
+/// Most frames the server keeps while it performs a command (docs/protocol.md, "Connecting",
+/// Lifetime: "up to 16 frames, and no more than `--max-message-bytes` in all").
+pub const SERVER_WAITING_FRAMES: u64 = 16;
+
+/// How many chunk commands the page keeps in flight: the one the server is performing, plus
+/// as many as it keeps waiting meanwhile without going over its limits (at most
+/// `max_message_bytes` of waiting frames, fewer than [`SERVER_WAITING_FRAMES`], one frame left
+/// for the page's keep-alive ping). A chunk of `chunk` bytes travels as base64 in JSON with
+/// `name`. With the default server (2 MiB messages) that is 2 chunks of 1 MiB: the next chunk
+/// is already in the server when the previous one's `sendall` ends, and the page prepares the
+/// one after while both travel. At least 1.
+pub fn chunks_in_flight(limits: Option<&Limits>, chunk: u64, name: &str) -> usize {
+    let frame = chunk.div_ceil(3) * 4 + name.len() as u64 * 6 + 256;
+    let max_message = limits.map_or(2 << 20, |l| l.max_message_bytes);
+    let waiting = (max_message / frame.max(1)).min(SERVER_WAITING_FRAMES - 1);
+    1 + waiting as usize
 }
 
 /// `(offset, length)` of each chunk of a `total`-byte file, in order. An empty file has none.

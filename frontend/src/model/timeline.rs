@@ -23,6 +23,8 @@
 //! - `arrows`: the arrows between rows (send → recv, sendto → recvfrom, connect → accept,
 //!   close/shutdown → EOF).
 //! - `steps`: where a stepping cursor stops and how the step controls move it.
+//! - `live`: the diagram and the stops kept up to date as events arrive ([`LiveTimeline`],
+//!   [`LiveSteps`]): only the new events are walked, a new session or scope builds again.
 //! - `window`: which rows to render around the cursor ([`window()`]).
 //! - `tests`: unit tests (`tests/diagram.rs`: lanes, rows, arrows; `tests/steps.rs`: stops,
 //!   cursor moves, windowing, labels), sharing the history fixtures of `tests/mod.rs`.
@@ -30,6 +32,7 @@
 mod arrows;
 mod build;
 mod labels;
+mod live;
 mod steps;
 mod window;
 
@@ -38,6 +41,7 @@ mod tests;
 
 pub use labels::format_time;
 pub(crate) use labels::{auto_set_label, option_label, shutdown_name};
+pub use live::{Basis, LiveSteps, LiveTimeline};
 pub use steps::{
     current_step, first_step, next_step, position_label, prev_step, step_positions, stop_for_row,
 };

@@ -1,17 +1,22 @@
 //! Running one upload: the bytes (a chosen file read a slice at a time, or generated), the
-//! md5 pass, the header, and the chunks, each one sent only after the previous one's answer.
+//! md5 pass, the header, and the chunks, a few in flight at a time (see
+//! [`chunks_in_flight`]).
 
+use std::collections::VecDeque;
+
+use futures_channel::oneshot;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use md5::{Digest, Md5};
 use socklab_shared::Payload;
-use socklab_shared::protocol::{AutoBehaviour, Command, EchoMode, Event, SocketId};
+use socklab_shared::protocol::{AutoBehaviour, Command, EchoMode, Event, Request, SocketId};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
 use crate::lab::Lab;
 use crate::model::file_transfer::{
-    MAX_CHUNK, Phase, RECEIVER_BUFSIZE, Transfer, chunk_size, chunks, generated_chunk,
-    header_framing, header_json, hex_digest, human,
+    MAX_CHUNK, Phase, RECEIVER_BUFSIZE, Transfer, chunk_size, chunks, chunks_in_flight,
+    generated_chunk, header_framing, header_json, hex_digest, human,
 };
 
 /// Where the file's bytes come from.
@@ -97,6 +102,58 @@ fn sent_of(answer: Option<Vec<Event>>) -> Result<(u64, u64, u64), String> {
     Err("the lab did not report the send".into())
 }
 
+/// A chunk handed to the link, and its answer to come.
+struct InFlight {
+    len: u64,
+    sent_ms: f64,
+    answer: oneshot::Receiver<Option<Vec<Event>>>,
+}
+
+impl InFlight {
+    /// Sends `command` (a chunk of `len` bytes) now, without waiting for its answer: its own
+    /// task asks, and the tasks run in the order spawned, so chunks go (and are numbered) in
+    /// order.
+    fn send(lab: Lab, command: Command, len: u64) -> Self {
+        let (done, answer) = oneshot::channel();
+        let sent_ms = now_ms();
+        spawn_local(async move {
+            let _ = done.send(lab.ask(command).await);
+        });
+        InFlight {
+            len,
+            sent_ms,
+            answer,
+        }
+    }
+
+    /// Waits for the answer: the chunk was accepted whole, or the step's error.
+    async fn settle(self, update: Change<'_>) -> Result<(), String> {
+        let answer = self.answer.await.ok().flatten();
+        sent_of(answer)?;
+        let answer_ms = now_ms() - self.sent_ms;
+        update(&|t| {
+            t.chunk_accepted(self.len);
+            t.times.answer.0 += 1;
+            t.times.answer.1 += answer_ms;
+        });
+        Ok(())
+    }
+}
+
+/// How long the page takes to turn `command` into the text frame that goes (measured on the
+/// first chunk only, for the panel's figures: the link encodes each command once).
+fn encode_time(command: &Command) -> f64 {
+    let started = now_ms();
+    let text = Request {
+        req: Some(1),
+        command: command.clone(),
+    }
+    .to_json();
+    let took = now_ms() - started;
+    drop(text);
+    took
+}
+
 /// Applies a change to the transfer in progress.
 type Change<'a> = &'a dyn Fn(&dyn Fn(&mut Transfer));
 
@@ -166,22 +223,42 @@ async fn steps(
     )?;
     update(&|t| t.header_sent(offset, wire_len, now_ms()));
 
-    // The body, one sendall per chunk, the next only once the previous one was accepted.
-    let size = chunk_size(lab.connection.limits.get_untracked().as_ref());
+    // The body, one sendall per chunk, a few chunks in flight (as many as the server keeps
+    // waiting while it performs one: see `chunks_in_flight`), answered in order.
+    let limits = lab.connection.limits.get_untracked();
+    let size = chunk_size(limits.as_ref());
+    let window = chunks_in_flight(limits.as_ref(), size, &name);
+    update(&|t| t.times.in_flight = window);
+    let mut in_flight: VecDeque<InFlight> = VecDeque::with_capacity(window);
     for (offset, len) in chunks(total, size) {
+        let started = now_ms();
         let data = source.read(offset, len).await?;
-        sent_of(
-            lab.ask(Command::SendFileChunk {
-                socket: sender,
-                data: Payload(data),
-                name: name.clone(),
-                offset,
-                total,
-                timeout_ms: None,
-            })
-            .await,
-        )?;
-        update(&|t| t.chunk_accepted(len));
+        let read_ms = now_ms() - started;
+        update(&|t| {
+            t.times.read.0 += 1;
+            t.times.read.1 += read_ms;
+        });
+        if in_flight.len() >= window
+            && let Some(oldest) = in_flight.pop_front()
+        {
+            oldest.settle(update).await?;
+        }
+        let command = Command::SendFileChunk {
+            socket: sender,
+            data: Payload(data),
+            name: name.clone(),
+            offset,
+            total,
+            timeout_ms: None,
+        };
+        if offset == 0 {
+            let encode_ms = encode_time(&command);
+            update(&|t| t.times.encode = Some(encode_ms));
+        }
+        in_flight.push_back(InFlight::send(lab, command, len));
+    }
+    while let Some(oldest) = in_flight.pop_front() {
+        oldest.settle(update).await?;
     }
     update(&|t| t.advance(Phase::Sending, Phase::WaitingVerdict));
     Ok(())

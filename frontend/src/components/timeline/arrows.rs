@@ -20,7 +20,7 @@ const COLOURS: u32 = 8;
 /// Lifelines and arrows over the rendered rows, as SVG (x in % of the lanes' width, y in px).
 #[component]
 pub(super) fn Arrows(
-    tl: Memo<model::Timeline>,
+    tl: Memo<model::LiveTimeline>,
     shown: Memo<Range<usize>>,
     pos: Memo<usize>,
 ) -> impl IntoView {

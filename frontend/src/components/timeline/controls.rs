@@ -14,7 +14,9 @@ use wasm_bindgen::JsCast;
 
 use crate::lab::Lab;
 use crate::model::keys::{KeyAction, key_action};
-use crate::model::timeline::{first_step, next_step, position_label, prev_step, stop_for_row};
+use crate::model::timeline::{
+    self as model, first_step, next_step, position_label, prev_step, stop_for_row,
+};
 
 /// Play speeds offered, as multiples of one step per second.
 const SPEEDS: [(&str, f64); 4] = [("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("4", 4.0)];
@@ -23,7 +25,7 @@ const SPEEDS: [(&str, f64); 4] = [("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("4", 4.
 #[derive(Clone, Copy)]
 pub(super) struct Controls {
     pub(super) lab: Lab,
-    stops: Memo<Vec<usize>>,
+    stops: Memo<model::LiveSteps>,
     len: Memo<usize>,
     playing: RwSignal<bool>,
     /// Steps per second.
@@ -31,7 +33,7 @@ pub(super) struct Controls {
 }
 
 impl Controls {
-    pub(super) fn new(lab: Lab, stops: Memo<Vec<usize>>, len: Memo<usize>) -> Self {
+    pub(super) fn new(lab: Lab, stops: Memo<model::LiveSteps>, len: Memo<usize>) -> Self {
         Controls {
             lab,
             stops,

@@ -15,7 +15,7 @@ use crate::model::timeline::{self as model, Row, format_time};
 
 /// One header per lane: the socket's id, what it is, its address.
 #[component]
-pub(super) fn LaneHeads(tl: Memo<model::Timeline>, len: Memo<usize>) -> impl IntoView {
+pub(super) fn LaneHeads(tl: Memo<model::LiveTimeline>, len: Memo<usize>) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let heads = move || {
         let pos = lab.cursor.get().unwrap_or_else(|| len.get());

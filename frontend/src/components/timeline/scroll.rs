@@ -13,7 +13,7 @@ use crate::model::timeline as model;
 pub(super) fn keep_current_in_view(
     scroller: NodeRef<leptos::html::Div>,
     body: NodeRef<leptos::html::Div>,
-    tl: Memo<model::Timeline>,
+    tl: Memo<model::LiveTimeline>,
     current: Memo<Range<usize>>,
     shown: Memo<Range<usize>>,
 ) {

@@ -37,6 +37,32 @@ fn chunks_are_at_most_a_mebibyte_and_fit_the_servers_limits() {
 }
 
 #[test]
+fn chunks_in_flight_stay_within_what_the_server_keeps_waiting() {
+    let name = "random-100MB.bin";
+    // The default server: one chunk performed, one (1.4 MB of base64) waiting in its 2 MiB.
+    assert_eq!(
+        chunks_in_flight(Some(&limits(1 << 20, 2 << 20)), 1 << 20, name),
+        2
+    );
+    assert_eq!(chunks_in_flight(None, 1 << 20, name), 2);
+    // Messages that hold just one chunk: one at a time.
+    assert_eq!(
+        chunks_in_flight(Some(&limits(1 << 20, 1_200_000)), 1 << 20, name),
+        1
+    );
+    // Small chunks: never more frames than the server keeps (15 + the one it performs).
+    assert_eq!(
+        chunks_in_flight(Some(&limits(1 << 20, 2 << 20)), 1000, name),
+        16
+    );
+    // However big the chunk, at least one goes.
+    assert_eq!(
+        chunks_in_flight(Some(&limits(1 << 20, 1000)), 1 << 20, name),
+        1
+    );
+}
+
+#[test]
 fn the_chunk_plan_covers_the_file_once_in_order() {
     let plan: Vec<_> = chunks(2_500_000, 1 << 20).collect();
     assert_eq!(

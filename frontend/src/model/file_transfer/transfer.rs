@@ -80,6 +80,36 @@ pub struct Transfer {
     pub send_started_ms: Option<f64>,
     pub finished_ms: Option<f64>,
     pub verdict: Option<Verdict>,
+    /// Where a chunk's time goes in the page (see [`ChunkTimes`]).
+    pub times: ChunkTimes,
+}
+
+/// Where the page's time goes per chunk, in ms (the file panel shows it as `data-chunk-ms`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChunkTimes {
+    /// Chunks read (or generated), and the time it took in all.
+    pub read: (u64, f64),
+    /// Encoding the first chunk's command as the text frame that goes (JSON, data in base64).
+    pub encode: Option<f64>,
+    /// Chunks answered, and the time from handing each to the link to its answer, in all
+    /// (with `in_flight` chunks in flight: includes waiting behind the one before).
+    pub answer: (u64, f64),
+    /// How many chunks were kept in flight.
+    pub in_flight: usize,
+}
+
+impl ChunkTimes {
+    /// "read 1.2 · encode 9.8 · answer 31.0 · 2 in flight" (averages, ms per chunk).
+    pub fn summary(&self) -> String {
+        let avg = |(n, total): (u64, f64)| if n == 0 { 0.0 } else { total / n as f64 };
+        format!(
+            "read {:.1} · encode {:.1} · answer {:.1} · {} in flight",
+            avg(self.read),
+            self.encode.unwrap_or(0.0),
+            avg(self.answer),
+            self.in_flight
+        )
+    }
 }
 
 impl Transfer {
@@ -98,6 +128,7 @@ impl Transfer {
             send_started_ms: None,
             finished_ms: None,
             verdict: None,
+            times: ChunkTimes::default(),
         }
     }
 

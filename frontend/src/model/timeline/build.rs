@@ -19,7 +19,7 @@ use super::{Lane, Row, RowKind, Timeline, is_row_event};
 use crate::model::byte_cells::colour_of;
 
 /// What the builder remembers while it walks the history.
-#[derive(Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Builder {
     pub(super) tl: Timeline,
     pub(super) lane_of: HashMap<SocketId, usize>,
@@ -45,26 +45,36 @@ impl Timeline {
     pub fn build_from(history: &[Envelope], start: usize) -> Self {
         let mut b = Builder::default();
         for (index, env) in history.iter().enumerate().skip(start) {
-            let earlier = env
-                .event
-                .socket()
-                .is_some_and(|s| !b.lane_of.contains_key(&s))
-                && !matches!(env.event, Event::SocketOpened { .. });
-            if start > 0 && earlier {
-                continue;
-            }
-            b.add(index, env);
+            b.feed(index, env, start);
         }
-        let Builder { mut tl, .. } = b;
-        for a in &tl.arrows {
-            tl.rows[a.from_row].arrows_out += 1;
-            tl.rows[a.to_row].arrows_in += 1;
-        }
-        tl
+        b.tl
     }
 }
 
 impl Builder {
+    /// Adds history event `index` to a diagram that starts at event `start`: events about
+    /// sockets of earlier work (no lane, not opened since `start`) are left out. Each arrow
+    /// counts on its two rows as soon as it is drawn, so the diagram is complete after every
+    /// event: feeding the history event by event, in any batches, gives what
+    /// [`Timeline::build_from`] gives.
+    pub(super) fn feed(&mut self, index: usize, env: &Envelope, start: usize) {
+        let earlier = env
+            .event
+            .socket()
+            .is_some_and(|s| !self.lane_of.contains_key(&s))
+            && !matches!(env.event, Event::SocketOpened { .. });
+        if start > 0 && earlier {
+            return;
+        }
+        let arrows = self.tl.arrows.len();
+        self.add(index, env);
+        for a in arrows..self.tl.arrows.len() {
+            let (from, to) = (self.tl.arrows[a].from_row, self.tl.arrows[a].to_row);
+            self.tl.rows[from].arrows_out += 1;
+            self.tl.rows[to].arrows_in += 1;
+        }
+    }
+
     fn lane(&mut self, socket: SocketId, row: usize) -> usize {
         if let Some(&l) = self.lane_of.get(&socket) {
             return l;

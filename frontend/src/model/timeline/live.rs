@@ -1,0 +1,145 @@
+//! The diagram and the step stops kept up to date as the history grows, event by event.
+//!
+//! The page gets events in batches, many a second during a transfer. Building the diagram
+//! and the stops again from the whole history for each batch makes every batch cost more
+//! than the one before; [`LiveTimeline`] and [`LiveSteps`] instead remember where their walk
+//! got to and add only the events after it. The history only grows, except when a new
+//! session starts it over; so they build again only when what they were built for changes
+//! (the [`Basis`]: the session, or where the shown part of the history starts) or the history
+//! is shorter than what they saw.
+//!
+//! Invariant (tested against the full builds): after `sync(history, basis)`, a
+//! [`LiveTimeline`] is `Timeline::build_from(history, basis.start)` and a [`LiveSteps`] holds
+//! `step_positions(history)` past `basis.start`, whatever batches the history came in.
+
+use std::ops::Deref;
+
+use socklab_shared::protocol::{Envelope, Event};
+
+use super::build::Builder;
+use super::{Timeline, is_row_event};
+
+/// What a live model is built for: the session (a count of hellos, see
+/// `crate::lab::History::session`) and the first event of the part of the history shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Basis {
+    pub session: u64,
+    pub start: usize,
+}
+
+/// The diagram of `history[basis.start..]`, kept up to date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveTimeline {
+    basis: Basis,
+    /// The history's length when last synced (the walk has seen the events from
+    /// `basis.start` up to it).
+    seen: usize,
+    walk: Builder,
+}
+
+impl LiveTimeline {
+    /// Brings the diagram up to date with `history`: adds the events after the ones seen, or
+    /// builds it again when `basis` changed or the history is shorter than what was seen.
+    /// True when the diagram changed.
+    pub fn sync(&mut self, history: &[Envelope], basis: Basis) -> bool {
+        let mut rebuilt = false;
+        if basis != self.basis || history.len() < self.seen {
+            *self = LiveTimeline {
+                basis,
+                ..LiveTimeline::default()
+            };
+            rebuilt = true;
+        }
+        let rows = self.walk.tl.rows.len();
+        let from = self.seen.max(basis.start);
+        for (index, env) in history.iter().enumerate().skip(from) {
+            self.walk.feed(index, env, basis.start);
+        }
+        self.seen = history.len();
+        rebuilt || self.walk.tl.rows.len() != rows
+    }
+
+    /// The diagram.
+    pub fn timeline(&self) -> &Timeline {
+        &self.walk.tl
+    }
+}
+
+impl Deref for LiveTimeline {
+    type Target = Timeline;
+
+    fn deref(&self) -> &Timeline {
+        &self.walk.tl
+    }
+}
+
+/// The step stops ([`super::step_positions`]) after `basis.start`, kept up to date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveSteps {
+    basis: Basis,
+    seen: usize,
+    stops: Vec<usize>,
+    /// The request number of the step whose snapshot has not come yet.
+    pending: Option<Option<u64>>,
+    /// The last stop is that step's end for now: the end of the history.
+    provisional: bool,
+}
+
+impl LiveSteps {
+    /// Brings the stops up to date with `history` (see [`LiveTimeline::sync`]). True when
+    /// they changed.
+    pub fn sync(&mut self, history: &[Envelope], basis: Basis) -> bool {
+        let before = (self.stops.len(), self.stops.last().copied());
+        let mut rebuilt = false;
+        if basis != self.basis || history.len() < self.seen {
+            *self = LiveSteps {
+                basis,
+                ..LiveSteps::default()
+            };
+            rebuilt = true;
+        }
+        if self.provisional {
+            self.stops.pop();
+            self.provisional = false;
+        }
+        for (i, env) in history.iter().enumerate().skip(self.seen) {
+            if matches!(env.event, Event::Buffers { .. }) {
+                if self.pending.take().is_some() {
+                    self.stop(i + 1);
+                }
+            } else if is_row_event(&env.event) {
+                if let Some(req) = self.pending
+                    && req != env.req
+                {
+                    self.stop(i);
+                }
+                self.pending = Some(env.req);
+            }
+        }
+        self.seen = history.len();
+        if self.pending.is_some() && history.len() > basis.start {
+            self.stops.push(history.len());
+            self.provisional = true;
+        }
+        rebuilt || before != (self.stops.len(), self.stops.last().copied())
+    }
+
+    fn stop(&mut self, at: usize) {
+        if at > self.basis.start {
+            self.stops.push(at);
+        }
+    }
+
+    /// The stops, ascending.
+    pub fn stops(&self) -> &[usize] {
+        &self.stops
+    }
+}
+
+impl Deref for LiveSteps {
+    type Target = [usize];
+
+    fn deref(&self) -> &[usize] {
+        &self.stops
+    }
+}
