@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! cargo bench -p socklab --bench sessions
-//! SOCKLAB_BENCH_PART=slow cargo bench -p socklab --bench sessions   # one part: slow|many|churn
+//! SOCKLAB_BENCH_PART=slow cargo bench -p socklab --bench sessions   # one part: slow|many|followers|churn
 //! ```
 //!
 //! The server is the real `socklab` binary in a child process, so its memory (VmRSS), file
@@ -27,6 +27,8 @@ use std::time::{Duration, Instant};
 mod child;
 #[path = "common/client.rs"]
 mod client;
+#[path = "sessions/followers.rs"]
+mod followers;
 #[path = "sessions/parts.rs"]
 mod parts;
 
@@ -66,6 +68,9 @@ fn main() -> ExitCode {
         }
         if part == "all" || part == "many" {
             parts::many_sessions(env_number("SOCKLAB_BENCH_SESSIONS", 500) as usize).await?;
+        }
+        if part == "all" || part == "followers" {
+            followers::followers(env_number("SOCKLAB_BENCH_FOLLOWERS", 300) as usize).await?;
         }
         if part == "all" || part == "churn" {
             parts::churn(env_number("SOCKLAB_BENCH_CHURN", 10_000) as usize).await?;

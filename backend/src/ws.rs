@@ -126,14 +126,17 @@ async fn serve_follower(
     room: std::sync::Arc<crate::room::Room>,
 ) {
     let (incoming, outgoing) = adapt(socket);
-    follow::run_follower(
-        incoming,
-        outgoing,
-        &state.config,
-        room,
-        state.shutdown.subscribe(),
-    )
-    .await;
+    let followed = follow::runtime().spawn(async move {
+        follow::run_follower(
+            incoming,
+            outgoing,
+            &state.config,
+            room,
+            state.shutdown.subscribe(),
+        )
+        .await;
+    });
+    let _ = followed.await;
 }
 
 /// Adapts axum's WebSocket to the transport-agnostic session loop.

@@ -37,11 +37,16 @@ impl Client {
     /// Connects to `ws://{addr}/ws` and reads the `hello` event; no wait takes longer than
     /// `stall`.
     pub async fn open(addr: SocketAddr, stall: Duration) -> Result<Self> {
+        Self::open_at(addr, "/ws", stall).await
+    }
+
+    /// Like [`Client::open`], at `path` (e.g. `/ws?follow=KEY` for a follower).
+    pub async fn open_at(addr: SocketAddr, path: &str, stall: Duration) -> Result<Self> {
         let origin = Instant::now();
         // TCP_NODELAY on the client, as browsers set it on their sockets: a command leaves at
         // once instead of possibly waiting for an ACK (Nagle), so what we time is the server.
         let connect =
-            tokio_tungstenite::connect_async_with_config(format!("ws://{addr}/ws"), None, true);
+            tokio_tungstenite::connect_async_with_config(format!("ws://{addr}{path}"), None, true);
         let (ws, _) = tokio::time::timeout(stall, connect)
             .await
             .map_err(|_| format!("no WebSocket upgrade from {addr} within {stall:?}"))?

@@ -10,7 +10,7 @@ use super::child::Server;
 use super::client::{Client, opened};
 use super::{Result, STALL};
 
-fn mib(kib: u64) -> f64 {
+pub fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 
@@ -101,7 +101,7 @@ pub async fn slow_reader(secs: Duration) -> Result<()> {
     Ok(())
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }

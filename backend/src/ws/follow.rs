@@ -24,6 +24,12 @@ use crate::room::{ENDED, Read, Room};
 
 /// Events sent in one go before looking at the follower's frames again.
 const BATCH: usize = 256;
+/// After new events, a follower waits this long before reading them, so that a busy lecturer's
+/// events reach it in batches: hundreds of followers then wake a few times a second each
+/// rather than once per event, and leave the CPU to the lecturer. Each follower adds its own
+/// share of a second period, so that they don't all wake in the same instant (which would keep
+/// the lecturer waiting while hundreds of them write). A human watching doesn't see 40 ms.
+const GATHER: Duration = Duration::from_millis(20);
 
 /// Runs one follower until it ends (see the module doc).
 pub async fn run_follower<I, O>(
@@ -60,6 +66,7 @@ pub async fn run_follower<I, O>(
         (config.idle_timeout_secs > 0).then(|| Duration::from_secs(config.idle_timeout_secs));
     let mut last_heard = Instant::now();
     let mut appended = room.appended();
+    let gather = GATHER + GATHER.mul_f64(spread());
     let end: Option<Event> = loop {
         match room.read(cursor, BATCH) {
             Read::Gone { first_kept } => {
@@ -95,6 +102,8 @@ pub async fn run_follower<I, O>(
                 if changed.is_err() {
                     // The room is gone without saying it ended: treat it as ended.
                     appended = watch::Sender::new(ENDED).subscribe();
+                } else {
+                    tokio::time::sleep(gather).await;
                 }
             }
             frame = incoming.next() => {
@@ -126,6 +135,33 @@ pub async fn run_follower<I, O>(
         let _ = out.send(None, event).await;
     }
     tracing::info!("a follower left");
+}
+
+/// The runtime followers run on: one thread of its own at a lower CPU priority (nice 10), so
+/// that hundreds of followers writing their batches never make the lecturer's commands wait
+/// for a core. Their sockets stay registered with the server's runtime, which wakes them.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("socklab-followers")
+            .on_thread_start(|| {
+                // SAFETY: plain setpriority on the calling thread (who = 0 means this thread
+                // on Linux); a failure only leaves the priority as it was.
+                unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
+            })
+            .enable_all()
+            .build()
+            .expect("the followers' runtime starts")
+    })
+}
+
+/// A number in 0..1, different for each follower.
+fn spread() -> f64 {
+    let mut b = [0u8; 2];
+    let _ = getrandom::fill(&mut b);
+    f64::from(u16::from_le_bytes(b)) / 65_536.0
 }
 
 /// Sends kept events as relays, then flushes.
