@@ -105,6 +105,26 @@ ensure_wasm_toolchain() {
     )
 }
 
+# Build tools are installed with a cheap release profile: they mostly wait on cargo and rustc,
+# so fat LTO and one codegen unit (trunk's own profile: one rustc ran alone for 6 minutes) buy
+# nothing at run time and cost most of the install.
+TOOL_PROFILE=(
+    CARGO_PROFILE_RELEASE_LTO=false
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=2
+    CARGO_PROFILE_RELEASE_DEBUG=false
+)
+
+# Runs "$@" and says how long it took.
+timed() {
+    local what="$1" start=$SECONDS
+    shift
+    "$@"
+    local status=$?
+    say "$what: $((SECONDS - start)) s"
+    return $status
+}
+
 ensure_wasm_bindgen() {
     local want have
     want="$(lock_version wasm-bindgen)"
@@ -113,16 +133,16 @@ ensure_wasm_bindgen() {
     if [ "$have" = "$want" ]; then say "wasm-bindgen-cli $want: installed"; return; fi
     say "installing wasm-bindgen-cli $want (matches Cargo.lock; about 2 minutes)"
     # Not --locked: its lock file names a dependency version the registry no longer serves.
-    cargo install wasm-bindgen-cli --version "$want" >&2
+    timed "installing wasm-bindgen-cli" env "${TOOL_PROFILE[@]}" cargo install wasm-bindgen-cli --version "$want" >&2
 }
 
 ensure_trunk() {
     if [ "$(trunk --version 2>/dev/null | awk '{print $2}' || true)" = "$TRUNK_VERSION" ]; then
         say "trunk $TRUNK_VERSION: installed"; return
     fi
-    say "installing trunk $TRUNK_VERSION (about 5 minutes on 2 cores)"
+    say "installing trunk $TRUNK_VERSION (a few minutes on 2 cores)"
     # --locked: without it a newer cssparser breaks lightningcss; newer trunks need rustc 1.96.1.
-    cargo install trunk --version "$TRUNK_VERSION" --locked >&2
+    timed "installing trunk" env "${TOOL_PROFILE[@]}" cargo install trunk --version "$TRUNK_VERSION" --locked >&2
 }
 
 # cargo-fuzz, for scripts/fuzz (libFuzzer targets in fuzz/; see docs/fuzzing.md).
@@ -131,7 +151,7 @@ ensure_cargo_fuzz() {
         say "cargo-fuzz $CARGO_FUZZ_VERSION: installed"; return
     fi
     say "installing cargo-fuzz $CARGO_FUZZ_VERSION (under a minute on 2 cores)"
-    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked >&2
+    env "${TOOL_PROFILE[@]}" cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked >&2
 }
 
 # Builds the page into frontend/dist (release, offline: trunk must not try to download tools).
@@ -146,6 +166,60 @@ build_frontend() {
         --manifest-path frontend/Cargo.toml --bin socklab-frontend --profile wasm-release)
     say "packaging the page (trunk build --release --offline)"
     (cd "$ROOT" && env "${WASM_ENV[@]}" trunk build --release --offline)
+    shrink_page
+}
+
+# wasm-opt (Debian's binaryen; trunk is told not to fetch its own) shrinks the page's WASM;
+# the integrity hashes trunk wrote for it are recomputed; every text asset and the WASM are
+# stored gzipped beside themselves, which the server sends as they are.
+shrink_page() {
+    local dist="$ROOT/frontend/dist" wasm
+    if ! command -v wasm-opt >/dev/null && command -v apt-get >/dev/null; then
+        apt_install binaryen
+    fi
+    wasm="$(ls "$dist"/*_bg.wasm)"
+    if command -v wasm-opt >/dev/null; then
+        local before after
+        before=$(stat -c %s "$wasm")
+        timed "wasm-opt -Oz" wasm-opt -Oz --all-features "$wasm" -o "$wasm.opt" && mv "$wasm.opt" "$wasm"
+        after=$(stat -c %s "$wasm")
+        say "wasm-opt: $before → $after bytes"
+        fix_integrity "$dist/index.html" "$wasm"
+    else
+        say "wasm-opt is not available: the page stays larger (install binaryen)"
+    fi
+    local f
+    for f in "$dist"/*.wasm "$dist"/*.js "$dist"/*.css "$dist"/index.html; do
+        gzip -9 -k -f -n "$f"
+    done
+}
+
+# Rewrites the sha384 integrity of `file` in `html` (trunk's preload link for it).
+fix_integrity() {
+    local html="$1" file="$2" name hash
+    name="$(basename "$file")"
+    hash="sha384-$(openssl dgst -sha384 -binary "$file" | base64 -w0)"
+    python3 - "$html" "$name" "$hash" <<'PY'
+import re, sys
+path, name, new = sys.argv[1:]
+text = open(path).read()
+pattern = re.compile(r'(<link[^>]*' + re.escape(name) + r'[^>]*integrity=")[^"]*(")')
+text, n = pattern.subn(lambda m: m.group(1) + new + m.group(2), text)
+open(path, "w").write(text)
+print(f"integrity of {name}: {n} link(s) updated", file=sys.stderr)
+PY
+}
+
+# The page's size as a student downloads it (gzipped WASM + JS); fails above the budget so it
+# cannot creep back up. The goal is 350 KB; the budget is where the page is today.
+PAGE_BUDGET_KB="${SOCKLAB_PAGE_BUDGET_KB:-600}"
+check_page_size() {
+    local dist="$ROOT/frontend/dist" total=0 f
+    for f in "$dist"/*.wasm "$dist"/*.js; do
+        total=$((total + $(gzip -9 -c -n "$f" | wc -c)))
+    done
+    say "page size: $((total / 1024)) KB gzipped (WASM + JS; budget $PAGE_BUDGET_KB KB, goal 350 KB)"
+    [ $((total / 1024)) -le "$PAGE_BUDGET_KB" ] || die "the page grew to $((total / 1024)) KB gzipped, over its budget of $PAGE_BUDGET_KB KB"
 }
 
 # tshark reads the wire's pcap files in the tests (same packets as the page showed).

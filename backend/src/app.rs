@@ -91,10 +91,17 @@ impl AppState {
 /// The router: `/ws` for lab sessions, everything else from the built page.
 pub fn app(state: AppState) -> Router {
     let dist = &state.config.dist;
-    // Unknown paths get index.html, so a reload on any URL still opens the app.
+    // Unknown paths get index.html, so a reload on any URL still opens the app. The build
+    // stores every asset gzipped beside itself (scripts/lib.sh), sent as it is to browsers that
+    // accept gzip: no compression work per request.
     let page = ServeDir::new(dist)
         .precompressed_br()
-        .not_found_service(ServeFile::new(dist.join("index.html")));
+        .precompressed_gzip()
+        .not_found_service(
+            ServeFile::new(dist.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     Router::new()
         .route("/ws", get(ws::upgrade))
         .route("/healthz", get(healthz))

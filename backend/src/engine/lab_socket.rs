@@ -34,11 +34,18 @@ pub enum WaitMode {
 }
 
 /// A datagram a lab UDP socket sent, remembered until a lab socket receives it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SentDatagram {
     pub to: SocketAddr,
     pub send_no: u32,
+    /// Its length and first bytes: datagrams lost or reordered on the wire arrive out of send
+    /// order, so a receiver tells them apart by content, not by age.
+    pub len: usize,
+    pub head: Box<[u8]>,
 }
+
+/// How many first bytes of a sent datagram are kept to recognise it.
+const HEAD_BYTES: usize = 32;
 
 /// What the lab records about one socket's traffic.
 ///
@@ -129,12 +136,16 @@ impl<K: std::hash::Hash + Eq + Clone> Drop for DirectoryEntry<K> {
     }
 }
 
-/// Which lab send a datagram from `from` to `to` was: takes the oldest datagram that lab
-/// socket sent to `to` off its list. `None` for a sender outside the lab.
+/// Which lab send a datagram from `from` to `to` was: takes it off that lab socket's list. The
+/// oldest sent to `to` with the same length and first bytes (`data` may be cut short by a small
+/// bufsize; `real_len` is its length), else the oldest sent to `to`. `None` for a sender
+/// outside the lab.
 pub fn datagram_origin(
     dir: &UdpDirectory,
     from: SocketAddr,
     to: SocketAddr,
+    data: &[u8],
+    real_len: usize,
 ) -> Option<(SocketId, u32)> {
     let (id, book) = dir
         .lock()
@@ -144,16 +155,29 @@ pub fn datagram_origin(
     let mut b = lock(&book);
     let matches =
         |d: &SentDatagram| d.to == to || (to.ip().is_unspecified() && d.to.port() == to.port());
-    let at = b.datagrams.iter().position(matches)?;
+    let same = |d: &SentDatagram| {
+        let n = d.head.len().min(data.len());
+        d.len == real_len && d.head[..n] == data[..n]
+    };
+    let at = b
+        .datagrams
+        .iter()
+        .position(|d| matches(d) && same(d))
+        .or_else(|| b.datagrams.iter().position(matches))?;
     Some((id, b.datagrams.remove(at)?.send_no))
 }
 
 /// Remembers a datagram this socket sent, for [`datagram_origin`].
-pub fn remember_datagram(book: &mut Book, to: SocketAddr, send_no: u32) {
+pub fn remember_datagram(book: &mut Book, to: SocketAddr, send_no: u32, data: &[u8]) {
     if book.datagrams.len() >= MAX_REMEMBERED_DATAGRAMS {
         book.datagrams.pop_front();
     }
-    book.datagrams.push_back(SentDatagram { to, send_no });
+    book.datagrams.push_back(SentDatagram {
+        to,
+        send_no,
+        len: data.len(),
+        head: data[..data.len().min(HEAD_BYTES)].into(),
+    });
 }
 
 /// Locks a book. A panic while holding the lock can't leave a `Book` half-updated in a way
@@ -302,5 +326,40 @@ impl LabSocket {
             task.abort();
             let _ = task.await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_datagram_is_recognised_by_content_when_earlier_ones_were_lost_or_overtaken() {
+        let dir = UdpDirectory::default();
+        let (from, to): (SocketAddr, SocketAddr) = (
+            "198.18.0.1:5000".parse().unwrap(),
+            "198.18.0.2:6000".parse().unwrap(),
+        );
+        let book = SharedBook::default();
+        let _entry = DirectoryEntry::new(&dir, from, SocketId(1), book.clone());
+        for (no, text) in [(1, "d1"), (2, "d2"), (3, "d3")] {
+            remember_datagram(&mut lock(&book), to, no, text.as_bytes());
+        }
+        // d1 and d2 were lost: d3 is send 3, not the oldest.
+        assert_eq!(
+            datagram_origin(&dir, from, to, b"d3", 2),
+            Some((SocketId(1), 3))
+        );
+        // Cut short by a small bufsize, still recognised by its first bytes and length.
+        remember_datagram(&mut lock(&book), to, 4, b"a longer datagram");
+        assert_eq!(
+            datagram_origin(&dir, from, to, b"a lon", 17),
+            Some((SocketId(1), 4))
+        );
+        // Unknown content: the oldest sent to that address, as before.
+        assert_eq!(
+            datagram_origin(&dir, from, to, b"zz", 2),
+            Some((SocketId(1), 1))
+        );
     }
 }

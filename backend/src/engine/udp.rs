@@ -77,7 +77,7 @@ impl Engine {
             .send_to(&data, &to.into())
             .map_err(|e| StepError::os(&call, &e).on(id))?;
         let send_no = book.next_send_no();
-        remember_datagram(&mut book, to, send_no);
+        remember_datagram(&mut book, to, send_no, &data[..n]);
         Ok(Event::SentTo {
             socket: id,
             send_no,
@@ -104,7 +104,7 @@ impl Engine {
         let origin = s
             .local
             .ip()
-            .and_then(|l| datagram_origin(&self.udp, from, l));
+            .and_then(|l| datagram_origin(&self.udp, from, l, &data, real_len));
         Ok(Event::ReceivedFrom {
             socket: id,
             from: from.to_string(),

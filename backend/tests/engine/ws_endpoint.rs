@@ -62,3 +62,36 @@ async fn page_is_served_with_compression_and_spa_fallback() {
     assert_eq!(deep, index, "unknown paths fall back to index.html");
     assert!(server.get("/healthz").await.starts_with("socklab "));
 }
+
+#[tokio::test]
+async fn assets_gzipped_at_build_are_sent_as_they_are() {
+    let dist = crate::support::TempDir::new();
+    std::fs::write(dist.0.join("index.html"), "<!doctype html>lab").unwrap();
+    let js = "console.log('socklab');\n".repeat(50);
+    std::fs::write(dist.0.join("app.js"), &js).unwrap();
+    let gz = std::process::Command::new("gzip")
+        .args(["-9", "-k", "-n"])
+        .arg(dist.0.join("app.js"))
+        .status()
+        .unwrap();
+    assert!(gz.success());
+    let stored = std::fs::read(dist.0.join("app.js.gz")).unwrap();
+    let path = dist.0.clone();
+    let server = LabServer::start_with(move |c| c.dist = path).await;
+    let host = server.addr.to_string();
+    let response = server
+        .raw_get_bytes("/app.js", &host, "Accept-Encoding: gzip\r\n")
+        .await;
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("headers end");
+    let head = String::from_utf8_lossy(&response[..split]).to_lowercase();
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert_eq!(
+        &response[split + 4..],
+        &stored[..],
+        "the build's own gzip file"
+    );
+    let _ = std::fs::remove_dir_all(&dist.0);
+}

@@ -113,6 +113,11 @@ impl LabServer {
     /// A GET with this `Host` and extra header lines (each ending in CRLF); returns the whole
     /// response, status line first.
     pub async fn raw_get(&self, path: &str, host: &str, headers: &str) -> String {
+        String::from_utf8_lossy(&self.raw_get_bytes(path, host, headers).await).into_owned()
+    }
+
+    /// Like [`LabServer::raw_get`], the whole response as bytes (for compressed bodies).
+    pub async fn raw_get_bytes(&self, path: &str, host: &str, headers: &str) -> Vec<u8> {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut s = TcpStream::connect(self.addr).await.unwrap();
         let req =
@@ -120,7 +125,7 @@ impl LabServer {
         s.write_all(req.as_bytes()).await.unwrap();
         let mut out = Vec::new();
         s.read_to_end(&mut out).await.unwrap();
-        String::from_utf8_lossy(&out).into_owned()
+        out
     }
 }
 

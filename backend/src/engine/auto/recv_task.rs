@@ -125,7 +125,8 @@ impl RecvTask {
                     }
                     Ok((data, real_len, from)) => {
                         let len = data.len() as u64;
-                        let origin = (self.local).and_then(|l| datagram_origin(&self.udp, from, l));
+                        let origin = (self.local)
+                            .and_then(|l| datagram_origin(&self.udp, from, l, &data, real_len));
                         let echoed = self.echo_udp(&data, from);
                         let event = Event::ReceivedFrom {
                             socket: self.id,
@@ -191,7 +192,7 @@ impl RecvTask {
         match self.fd.get_ref().send_to(&bytes, &to.into()) {
             Ok(n) => {
                 let send_no = book.next_send_no();
-                remember_datagram(&mut book, to, send_no);
+                remember_datagram(&mut book, to, send_no, &bytes[..n]);
                 Some(Event::SentTo {
                     socket: self.id,
                     send_no,
