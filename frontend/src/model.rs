@@ -20,8 +20,13 @@
 //! - [`file_transfer`]: a file upload (length, JSON header, chunks) and its md5 verdict.
 //! - [`timeline`]: the history as a sequence diagram (lanes, rows, send → recv arrows) and
 //!   the stops of the step controls.
+//! - [`cable`]: the packets between hosts A and B (labels, the sends they carry, fates) and
+//!   where their arrows go.
+//! - [`wire`]: which host a socket is on, where a new one goes, `TCP_INFO` in words, the link
+//!   panel's form.
 
 pub mod byte_cells;
+pub mod cable;
 pub mod card_error;
 pub mod chat_view;
 pub mod decoder_view;
@@ -39,3 +44,4 @@ pub mod result_text;
 pub mod script;
 pub mod sent;
 pub mod timeline;
+pub mod wire;
