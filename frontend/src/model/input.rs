@@ -6,6 +6,8 @@
 //! `recv` boundary (experiment 23), or bytes read with the wrong encoding, come out as U+FFFD
 //! replacement characters, and the caller is told so.
 
+mod gbk;
+
 /// How the send box reads its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputMode {
@@ -66,10 +68,24 @@ impl Encoding {
             .unwrap_or_default()
     }
 
-    fn codec(self) -> &'static encoding_rs::Encoding {
+    /// `text` in this encoding, or the first character it has no code for.
+    fn encode(self, text: &str) -> Result<Vec<u8>, char> {
         match self {
-            Encoding::Utf8 => encoding_rs::UTF_8,
-            Encoding::Gbk => encoding_rs::GBK,
+            Encoding::Utf8 => Ok(text.as_bytes().to_vec()),
+            Encoding::Gbk => gbk::encode(text),
+        }
+    }
+
+    /// `bytes` decoded, with U+FFFD for what is not a whole character; `true` if any.
+    fn decode(self, bytes: &[u8]) -> (String, bool) {
+        match self {
+            // The Encoding Standard's UTF-8 decoder and std's lossy one both replace each
+            // maximal ill-formed subpart with one U+FFFD.
+            Encoding::Utf8 => match String::from_utf8_lossy(bytes) {
+                std::borrow::Cow::Borrowed(text) => (text.to_owned(), false),
+                std::borrow::Cow::Owned(text) => (text, true),
+            },
+            Encoding::Gbk => gbk::decode(bytes),
         }
     }
 }
@@ -79,28 +95,19 @@ impl Encoding {
 pub fn encode_input(input: &str, mode: InputMode, encoding: Encoding) -> Result<Vec<u8>, String> {
     match mode {
         InputMode::Hex => to_bytes(input, mode),
-        InputMode::Text => {
-            let (bytes, _, had_errors) = encoding.codec().encode(input);
-            if had_errors {
-                let bad = input
-                    .chars()
-                    .find(|c| encoding.codec().encode(c.encode_utf8(&mut [0; 4])).2)
-                    .unwrap_or('?');
-                return Err(format!(
-                    "{bad:?} has no code in {}: pick another encoding or remove it",
-                    encoding.label()
-                ));
-            }
-            Ok(bytes.into_owned())
-        }
+        InputMode::Text => encoding.encode(input).map_err(|bad| {
+            format!(
+                "{bad:?} has no code in {}: pick another encoding or remove it",
+                encoding.label()
+            )
+        }),
     }
 }
 
 /// `bytes` as text in `encoding`, with U+FFFD (�) for every byte sequence that is not a whole
 /// character; the flag says whether there were any.
 pub fn decode_display(bytes: &[u8], encoding: Encoding) -> (String, bool) {
-    let (text, had_errors) = encoding.codec().decode_without_bom_handling(bytes);
-    (text.into_owned(), had_errors)
+    encoding.decode(bytes)
 }
 
 /// `text` with control characters (a length header's `05 00 00 00`, say) shown as `·`, the
