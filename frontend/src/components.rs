@@ -13,14 +13,18 @@
 //! - [`past_banner`]: the bar that says the page shows the past, and the way back.
 //! - [`timeline`]: the session as a sequence diagram, with step / play controls.
 //! - [`python_panel`]: the session as the course's Python code, ready to copy and run.
+//! - [`cable_view`]: the wire: the packets between hosts A and B as a sequence diagram.
+//! - [`link_panel`]: the wire's link settings, holding and stepping, drop next, the pcap.
 
 pub mod auto_controls;
 pub mod buffer_strip;
+pub mod cable_view;
 pub mod chat_view;
 pub mod compare;
 pub mod decoder_view;
 pub mod file_transfer;
 pub mod lesson_player;
+pub mod link_panel;
 pub mod past_banner;
 pub mod python_panel;
 pub mod socket_card;

@@ -1,5 +1,7 @@
 //! One socket's card: what it is, where it is bound, its TCP state, and the actions that make
 //! sense for it: accept for a listener; send/recv for a connection; sendto/recvfrom for UDP.
+//! A socket on host A or B of the wire says so; a TCP connection shows the kernel's numbers
+//! (`TCP_INFO`: round trip, windows, segments in flight, retransmissions) in words.
 
 use leptos::prelude::*;
 use socklab_shared::protocol::{AutoBehaviour, Command, SocketId, SocketKind};
@@ -9,6 +11,7 @@ use super::stream_actions::{StreamActions, UdpActions};
 use crate::components::lesson_player::Highlights;
 use crate::lab::Lab;
 use crate::model::lab_state::SocketView;
+use crate::model::wire::{host_of, host_words, tcp_info_words};
 use socklab_shared::lesson::Panel;
 
 #[component]
@@ -34,6 +37,9 @@ pub fn SocketCard(id: SocketId) -> impl IntoView {
         <article class="card" data-testid="socket-card" data-socket=id.0 data-role=role
             class:look=move || looked_at(id, &[Panel::RecvResult, Panel::SendResult, Panel::Error, Panel::Decoded])>
             <CardHeader v=v.clone() view_of=view_of/>
+            {move || view_of.with(|v| v.as_ref()?.snapshot.as_ref()?.tcp_info.as_ref().map(tcp_info_words)).map(|w| view! {
+                <p class="tcp-info muted" data-testid="tcp-info" title="the kernel's numbers for this connection (TCP_INFO, as ss -ti shows them)">{w}</p>
+            })}
             {match v.kind {
                 SocketKind::TcpListener | SocketKind::UnixListener => view! { <ListenerActions id=id view_of=view_of/> }.into_any(),
                 SocketKind::TcpStream | SocketKind::UnixStream => view! { <StreamActions id=id/> }.into_any(),
@@ -71,9 +77,11 @@ fn CardHeader(v: SocketView, view_of: Memo<Option<SocketView>>) -> impl IntoView
             .tcp_state
             .map(|s| format!("{s:?}").to_uppercase())
     };
+    let host = host_of(&v.local);
     view! {
         <header>
             <span class="sid">{v.id.to_string()}</span>
+            {host.map(|h| view! { <span class=format!("host host-{}", h.as_str()) data-testid="host" data-host=h.as_str()>{host_words(h)}</span> })}
             <strong>{title}</strong>
             <code data-testid="local">{v.local.clone()}</code>
             {v.peer.clone().map(|p| view! { <span>" ⇄ "<code>{p}</code></span> })}

@@ -1,14 +1,18 @@
 //! The workbench: one click each for a TCP server, a TCP client, a UDP socket and a Unix-domain
 //! server and client, with the course's defaults (a server on 127.0.0.1:9000, a free port when
 //! that one is taken; a Unix server on `server.sock`, another name when a live server has
-//! it), and a card for every socket.
+//! it), and a card for every socket. TCP and UDP sockets can go on host A or B of the wire
+//! instead of this machine (the host menu); a client on a host connects to the newest server
+//! on the other host by the host's name. Below the cards, the wire: its link panel and cable.
 
 use leptos::prelude::*;
 use socklab_shared::protocol::{Command, SocketKind};
 
+use super::cable_view::WireSection;
 use super::compare::TcpVsUdpButton;
 use super::socket_card::SocketCard;
 use crate::lab::Lab;
+use crate::model::wire::{Place, connect_target};
 
 /// The port the course material uses for its servers.
 pub const COURSE_PORT: u16 = 9000;
@@ -38,31 +42,37 @@ pub fn unix_server_name<'a>(taken: impl IntoIterator<Item = &'a str> + Clone) ->
 #[component]
 pub fn Workbench() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    // Where the next TCP or UDP socket goes: this machine, host A or host B.
+    let place = RwSignal::new(Place::Machine);
     let new_server = move |_| {
+        let on = place.get_untracked().on();
         let listen = |port| Command::TcpListen {
             host: "127.0.0.1".into(),
             port,
             backlog: 5,
             reuse_addr: true,
-            on: None,
+            on,
         };
         lab.command_or(listen(COURSE_PORT), Some(listen(0)));
     };
     let new_client = move |_| {
-        // Connect to the newest lab server, else to the course's port.
-        let port = lab.cursor.shown.with_untracked(|s| {
-            s.sockets
+        // Connect to the newest lab server it can reach, else to the course's port (on the
+        // other host, for a client on a host).
+        let from = place.get_untracked();
+        let (host, port) = lab.cursor.shown.with_untracked(|s| {
+            let listeners: Vec<&str> = s
+                .sockets
                 .values()
-                .rev()
-                .find(|v| v.kind == SocketKind::TcpListener)
-                .and_then(|v| v.local.rsplit(':').next()?.parse().ok())
-                .unwrap_or(COURSE_PORT)
+                .filter(|v| v.kind == SocketKind::TcpListener)
+                .map(|v| v.local.as_str())
+                .collect();
+            connect_target(from, &listeners, COURSE_PORT)
         });
         lab.command(Command::Connect {
-            host: "127.0.0.1".into(),
+            host,
             port,
             timeout_ms: None,
-            on: None,
+            on: from.on(),
         });
     };
     let new_unix_server = move |_| {
@@ -103,7 +113,7 @@ pub fn Workbench() -> impl IntoView {
         lab.command(Command::UdpBind {
             host: "127.0.0.1".into(),
             port: 0,
-            on: None,
+            on: place.get_untracked().on(),
         });
     };
     let ids = move || {
@@ -113,6 +123,14 @@ pub fn Workbench() -> impl IntoView {
     };
     view! {
         <section class="toolbar">
+            <label class="place" title="where the next TCP or UDP socket lives: this machine's loopback, or host A / host B of the wire (their own network, joined by a cable you can watch)">
+                <select data-testid="new-on" prop:value=move || place.get().value()
+                    on:change=move |ev| place.set(Place::from_value(&event_target_value(&ev)))>
+                    <option value="machine">"on this machine"</option>
+                    <option value="a">"on host A (198.18.0.1)"</option>
+                    <option value="b">"on host B (198.18.0.2)"</option>
+                </select>
+            </label>
             <button data-testid="new-tcp-server" on:click=new_server>"+ TCP server"</button>
             <button data-testid="new-tcp-client" on:click=new_client>"+ TCP client"</button>
             <button data-testid="new-udp" on:click=new_udp>"+ UDP socket"</button>
@@ -131,6 +149,7 @@ pub fn Workbench() -> impl IntoView {
                 <SocketCard id=id/>
             </For>
         </section>
+        <WireSection/>
     }
 }
 

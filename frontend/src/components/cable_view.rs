@@ -1,0 +1,317 @@
+//! The wire: the link panel and, once the wire is in use, the cable between hosts A and B as a
+//! sequence diagram: each packet a slanted arrow from the sender's lane to the receiver's, time
+//! running downward, labelled with its flags and length, striped in the colours of the sends
+//! whose bytes it carries (the byte cells' palette), ✕ where it was dropped, waiting in the
+//! middle of the cable while held.
+//!
+//! The packets come from [`crate::model::cable::LiveCable`], kept up to date event by event;
+//! where they go from [`crate::model::cable::layout`]. Stepping the timeline back shows only
+//! the packets that had crossed by then. Everything is drawn with x in % of the width (host
+//! A's lane at [`XA`], B's at [`XB`]) and y in px, so nothing is measured.
+
+use leptos::prelude::*;
+
+use super::link_panel::LinkPanel;
+use crate::lab::Lab;
+use crate::model::byte_cells::PALETTE;
+use crate::model::cable::LiveCable;
+use crate::model::cable::layout::{Arrow, BandRow, End, Pause, layout};
+use crate::model::wire::{host_of, host_words};
+use socklab_shared::protocol::wire::HostName;
+
+/// Host A's lane, in % of the width.
+const XA: f64 = 14.0;
+/// Host B's lane.
+const XB: f64 = 86.0;
+/// The middle of the cable.
+const XM: f64 = 50.0;
+/// Most packets drawn (the newest up to the cursor).
+const MAX_SHOWN: usize = 160;
+/// Most stripes drawn on one arrow (a segment of many sends would get too thick).
+const MAX_STRIPES: usize = 4;
+/// One stripe's width in px.
+const STRIPE_W: f64 = 4.0;
+
+/// The wire's part of the page: the link panel, and the cable once the wire is in use (a
+/// packet crossed, the hosts were made, or a socket lives on a host).
+#[component]
+pub fn WireSection() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let cable = Memo::new_owning(move |live: Option<LiveCable>| {
+        let mut live = live.unwrap_or_default();
+        let session = lab.history.session.get();
+        let changed = lab.history.events.with(|h| live.sync(h, session));
+        (live, changed)
+    });
+    let on_hosts = Memo::new(move |_| {
+        lab.cursor
+            .shown
+            .with(|s| s.sockets.values().any(|v| host_of(&v.local).is_some()))
+    });
+    let in_use = Memo::new(move |_| cable.with(|c| c.in_use()) || on_hosts.get());
+    view! {
+        <section class="wire" data-testid="wire" class:in-use=move || in_use.get()>
+            <LinkPanel cable=cable in_use=in_use/>
+            <Show when=move || in_use.get()>
+                <CableView cable=cable/>
+            </Show>
+        </section>
+    }
+}
+
+/// The sequence diagram of the cable.
+#[component]
+fn CableView(cable: Memo<LiveCable>) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let len = Memo::new(move |_| lab.history.events.with(Vec::len));
+    let pos = Memo::new(move |_| lab.cursor.get().unwrap_or_else(|| len.get()));
+    let start = Memo::new(move |_| lab.scope.timeline_start());
+    let picture = Memo::new(move |_| {
+        let (start, pos) = (start.get(), pos.get());
+        cable.with(|c| layout(c.visible(start, pos, MAX_SHOWN), pos))
+    });
+    let hidden = Memo::new(move |_| {
+        let (start, pos) = (start.get(), pos.get());
+        cable.with(|c| {
+            c.visible(start, pos, usize::MAX)
+                .len()
+                .saturating_sub(MAX_SHOWN)
+        })
+    });
+    let arrows = move || picture.with(|l| l.arrows.clone());
+    let bands = move || picture.with(|l| l.bands.clone());
+    let pauses = move || picture.with(|l| l.pauses.clone());
+    let height = move || picture.with(|l| l.height);
+    let heads = ["syn", "fin", "rst", "data", "ack", "udp", "icmp", "other"]
+        .into_iter()
+        .map(|k| {
+            view! {
+                <marker id=format!("cv-head-{k}") class=format!("cv-head cv-{k}") viewBox="0 0 10 10" refX="9" refY="5"
+                    markerWidth="12" markerHeight="12" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
+                    <path d="M0,0 L10,5 L0,10 z"/>
+                </marker>
+            }
+        })
+        .collect_view();
+    // Live, the newest packet stays in view.
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        height();
+        if lab.cursor.get().is_none()
+            && let Some(el) = scroller.get()
+        {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+    view! {
+        <div class="cable" data-testid="cable-view">
+            <div class="cv-heads">
+                <LaneHead host=HostName::A/>
+                <div class="cv-head cv-head-mid">
+                    <span class="cv-cable-name">"⇄ the cable"</span>
+                    <span class="muted">"time runs down · slant = delay"</span>
+                </div>
+                <LaneHead host=HostName::B/>
+            </div>
+            {move || (hidden.get() > 0).then(|| view! {
+                <div class="cv-more muted">{format!("{} earlier packets not drawn", hidden.get())}</div>
+            })}
+            <div class="cv-scroll" node_ref=scroller>
+                <svg class="cv-svg" style=move || format!("height: {}px", height())>
+                    <defs>{heads}</defs>
+                    <line class="cv-life" x1=format!("{XA}%") x2=format!("{XA}%") y1="0" y2="100%"/>
+                    <line class="cv-life" x1=format!("{XB}%") x2=format!("{XB}%") y1="0" y2="100%"/>
+                    <line class="cv-wire" x1=format!("{XM}%") x2=format!("{XM}%") y1="0" y2="100%"/>
+                    <For each=pauses key=|p| p.clone() let:p>
+                        <PauseMark p=p/>
+                    </For>
+                    <For each=bands key=|b| b.clone() let:b>
+                        <SummaryBand b=b/>
+                    </For>
+                    <For each=arrows key=|a| a.clone() let:a>
+                        <PacketArrow a=a/>
+                    </For>
+                </svg>
+                <Show when=move || picture.with(|l| l.arrows.is_empty() && l.bands.is_empty())>
+                    <p class="cv-empty muted">"No packet has crossed yet: connect a client on host A to a server on host B."</p>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+/// A host's lane head: its name, address and the lab sockets on it.
+#[component]
+fn LaneHead(host: HostName) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let sockets = move || {
+        lab.cursor.shown.with(|s| {
+            s.sockets
+                .values()
+                .filter(|v| host_of(&v.local) == Some(host))
+                .map(|v| {
+                    let port = v.local.rsplit(':').next().unwrap_or_default().to_owned();
+                    format!("#{} :{port}", v.id.0)
+                })
+                .collect::<Vec<_>>()
+                .join("  ")
+        })
+    };
+    view! {
+        <div class="cv-head" data-testid=format!("lane-{}", host.as_str())>
+            <strong>{host_words(host)}</strong>
+            <code>{host.ipv4().to_string()}</code>
+            <span class="muted cv-sockets">{sockets}</span>
+        </div>
+    }
+}
+
+/// A folded quiet time: "2.0 s later".
+#[component]
+fn PauseMark(p: Pause) -> impl IntoView {
+    view! {
+        <text class="cv-pause" x=format!("{XM}%") y=p.y dy="4" text-anchor="middle">{format!("⋯ {} ⋯", p.label)}</text>
+    }
+}
+
+/// Packets folded into one report: a band across the cable.
+#[component]
+fn SummaryBand(b: BandRow) -> impl IntoView {
+    let arrow = if b.a_to_b { "A → B" } else { "B → A" };
+    view! {
+        <g class="cv-band" data-testid="packet-summary">
+            <rect x=format!("{XA}%") width=format!("{}%", XB - XA) y=b.y.saturating_sub(15) height="30" rx="6"/>
+            <text x=format!("{XM}%") y=b.y + 6 text-anchor="middle">{format!("{arrow}: {}", b.label)}</text>
+        </g>
+    }
+}
+
+/// One packet's arrow, its label, and how it ended.
+#[component]
+fn PacketArrow(a: Arrow) -> impl IntoView {
+    let (xs, xr) = if a.a_to_b { (XA, XB) } else { (XB, XA) };
+    let ys = f64::from(a.y_start);
+    // The first leg: to the receiver, or to the middle of the cable (dropped, held).
+    let (x1, y1) = match (a.wait, a.end) {
+        (None, End::Arrives) => (xr, f64::from(a.y_end)),
+        (Some((m, _)), _) => (XM, f64::from(m)),
+        (None, _) => (XM, f64::from(a.y_end)),
+    };
+    let mut legs = vec![(xs, ys, x1, y1)];
+    let mut wait = None;
+    if let Some((m, r)) = a.wait {
+        wait = Some((f64::from(m), f64::from(r)));
+        if a.end == End::Arrives {
+            legs.push((XM, f64::from(r), xr, f64::from(a.y_end)));
+        }
+    }
+    let head_kind = a.look_class.trim_start_matches("cv-").to_owned();
+    let last = legs.len() - 1;
+    let ends_here = a.end == End::Arrives;
+    let stripes: Vec<Option<u32>> = a
+        .stripes
+        .iter()
+        .map(|s| s.colour)
+        .take(MAX_STRIPES)
+        .collect();
+    let leg_views = legs
+        .iter()
+        .enumerate()
+        .map(|(i, &(x1, y1, x2, y2))| {
+            let head = (i == last && ends_here).then(|| format!("url(#cv-head-{head_kind})"));
+            leg(x1, y1, x2, y2, &stripes, head)
+        })
+        .collect_view();
+    let wait_view = wait.map(|(m, r)| {
+        view! { <line class="cv-wait" x1=format!("{XM}%") x2=format!("{XM}%") y1=m y2=r/> }
+    });
+    let end_view = match a.end {
+        End::Dropped => {
+            let y = a.wait.map_or(a.y_end, |(_, r)| r);
+            Some(view! { <text class="cv-x" x=format!("{XM}%") y=y dy="9" text-anchor="middle">"✕"</text> }.into_any())
+        }
+        End::Waiting => {
+            let y = a.wait.map_or(a.y_end, |(m, _)| m);
+            Some(view! {
+                <text class="cv-waiting" data-testid="packet-waiting" x=format!("{}%", XM + 1.5) y=y dy="5">"⏸ waiting"</text>
+            }.into_any())
+        }
+        End::Arrives => None,
+    };
+    // The label sits over the first leg's middle, nudged toward the sender so labels of
+    // arrows that cross don't sit on each other.
+    let (lx, ly) = ((xs + x1) / 2.0, (ys + y1) / 2.0 - 9.0);
+    let mut label = a.label.clone();
+    if a.retransmission {
+        label = format!("↻ {label} · retransmission");
+    }
+    if a.duplicated {
+        label.push_str(" ×2");
+    }
+    let class = format!(
+        "cv-packet {}{}{}",
+        a.look_class,
+        if a.retransmission { " cv-retrans" } else { "" },
+        match a.end {
+            End::Dropped => " cv-dropped",
+            End::Waiting => " cv-held",
+            End::Arrives => "",
+        }
+    );
+    let dir = if a.a_to_b { "a_to_b" } else { "b_to_a" };
+    let tip = format!("{} — {}", a.detail, a.fate_words);
+    let title = tip.clone();
+    view! {
+        <g class=class data-testid="packet" data-no=a.no data-flags=a.flags.clone() data-sends=a.sends.clone()
+            data-stripes=a.stripes.len() data-fate=a.fate data-dir=dir data-retransmission=a.retransmission.to_string()
+            data-label=a.label.clone() data-y=a.y_start data-tip=tip>
+            <title>{title}</title>
+            {leg_views}
+            {wait_view}
+            {end_view}
+            <text class="cv-label" x=format!("{lx}%") y=ly text-anchor="middle">{label}</text>
+        </g>
+    }
+}
+
+/// One straight leg of an arrow: a plain line, or for a payload an outlined bundle of
+/// stripes, one per send, in the byte cells' colours.
+fn leg(
+    x1: f64,
+    y1: f64,
+    x2: f64,
+    y2: f64,
+    stripes: &[Option<u32>],
+    head: Option<String>,
+) -> AnyView {
+    let (x1, x2) = (format!("{x1}%"), format!("{x2}%"));
+    if stripes.is_empty() {
+        return view! {
+            <line class="cv-line" x1=x1 y1=y1 x2=x2 y2=y2 marker-end=head/>
+        }
+        .into_any();
+    }
+    let k = stripes.len() as f64;
+    let bands = stripes
+        .iter()
+        .enumerate()
+        .map(|(j, c)| {
+            let off = (j as f64 - (k - 1.0) / 2.0) * STRIPE_W;
+            let class = match c {
+                Some(c) => format!("cv-stripe cv-s{}", c % PALETTE),
+                None => "cv-stripe cv-s-ext".to_owned(),
+            };
+            view! {
+                <line class=class data-testid="packet-stripe" data-colour=c.map(|c| c.to_string()).unwrap_or_default()
+                    transform=format!("translate(0 {off})") x1=x1.clone() y1=y1 x2=x2.clone() y2=y2
+                    stroke-width=STRIPE_W/>
+            }
+        })
+        .collect_view();
+    view! {
+        <line class="cv-outline" x1=x1.clone() y1=y1 x2=x2.clone() y2=y2
+            stroke-width=STRIPE_W * k + 3.0 marker-end=head/>
+        {bands}
+    }
+    .into_any()
+}

@@ -1,0 +1,251 @@
+//! The link panel: what the cable does to packets (delay, jitter, loss, duplicates,
+//! reordering, rate, MTU; per direction or both, with a seed for repeatable runs), holding the
+//! wire and releasing it packet by packet, dropping the next packet, and the session's packets
+//! as a pcap file for Wireshark. Where the machine can't make the wire, the server's message
+//! and its exact fix.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use socklab_shared::protocol::wire::Directions;
+use socklab_shared::protocol::{Command, Event};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::lab::Lab;
+use crate::model::cable::{LiveCable, bytes_words};
+use crate::model::wire::{LinkForm, MTU_PRESETS, settings_words};
+
+/// The name of the downloaded capture.
+pub const PCAP_NAME: &str = "socklab-session.pcap";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = URL, js_name = createObjectURL, catch)]
+    fn create_object_url(blob: &web_sys::Blob) -> Result<String, JsValue>;
+    #[wasm_bindgen(js_namespace = URL, js_name = revokeObjectURL)]
+    fn revoke_object_url(url: &str);
+}
+
+/// The link panel (see the module's documentation).
+#[component]
+pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let wire = Memo::new(move |_| cable.with(|c| c.wire.clone()));
+    let held = move || wire.with(|w| w.as_ref().is_some_and(|(_, w)| w.held));
+    let waiting = move || wire.with(|w| w.as_ref().map_or(0, |(_, w)| w.waiting));
+    let unavailable = Memo::new(move |_| cable.with(|c| c.unavailable.clone()));
+    let status = move || {
+        wire.with(|w| match w {
+            None => "not made yet: it is made when a socket goes on host A or B".to_owned(),
+            Some((_, w)) if !w.up => "not made yet".to_owned(),
+            Some((_, w)) if w.a_to_b == w.b_to_a => {
+                format!("both ways: {}", settings_words(&w.a_to_b))
+            }
+            Some((_, w)) => format!(
+                "A → B: {} · B → A: {}",
+                settings_words(&w.a_to_b),
+                settings_words(&w.b_to_a)
+            ),
+        })
+    };
+    let exec = move || wire.with(|w| w.as_ref().and_then(|(_, w)| w.exec.clone()));
+    let pcap_note = RwSignal::new(None::<(u64, usize)>);
+    let download = move |_| {
+        spawn_local(async move {
+            let Some(events) = lab.ask(Command::WirePcap).await else {
+                return;
+            };
+            for e in events {
+                if let Event::Pcap { data, packets, .. } = e
+                    && let Ok(size) = save(&data.0, PCAP_NAME)
+                {
+                    pcap_note.set(Some((packets, size)));
+                }
+            }
+        });
+    };
+    view! {
+        <div class="link-panel" data-testid="link-panel">
+            <div class="lp-bar">
+                <h2>"The wire: host A ⇄ host B"</h2>
+                <span class="lp-status" data-testid="wire-status">{status}</span>
+                <Show when=move || !in_use.get()>
+                    <button data-testid="wire-up" title="make hosts A (198.18.0.1) and B (198.18.0.2) and the cable between them now"
+                        on:click=move |_| { lab.command(Command::WireStatus { up: true }); }>"make hosts A and B"</button>
+                </Show>
+                <Show when=move || in_use.get()>
+                    {move || if held() {
+                        view! {
+                            <button class="lp-held" data-testid="wire-release" aria-pressed="true"
+                                title="let every waiting packet go and stop holding"
+                                on:click=move |_| { lab.command(Command::WireHold { hold: false }); }>"▶▶ release all"</button>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <button data-testid="wire-hold" aria-pressed="false"
+                                title="packets wait in the middle of the cable until you release them"
+                                on:click=move |_| { lab.command(Command::WireHold { hold: true }); }>"⏸ hold the wire"</button>
+                        }.into_any()
+                    }}
+                    <button data-testid="wire-step" disabled=move || !held() || waiting() == 0
+                        title="release the oldest waiting packet"
+                        on:click=move |_| { lab.command(Command::WireStep { count: 1 }); }>"step ▶ 1 packet"</button>
+                    <span data-testid="wire-waiting" class=move || { if waiting() > 0 { "lp-waiting on" } else { "lp-waiting" } }>
+                        {move || match waiting() { 1 => "1 packet waiting".to_owned(), n => format!("{n} packets waiting") }}
+                    </span>
+                    <DropNext/>
+                    <button data-testid="wire-pcap" title="every packet of this session as a capture file for Wireshark"
+                        data-bytes=move || pcap_note.get().map(|(_, b)| b.to_string())
+                        on:click=download>"⬇ download pcap"</button>
+                    {move || pcap_note.get().map(|(p, b)| view! {
+                        <span class="muted" data-testid="pcap-note">{format!("{PCAP_NAME}: {p} packets, {}", bytes_words(b as u64))}</span>
+                    })}
+                </Show>
+            </div>
+            {move || unavailable.get().map(|(m, h)| view! {
+                <p class="error lp-error" data-testid="wire-error">{m}<br/><em>{h}</em></p>
+            })}
+            <Show when=move || in_use.get()>
+                <LinkSettingsForm wire=wire/>
+                {move || exec().map(|cmd| view! {
+                    <details class="lp-exec">
+                        <summary>"your own program on host A (a terminal on the server's machine)"</summary>
+                        <code data-testid="wire-exec">{cmd}</code>
+                    </details>
+                })}
+            </Show>
+        </div>
+    }
+}
+
+/// "drop next" with its direction.
+#[component]
+fn DropNext() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let dir = RwSignal::new(Directions::Both);
+    view! {
+        <span class="lp-drop">
+            <button data-testid="wire-drop-next" title="the next packet in this direction is dropped, whatever the loss setting"
+                on:click=move |_| { lab.command(Command::WireDropNext { directions: dir.get_untracked() }); }>"✕ drop next"</button>
+            <select data-testid="drop-direction" on:change=move |ev| dir.set(directions(&event_target_value(&ev)))>
+                <option value="both">"either way"</option>
+                <option value="a_to_b">"A → B"</option>
+                <option value="b_to_a">"B → A"</option>
+            </select>
+        </span>
+    }
+}
+
+fn directions(v: &str) -> Directions {
+    match v {
+        "a_to_b" => Directions::AToB,
+        "b_to_a" => Directions::BToA,
+        _ => Directions::Both,
+    }
+}
+
+/// The settings form: one direction or both, applied with `link_set`.
+#[component]
+fn LinkSettingsForm(
+    wire: Memo<Option<(usize, socklab_shared::protocol::wire::WireStatus)>>,
+) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let form = RwSignal::new(LinkForm::default());
+    let dir = RwSignal::new(Directions::Both);
+    let problem = RwSignal::new(None::<String>);
+    // The form shows what the server reports after every change of the link (and of the
+    // direction chosen); typing is never overwritten, as the report comes only after a command.
+    Effect::new(move |_| {
+        let d = dir.get();
+        wire.with(|w| {
+            if let Some((_, w)) = w {
+                let s = if d == Directions::BToA {
+                    &w.b_to_a
+                } else {
+                    &w.a_to_b
+                };
+                let seed = form.with_untracked(|f| f.seed.clone());
+                form.set(LinkForm {
+                    seed,
+                    ..LinkForm::from_settings(s)
+                });
+            }
+        });
+    });
+    let apply = move |_| match form.with_untracked(LinkForm::parse) {
+        Ok((settings, seed)) => {
+            problem.set(None);
+            lab.command(Command::LinkSet {
+                directions: dir.get_untracked(),
+                settings,
+                seed,
+            });
+        }
+        Err(e) => problem.set(Some(e)),
+    };
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      unit: &'static str,
+                      get: fn(&LinkForm) -> String,
+                      set: fn(&mut LinkForm, String)| {
+        view! {
+            <label class="lp-field">
+                <span>{label}</span>
+                <input data-testid=id inputmode="decimal" size="6"
+                    prop:value=move || form.with(get)
+                    on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }
+                    on:keydown=move |ev| if ev.key() == "Enter" { apply(()); }/>
+                <span class="muted">{unit}</span>
+            </label>
+        }
+    };
+    let mtu_options = MTU_PRESETS
+        .iter()
+        .map(|(v, name)| view! { <option value=v.to_string()>{*name}</option> })
+        .collect_view();
+    view! {
+        <div class="lp-form" data-testid="link-form">
+            <label class="lp-field">
+                <span>"direction"</span>
+                <select data-testid="link-direction" on:change=move |ev| dir.set(directions(&event_target_value(&ev)))>
+                    <option value="both">"both ways"</option>
+                    <option value="a_to_b">"A → B"</option>
+                    <option value="b_to_a">"B → A"</option>
+                </select>
+            </label>
+            {field("link-delay", "delay", "ms", |f| f.delay_ms.clone(), |f, v| f.delay_ms = v)}
+            {field("link-jitter", "jitter", "ms", |f| f.jitter_ms.clone(), |f, v| f.jitter_ms = v)}
+            {field("link-loss", "loss", "%", |f| f.loss_pct.clone(), |f, v| f.loss_pct = v)}
+            {field("link-duplicate", "duplicates", "%", |f| f.duplicate_pct.clone(), |f, v| f.duplicate_pct = v)}
+            {field("link-reorder", "reorder", "%", |f| f.reorder_pct.clone(), |f, v| f.reorder_pct = v)}
+            {field("link-rate", "rate", "kbit/s (0 = no limit)", |f| f.rate_kbit.clone(), |f, v| f.rate_kbit = v)}
+            <label class="lp-field">
+                <span>"MTU"</span>
+                <select data-testid="link-mtu" prop:value=move || form.with(|f| f.mtu.clone())
+                    on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.mtu = v); }>
+                    {mtu_options}
+                </select>
+            </label>
+            {field("link-seed", "seed", "(same seed, same losses)", |f| f.seed.clone(), |f, v| f.seed = v)}
+            <button data-testid="link-apply" on:click=move |_| apply(())>"apply"</button>
+            {move || problem.get().map(|p| view! { <span class="error" data-testid="link-problem">{p}</span> })}
+        </div>
+    }
+}
+
+/// Saves `bytes` as a download named `name`; returns the file's size.
+fn save(bytes: &[u8], name: &str) -> Result<usize, JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
+    let url = create_object_url(&blob)?;
+    let a = document().create_element("a")?;
+    a.set_attribute("href", &url)?;
+    a.set_attribute("download", name)?;
+    a.unchecked_ref::<web_sys::HtmlElement>().click();
+    // The download has its own copy once it started; the URL goes a little later.
+    set_timeout(
+        move || revoke_object_url(&url),
+        std::time::Duration::from_secs(60),
+    );
+    Ok(blob.size() as usize)
+}
