@@ -122,15 +122,18 @@ impl Reporter {
     }
 
     /// One recv happened: report it (and its echo) in detail or add it to the summary.
+    /// One recv: `event` builds its detailed event, called only when one will be sent (a fast
+    /// transfer's recvs are mostly counted, and building an event copies its bytes).
     pub(super) fn recv(
         &mut self,
-        event: Event,
+        event: impl FnOnce() -> Event,
         bytes: u64,
         stream_offset: u64,
         echo: Option<Event>,
         eof: bool,
     ) {
-        if self.pending.is_none() && self.recvs.take() && self.tx.try_send(AutoMsg::Event(event)) {
+        if self.pending.is_none() && self.recvs.take() && self.tx.try_send(AutoMsg::Event(event()))
+        {
             if let Some(echo) = echo
                 && !self.tx.try_send(AutoMsg::Event(echo))
             {

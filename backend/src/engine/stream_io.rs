@@ -119,14 +119,34 @@ pub fn recv_once(
     bufsize: usize,
 ) -> io::Result<(Vec<u8>, u64)> {
     let mut buf = vec![0u8; bufsize];
-    let mut b = lock(book);
-    let n = (&*s).read(&mut buf)?;
+    let (n, offset) = recv_into(s, book, &mut buf)?;
     buf.truncate(n);
     // An event keeps only the bytes it carries, not the whole recv buffer (up to 1 MiB).
     buf.shrink_to_fit();
+    Ok((buf, offset))
+}
+
+/// One `recv(buf.len())` into `buf` (a loop's reused buffer): the byte count and the stream
+/// offset of the first byte.
+pub fn recv_into(
+    s: &socket2::Socket,
+    book: &SharedBook,
+    buf: &mut [u8],
+) -> io::Result<(usize, u64)> {
+    let mut b = lock(book);
+    let n = (&*s).read(buf)?;
     let offset = b.in_offset;
     b.in_offset += n as u64;
-    Ok((buf, offset))
+    Ok((n, offset))
+}
+
+/// Forgets the peer's send records before `end`, which the receiver will never ask about
+/// again (what [`trace`] does with `forget_to`, without naming spans nobody will see).
+pub fn forget_received(book: &SharedBook, end: u64) {
+    let peer = lock(book).peer.clone();
+    if let Some(peer) = peer {
+        lock(&peer).out.forget_before(end);
+    }
 }
 
 /// Where the bytes `[offset, offset+len)` received by the owner of `book` came from. Forgets

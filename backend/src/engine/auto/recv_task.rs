@@ -19,7 +19,9 @@ use crate::engine::lab_socket::{
 use crate::engine::reporter::{Reporter, readable};
 use crate::engine::services::{ServiceState, greeting, reply_with_state};
 use crate::engine::step_error::StepError;
-use crate::engine::stream_io::{received_event, recv_once, sendall_recorded, trace};
+use crate::engine::stream_io::{
+    forget_received, received_event, recv_into, sendall_recorded, trace,
+};
 use crate::engine::sys;
 
 /// One socket's auto-recv: what it reads with, and what it answers.
@@ -60,12 +62,15 @@ impl RecvTask {
             let event = self.send_reply(&hello).await;
             self.reporter.send(event);
         }
+        // One buffer for every recv: most recvs of a fast transfer are only counted in a
+        // summary, so their bytes are copied into an event only when one is sent in detail.
+        let mut buf = vec![0u8; self.bufsize];
         loop {
             let Some(mut guard) = readable(&fd, &mut self.reporter).await else {
                 return;
             };
             loop {
-                match recv_once(self.fd.get_ref(), &self.book, self.bufsize) {
+                match recv_into(self.fd.get_ref(), &self.book, &mut buf) {
                     Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                         guard.clear_ready();
                         break;
@@ -74,22 +79,22 @@ impl RecvTask {
                         let e = StepError::os(&format!("recv({})", self.bufsize), &e);
                         return self.fail(e).await;
                     }
-                    Ok((data, offset)) => {
-                        let len = data.len() as u64;
+                    Ok((n, offset)) => {
+                        let data = &buf[..n];
+                        let len = n as u64;
                         let eof = len == 0;
-                        let spans = trace(&self.book, offset, len, Some(offset + len));
-                        let echoed = if eof {
-                            None
-                        } else {
-                            self.echo_tcp(&data).await
-                        };
+                        let echoed = if eof { None } else { self.echo_tcp(data).await };
                         let relayed = match &mut self.chat {
-                            Some(chat) if !eof => chat.relay(&data, self.max_wait).await,
+                            Some(chat) if !eof => chat.relay(data, self.max_wait).await,
                             _ => Vec::new(),
                         };
-                        let event =
-                            received_event(self.id, data, self.bufsize as u32, offset, spans, true);
+                        let (id, bufsize, book) = (self.id, self.bufsize as u32, &self.book);
+                        let event = || {
+                            let spans = trace(book, offset, len, None);
+                            received_event(id, data.to_vec(), bufsize, offset, spans, true)
+                        };
                         self.reporter.recv(event, len, offset + len, echoed, eof);
+                        forget_received(&self.book, offset + len);
                         if self.echo == EchoMode::FileReceiver {
                             self.report_files(eof).await;
                         }
@@ -138,7 +143,7 @@ impl RecvTask {
                             from_socket: origin.map(|o| o.0),
                             send_no: origin.map(|o| o.1),
                         };
-                        self.reporter.recv(event, len, 0, echoed, false);
+                        self.reporter.recv(|| event, len, 0, echoed, false);
                     }
                 }
             }
