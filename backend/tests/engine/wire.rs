@@ -231,3 +231,27 @@ async fn a_handshake_stepped_packet_by_packet_on_the_held_wire() {
         Some(socklab_shared::protocol::TcpState::Established)
     );
 }
+
+#[tokio::test]
+async fn hosts_reach_nothing_but_each_other() {
+    let server = wire_server().await;
+    let Some(mut ws) = wire_session(&server, "isolation of the hosts").await else {
+        return;
+    };
+    // 192.0.2.1 is TEST-NET-1 (documentation only): refused before any socket exists.
+    let (code, message, _) = ws
+        .err(json!({"cmd": "connect", "on": "a", "host": "192.0.2.1", "port": 9000}))
+        .await;
+    assert_eq!(code, ErrorCode::Refused, "{message}");
+    assert!(message.contains("not on the wire"), "{message}");
+    // And a loopback socket can't reach a host.
+    let (code, message, _) = ws
+        .err(json!({"cmd": "connect", "host": "198.18.0.2", "port": 9000}))
+        .await;
+    assert_eq!(code, ErrorCode::Refused, "{message}");
+    let state = ws.ok(json!({"cmd": "wire_status"})).await;
+    let Event::WireState { wire } = state else {
+        panic!("{state:?}")
+    };
+    assert_eq!(wire.packets, 0, "nothing was sent anywhere");
+}
