@@ -3,12 +3,15 @@
 //! - [`origin`]: which pages may open a lab session (cross-site WebSocket hijacking defence).
 //! - [`session`]: the session loop, generic over a stream of [`Incoming`] frames and a sink of
 //!   outgoing text, so it is unit-tested with channels.
+//! - [`outbox`]: how events leave a connection (sequence, time, write timeout, the room).
 //! - [`follow`]: a follower's read-only connection to a shared session.
 //! - This file: the axum upgrade handler and the adapter from axum's WebSocket to the loop.
 
 pub mod follow;
 pub mod origin;
+pub mod outbox;
 pub mod session;
+mod sharing;
 
 use std::net::SocketAddr;
 

@@ -15,7 +15,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Duration;
 
 use socklab_shared::protocol::wire::{
-    Direction, Directions, Fate, LinkSettings, PacketInfo, Transport, UdpDatagram,
+    Direction, Directions, Fate, LinkSettings, PacketInfo, Transport,
 };
 use socklab_wire::{Capture, L4, Link, Parsed, Tracker, parse};
 use tokio::io::unix::{AsyncFd, AsyncFdReadyGuard};
@@ -238,52 +238,13 @@ impl Cable {
         }
     }
 
-    /// Parses a packet for its event (without a fate yet), naming the sends it carries.
+    /// A parsed packet's event (without a fate yet), naming the sends it carries.
     fn describe(&mut self, no: u64, direction: Direction, parsed: Parsed) -> PacketInfo {
-        let (transport, ports, stream_offset) = match &parsed.l4 {
-            L4::Tcp(raw) => {
-                let tracked = self.tracker.observe(&parsed, raw);
-                let ports = (raw.src_port, raw.dst_port);
-                (
-                    Transport::Tcp(tracked.segment),
-                    ports,
-                    tracked.stream_offset,
-                )
-            }
-            L4::Udp {
-                src_port,
-                dst_port,
-                payload_len,
-                ..
-            } => (
-                Transport::Udp(UdpDatagram {
-                    src_port: *src_port,
-                    dst_port: *dst_port,
-                    payload_len: *payload_len,
-                }),
-                (*src_port, *dst_port),
-                None,
-            ),
-            L4::Icmp {
-                icmp_type,
-                code,
-                label,
-            } => (
-                Transport::Icmp {
-                    icmp_type: *icmp_type,
-                    code: *code,
-                    label: label.clone(),
-                },
-                (0, 0),
-                None,
-            ),
-            L4::Other { protocol } => (
-                Transport::Other {
-                    protocol: *protocol,
-                },
-                (0, 0),
-                None,
-            ),
+        let (transport, stream_offset) = self.tracker.transport(&parsed);
+        let ports = match &transport {
+            Transport::Tcp(t) => (t.src_port, t.dst_port),
+            Transport::Udp(u) => (u.src_port, u.dst_port),
+            _ => (0, 0),
         };
         let src = SocketAddr::new(parsed.src, ports.0);
         let dst = SocketAddr::new(parsed.dst, ports.1);

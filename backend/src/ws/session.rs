@@ -19,10 +19,9 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use std::sync::Arc;
+use futures_util::{Sink, Stream, StreamExt};
 
-use socklab_shared::protocol::{Command, ErrorCode, Event, PROTOCOL_VERSION, Request, Sequencer};
+use socklab_shared::protocol::{Command, ErrorCode, Event, PROTOCOL_VERSION, Request};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -32,7 +31,10 @@ use crate::engine::auto::AutoMsg;
 use crate::engine::auto_queue::{AutoReceiver, Queued, auto_queue};
 use crate::engine::policy::Policy;
 use crate::engine::step_error::StepError;
-use crate::room::{Room, RoomEntry, Rooms};
+use crate::room::Rooms;
+
+pub use super::outbox::Outbox;
+use super::sharing::Sharing;
 
 /// Most frames kept while a step waits; more stay unread in the WebSocket until it ends.
 const MAX_WAITING_FRAMES: usize = 16;
@@ -61,72 +63,6 @@ pub enum Gone {
     NotReading,
 }
 
-/// Stamps events and writes them to the client, each write bounded by the write timeout.
-pub struct Outbox<O> {
-    sink: O,
-    sequencer: Sequencer,
-    opened: Instant,
-    write_timeout: Duration,
-    /// The session's room: every event sent is also kept there for followers.
-    tap: Option<Arc<Room>>,
-}
-
-impl<O: Sink<String> + Unpin> Outbox<O> {
-    pub(super) fn new(sink: O, write_timeout: Duration) -> Self {
-        Outbox {
-            sink,
-            sequencer: Sequencer::default(),
-            opened: Instant::now(),
-            write_timeout,
-            tap: None,
-        }
-    }
-
-    fn t_us(&self) -> u64 {
-        u64::try_from(self.opened.elapsed().as_micros()).unwrap_or(u64::MAX)
-    }
-
-    /// Queues another connection's envelope (its JSON text) as a `relay` event.
-    pub(super) async fn queue_relay(&mut self, envelope: &str) -> Result<(), Gone> {
-        let text = self.sequencer.stamp_relay(self.t_us(), envelope);
-        self.feed(text).await
-    }
-
-    async fn feed(&mut self, text: String) -> Result<(), Gone> {
-        match tokio::time::timeout(self.write_timeout, self.sink.feed(text)).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(_)) => Err(Gone::Closed),
-            Err(_) => Err(Gone::NotReading),
-        }
-    }
-
-    /// Sends one event now.
-    pub async fn send(&mut self, req: Option<u64>, event: Event) -> Result<(), Gone> {
-        self.queue(req, event).await?;
-        self.flush().await
-    }
-
-    /// Queues an event without flushing, so a step's events leave together. (A sink may still
-    /// have to write earlier frames to make room, which the write timeout bounds.)
-    pub async fn queue(&mut self, req: Option<u64>, event: Event) -> Result<(), Gone> {
-        let envelope = self.sequencer.stamp(self.t_us(), req, event);
-        let text = envelope.to_json();
-        if let Some(room) = &self.tap {
-            room.append(&text);
-        }
-        self.feed(text).await
-    }
-
-    /// Sends what was queued.
-    pub async fn flush(&mut self) -> Result<(), Gone> {
-        match tokio::time::timeout(self.write_timeout, self.sink.flush()).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(_)) => Err(Gone::Closed),
-            Err(_) => Err(Gone::NotReading),
-        }
-    }
-}
-
 /// An error event with a message and a hint, not tied to a socket.
 pub(super) fn error_event(
     code: ErrorCode,
@@ -139,51 +75,6 @@ pub(super) fn error_event(
         None => error,
     }
     .into_event()
-}
-
-/// The session's room, and its listing once shared.
-struct Sharing {
-    rooms: Rooms,
-    room: Arc<Room>,
-    entry: Option<RoomEntry>,
-    count: watch::Receiver<u32>,
-}
-
-impl Sharing {
-    fn new(rooms: Rooms) -> Self {
-        let room = Arc::new(Room::default());
-        let count = room.follower_count();
-        Sharing {
-            rooms,
-            room,
-            entry: None,
-            count,
-        }
-    }
-
-    /// `share`: the follow key (made on the first call).
-    fn share(&mut self) -> Event {
-        if self.entry.is_none() {
-            match self.rooms.share(&self.room) {
-                Ok(entry) => self.entry = Some(entry),
-                Err(e) => {
-                    return error_event(
-                        ErrorCode::Os,
-                        format!("cannot make a follow key: {e}"),
-                        None,
-                    );
-                }
-            }
-        }
-        Event::Shared {
-            key: self
-                .entry
-                .as_ref()
-                .map(|e| e.key.clone())
-                .unwrap_or_default(),
-            followers: *self.count.borrow(),
-        }
-    }
 }
 
 /// Why a session ended, for the log.
