@@ -18,7 +18,8 @@
 //!
 //! # Layout
 //! - [`helper`]: the helper process's `main` (user + network namespaces, TUN devices).
-//! - [`helper_wire`]: the messages between server and helper (SCM_RIGHTS).
+//! - [`helper_wire`]: the messages between server and helper.
+//! - [`scm`]: bytes with file descriptors attached (SCM_RIGHTS).
 //! - [`netconf`]: the `ioctl`s that configure a host's interfaces.
 //! - [`hosts`]: the server's handle on the helper: sockets inside a host, MTU.
 //! - [`cable`]: the task that carries packets between the hosts.
@@ -34,6 +35,7 @@ pub mod helper_wire;
 pub mod hosts;
 pub mod netconf;
 pub mod packet_report;
+pub mod scm;
 pub mod senders;
 
 use std::path::PathBuf;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use socklab_shared::protocol::{ErrorCode, Event};
-use support::{LabServer, WsClient, b64, opened};
+use support::{WsClient, b64};
 
 const SESSIONS: usize = 200;
 
@@ -63,10 +63,7 @@ async fn settles(what: &str, check: impl Fn() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_wire_sessions_leave_nothing_behind() {
-    let server = LabServer::start_with(|c| {
-        c.wire_helper = Some(env!("CARGO_BIN_EXE_socklab").into());
-    })
-    .await;
+    let server = support::wire::wire_server().await;
     // One session first, so that lazily made server state is not counted as a leak.
     let warm = WsClient::connect(&server).await;
     warm.close_and_wait_until_gone().await;
@@ -86,16 +83,7 @@ async fn two_hundred_wire_sessions_leave_nothing_behind() {
             return;
         }
         let port = 9000 + (i % 100) as u16;
-        let listener = opened(
-            &ws.ok(json!({"cmd": "tcp_listen", "on": "b", "port": port}))
-                .await,
-        );
-        let client = opened(
-            &ws.ok(json!({"cmd": "connect", "on": "a", "host": "b", "port": port}))
-                .await,
-        );
-        ws.ok(json!({"cmd": "accept", "socket": listener, "timeout_ms": 2000}))
-            .await;
+        let (client, _) = support::wire::wire_pair(&mut ws, port).await;
         ws.ok(json!({"cmd": "send", "socket": client, "data": b64("bye")}))
             .await;
         ws.close_and_wait_until_gone().await;

@@ -16,7 +16,7 @@
 //! every request is answered within [`REQUEST_TIMEOUT`] or dropped.
 
 use std::collections::HashMap;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
@@ -155,9 +155,13 @@ async fn answer(mut stream: UnixStream, registry: &Registry) -> std::io::Result<
     match reply {
         Ok(fds) => {
             let borrowed: Vec<BorrowedFd<'_>> = fds.iter().map(|f| f.as_fd()).collect();
-            send_with_fds(&std_stream, b"ok\n", &borrowed)
+            super::scm::send(std_stream.as_fd(), b"ok\n", &borrowed)
         }
-        Err(why) => send_with_fds(&std_stream, format!("error: {why}\n").as_bytes(), &[]),
+        Err(why) => super::scm::send(
+            std_stream.as_fd(),
+            format!("error: {why}\n").as_bytes(),
+            &[],
+        ),
     }
 }
 
@@ -175,18 +179,4 @@ fn resolve(line: &str, registry: &Registry) -> Result<(Arc<Hosts>, HostName), St
         .and_then(Weak::upgrade)
         .ok_or("no session with that key has a wire now (it ended, or its page was reloaded: copy the command again from the page)")?;
     Ok((hosts, host))
-}
-
-fn send_with_fds(
-    stream: &std::os::unix::net::UnixStream,
-    bytes: &[u8],
-    fds: &[BorrowedFd<'_>],
-) -> std::io::Result<()> {
-    use nix::sys::socket::{ControlMessage, MsgFlags, sendmsg};
-    let raw: Vec<_> = fds.iter().map(|f| f.as_raw_fd()).collect();
-    let cmsg = [ControlMessage::ScmRights(&raw)];
-    let cmsgs: &[ControlMessage] = if raw.is_empty() { &[] } else { &cmsg };
-    let iov = [std::io::IoSlice::new(bytes)];
-    sendmsg::<()>(stream.as_raw_fd(), &iov, cmsgs, MsgFlags::empty(), None)?;
-    Ok(())
 }

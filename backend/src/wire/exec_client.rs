@@ -4,13 +4,12 @@
 //! Runs before anything starts a thread: joining a user namespace needs a single-threaded
 //! process.
 
-use std::io::{IoSliceMut, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::io::Write;
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 
 use nix::sched::{CloneFlags, setns};
-use nix::sys::socket::{ControlMessageOwned, MsgFlags, recvmsg};
 
 /// The argument that makes `socklab` run as `socklab exec`.
 pub const EXEC_ARG: &str = "exec";
@@ -109,25 +108,7 @@ fn join(request: &Request) -> Result<(), String> {
 
 fn receive(stream: &UnixStream) -> std::io::Result<(String, Vec<OwnedFd>)> {
     let mut buf = [0u8; 1024];
-    let mut space = nix::cmsg_space!([RawFd; 2]);
-    let mut iov = [IoSliceMut::new(&mut buf)];
-    let msg = recvmsg::<()>(
-        stream.as_raw_fd(),
-        &mut iov,
-        Some(&mut space),
-        MsgFlags::MSG_CMSG_CLOEXEC,
-    )?;
-    let mut fds = Vec::new();
-    for cmsg in msg.cmsgs()? {
-        if let ControlMessageOwned::ScmRights(raw) = cmsg {
-            // SAFETY: the kernel just installed these descriptors in this process for us.
-            fds.extend(
-                raw.into_iter()
-                    .map(|fd| unsafe { OwnedFd::from_raw_fd(fd) }),
-            );
-        }
-    }
-    let len = msg.bytes;
+    let (len, fds) = super::scm::recv(stream.as_fd(), &mut buf)?;
     Ok((String::from_utf8_lossy(&buf[..len]).into_owned(), fds))
 }
 

@@ -11,16 +11,14 @@
 //! - At start the helper sends `Ready` with the TUN descriptors of host A and host B, in that
 //!   order, or `Failed` with what went wrong and how to fix it.
 
-use std::io::{self, IoSlice, IoSliceMut};
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
-use nix::sys::socket::{ControlMessage, ControlMessageOwned, MsgFlags, recvmsg, sendmsg};
+use super::scm;
 use socklab_shared::protocol::wire::HostName;
 
 /// Longest message either side sends (a failure's sentence is the long one).
 const MAX_MESSAGE: usize = 2048;
-/// Most descriptors in one message.
-const MAX_FDS: usize = 2;
 
 /// What the server asks the helper.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,42 +134,13 @@ impl Message for Reply {
 
 /// Sends one message with `fds` attached.
 pub fn send(ctl: &OwnedFd, message: &impl Message, fds: &[BorrowedFd<'_>]) -> io::Result<()> {
-    let bytes = message.encode();
-    let raw: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
-    let cmsg = [ControlMessage::ScmRights(&raw)];
-    let cmsgs: &[ControlMessage] = if raw.is_empty() { &[] } else { &cmsg };
-    sendmsg::<()>(
-        ctl.as_raw_fd(),
-        &[IoSlice::new(&bytes)],
-        cmsgs,
-        MsgFlags::empty(),
-        None,
-    )?;
-    Ok(())
+    scm::send(ctl.as_fd(), &message.encode(), fds)
 }
 
 /// Receives one message and the descriptors that came with it; `None` at end of stream.
 fn recv<M: Message>(ctl: &OwnedFd) -> io::Result<Option<(M, Vec<OwnedFd>)>> {
     let mut buf = vec![0u8; MAX_MESSAGE];
-    let mut space = nix::cmsg_space!([RawFd; MAX_FDS]);
-    let mut iov = [IoSliceMut::new(&mut buf)];
-    let msg = recvmsg::<()>(
-        ctl.as_raw_fd(),
-        &mut iov,
-        Some(&mut space),
-        MsgFlags::MSG_CMSG_CLOEXEC,
-    )?;
-    let mut fds = Vec::new();
-    for cmsg in msg.cmsgs()? {
-        if let ControlMessageOwned::ScmRights(raw) = cmsg {
-            // SAFETY: the kernel just installed these descriptors in this process for us.
-            fds.extend(
-                raw.into_iter()
-                    .map(|fd| unsafe { OwnedFd::from_raw_fd(fd) }),
-            );
-        }
-    }
-    let len = msg.bytes;
+    let (len, fds) = scm::recv(ctl.as_fd(), &mut buf)?;
     if len == 0 {
         return Ok(None);
     }

@@ -7,6 +7,7 @@
 
 pub mod lesson_run;
 pub mod python_script;
+pub mod wire;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
