@@ -14,7 +14,8 @@ use crate::threads::Concurrent;
 /// (seen by its receiver) and which event each recv or accept depends on.
 #[derive(Debug, Default)]
 pub(crate) struct Knowledge {
-    /// TCP sends by (socket, send number): their bytes, `None` where no one saw them.
+    /// TCP sends by (socket, send number): their bytes, `None` where no one saw them, up to
+    /// the last byte someone saw (the bytes after it are unknown too).
     pub tcp: HashMap<(SocketId, u32), Vec<Option<u8>>>,
     /// UDP datagrams by (socket, send number), when seen whole.
     pub udp: HashMap<(SocketId, u32), Vec<u8>>,
@@ -143,10 +144,10 @@ impl Knowledge {
                         }
                         _ => {}
                     }
-                    let len = usize::try_from(*requested).unwrap_or(0);
-                    k.tcp
-                        .entry((*socket, *send_no))
-                        .or_insert_with(|| vec![None; len]);
+                    // Known bytes only: a send's bytes are filled in where its receiver saw
+                    // them (a 1 MiB chunk of an upload is mostly never seen: no 1 MiB of
+                    // `None` for it).
+                    k.tcp.entry((*socket, *send_no)).or_default();
                 }
                 Event::Received {
                     socket,
@@ -308,23 +309,32 @@ impl Knowledge {
                 continue;
             };
             let send_len = usize::try_from(span.send_len).unwrap_or(0);
-            let buf = self
-                .tcp
-                .entry((from, no))
-                .or_insert_with(|| vec![None; send_len]);
-            if buf.len() < send_len {
-                buf.resize(send_len, None);
+            let end = usize::try_from(span.offset_in_send.saturating_add(span.len))
+                .unwrap_or(usize::MAX)
+                .min(send_len);
+            let buf = self.tcp.entry((from, no)).or_default();
+            if buf.len() < end {
+                buf.resize(end, None);
             }
-            for k in 0..span.len {
-                let (Ok(src), Ok(dst)) = (
-                    usize::try_from(span.start + k),
-                    usize::try_from(span.offset_in_send + k),
-                ) else {
-                    break;
-                };
-                if let (Some(b), Some(slot)) = (data.get(src), buf.get_mut(dst)) {
-                    *slot = Some(*b);
-                }
+            let (Ok(start), Ok(offset), Ok(len)) = (
+                usize::try_from(span.start),
+                usize::try_from(span.offset_in_send),
+                usize::try_from(span.len),
+            ) else {
+                continue;
+            };
+            // The span's bytes that are in `data` and in the send, copied at once.
+            let n = len
+                .min(data.len().saturating_sub(start))
+                .min(buf.len().saturating_sub(offset));
+            if n == 0 {
+                continue;
+            }
+            for (slot, b) in buf[offset..offset + n]
+                .iter_mut()
+                .zip(&data[start..start + n])
+            {
+                *slot = Some(*b);
             }
         }
     }

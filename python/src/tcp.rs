@@ -114,12 +114,16 @@ impl Gen<'_> {
             _ => None,
         };
         out.unwrap_or_else(|| {
-            let bytes = self
+            let mut bytes = self
                 .know
                 .tcp
                 .get(&(socket, send_no))
                 .cloned()
-                .unwrap_or_else(|| vec![None; usize::try_from(requested).unwrap_or(0)]);
+                .unwrap_or_default();
+            let requested = usize::try_from(requested).unwrap_or(0);
+            if bytes.len() < requested {
+                bytes.resize(requested, None);
+            }
             outgoing_from_bytes(&bytes, header_len, trailer_len, None)
         })
     }

@@ -40,7 +40,9 @@ async fn after_a_second_lesson_the_panel_shows_only_its_program() {
 
     // Lesson 11: length-prefixed messages read with recv_exactly.
     run_lesson(&b, 11).await;
-    b.wait_text_in("[data-testid='python-code']", "recv_exactly")
+    // (The program may follow the events by a moment: it is remade at most every 500 ms
+    // while they stream in, and named after the lesson's sockets once its script is done.)
+    b.wait_text_in("[data-testid='python-code']", "recv_exactly(conn, 4)")
         .await;
     let second = code(&b).await;
     for earlier in ["recv(12)", "client.send(b'hello')", "client.send(b'world')"] {

@@ -16,7 +16,7 @@ use socklab_shared::protocol::{Envelope, Event, SocketId};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::lab::Lab;
-use crate::model::timeline::{Basis, LiveSteps, current_step};
+use crate::model::timeline::{Basis, LiveSteps, Throttle, current_step, streaming};
 
 /// How many socket colours static/python.css defines (`.py-sock-0` … `.py-sock-7`).
 const COLOURS: usize = 8;
@@ -52,43 +52,7 @@ fn shown_lines(lines: &[PyLine], step: &Range<usize>) -> Vec<Shown> {
 }
 
 /// How long the program may lag behind the events while they stream in.
-const REMAKE_MS: f64 = 250.0;
-
-/// When to make the program again: at once when it was last made long enough ago, else once
-/// at the end of that interval (one timer for any number of changes in between).
-#[derive(Debug, Default)]
-struct Remake {
-    /// When it was last made (page clock, ms).
-    made: Option<f64>,
-    /// A remake is scheduled.
-    scheduled: bool,
-}
-
-impl Remake {
-    /// The events changed at `now`: `Some(0)` to make it now, `Some(ms)` to schedule it in
-    /// `ms`, `None` when one is scheduled already.
-    fn asked(&mut self, now: f64) -> Option<u64> {
-        if self.scheduled {
-            return None;
-        }
-        match self.made {
-            Some(made) if now - made < REMAKE_MS => {
-                self.scheduled = true;
-                Some((made + REMAKE_MS - now).ceil().max(1.0) as u64)
-            }
-            _ => {
-                self.made = Some(now);
-                Some(0)
-            }
-        }
-    }
-
-    /// The scheduled remake happened at `now`.
-    fn made(&mut self, now: f64) {
-        self.scheduled = false;
-        self.made = Some(now);
-    }
-}
+const REMAKE_MS: f64 = 500.0;
 
 /// The events of the part of the history the panel shows (from `basis.start`), gathered as
 /// they arrive, without those about sockets of earlier work (the clean slate closing them):
@@ -173,19 +137,35 @@ pub fn PythonPanel() -> impl IntoView {
         let changed = lab.history.events.with(|h| live.sync(h, basis));
         (live, changed)
     });
-    // The program is made again from the scope's events when they change, but at most once
-    // every REMAKE_MS while events stream in (a transfer's hundreds of events a second): the
+    // The program is made again from the scope's events when they change; at once after a
+    // command, but at most once every REMAKE_MS while events stream in (a transfer's chunks
+    // and auto-recv reports, many batches a second, see `streaming`): the
     // generator reads the whole scope (a send's bytes are known from later recvs), so its
     // cost grows with the scope, and remaking it for every batch would slow the transfer
     // down as it goes. The last change is always made, at most REMAKE_MS late.
     let remake = RwSignal::new(0u64);
-    let timer = StoredValue::new(Remake::default());
+    let timer = StoredValue::new(Throttle::new(REMAKE_MS));
+    let seen = StoredValue::new(0usize);
     Effect::new(move |_| {
         scoped.track();
         lab.history.sent.track();
         lab.scripts.last_names.track();
         let now = js_sys::Date::now();
-        match timer.try_update_value(|t| t.asked(now)).flatten() {
+        let n = lab.history.events.with_untracked(Vec::len);
+        let from = seen.get_value().min(n);
+        seen.set_value(n);
+        let stream = lab.history.events.with_untracked(|h| {
+            lab.history
+                .sent
+                .with_untracked(|sent| from < n && streaming(&h[from..n], sent))
+        });
+        let wait = if stream {
+            timer.try_update_value(|t| t.asked(now)).flatten()
+        } else {
+            timer.update_value(|t| t.made(now));
+            Some(0)
+        };
+        match wait {
             Some(0) => remake.update(|n| *n += 1),
             Some(wait) => set_timeout(
                 move || {
@@ -506,19 +486,5 @@ mod scope_tests {
         assert!(events.iter().all(|e| *e >= start + 3), "{events:?}");
         // Up to the cursor: before the lesson's first socket, nothing.
         assert!(scope.lines(&code, start + 2).is_empty());
-    }
-
-    #[test]
-    fn the_program_is_remade_at_once_then_at_most_every_interval() {
-        let mut r = Remake::default();
-        assert_eq!(r.asked(1000.0), Some(0), "the first change: now");
-        assert_eq!(
-            r.asked(1100.0),
-            Some(150),
-            "soon after: at the interval's end"
-        );
-        assert_eq!(r.asked(1200.0), None, "already scheduled");
-        r.made(1250.0);
-        assert_eq!(r.asked(1600.0), Some(0), "long after: now");
     }
 }

@@ -23,10 +23,12 @@ mod controls;
 mod rows;
 mod scroll;
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 
 use crate::lab::Lab;
-use crate::model::timeline::{self as model, current_step, window};
+use crate::model::timeline::{self as model, Throttle, current_step, window};
 use arrows::Arrows;
 pub(crate) use controls::shortcut;
 use controls::{ControlBar, Controls};
@@ -37,6 +39,8 @@ use scroll::keep_current_in_view;
 const ROW_H: f64 = 40.0;
 /// Most rows rendered at once.
 const WINDOW_ROWS: usize = 200;
+/// While events stream in, the timeline is brought up to date at most this often (ms).
+const REDRAW_MS: f64 = 100.0;
 /// Rows rendered after the cursor's row (the "future" when stepping back).
 const ROWS_AFTER: usize = 40;
 
@@ -48,20 +52,66 @@ pub fn Timeline() -> impl IntoView {
     // kept up to date event by event: each batch of events costs what it adds, not the whole
     // history again (a new session or scope builds again).
     let from = Memo::new(move |_| lab.scope.timeline_start());
+    // How much of the history the timeline shows while live: all of it; while events stream
+    // in (a transfer's chunks and auto-recv reports, many batches a second) brought up to date
+    // at most every REDRAW_MS, so drawing the timeline doesn't slow the transfer down. Any
+    // other command's events, and a new session, show at once.
+    let upto = RwSignal::new(0usize);
+    let timer = StoredValue::new(Throttle::new(REDRAW_MS));
+    Effect::new(move |_| {
+        let n = lab.history.events.with(Vec::len);
+        let session = lab.history.session.get();
+        let now = js_sys::Date::now();
+        let shown = upto.get_untracked();
+        let stream = n > shown
+            && lab.history.events.with_untracked(|h| {
+                lab.history
+                    .sent
+                    .with_untracked(|sent| model::streaming(&h[shown..n], sent))
+            });
+        let wait = if stream {
+            timer.try_update_value(|t| t.asked(now)).flatten()
+        } else {
+            timer.update_value(|t| t.made(now));
+            Some(0)
+        };
+        match wait {
+            Some(0) => upto.set(n),
+            Some(wait) => set_timeout(
+                move || {
+                    timer.update_value(|t| t.made(js_sys::Date::now()));
+                    if lab.history.session.get_untracked() == session {
+                        upto.set(lab.history.events.with_untracked(Vec::len));
+                    }
+                },
+                Duration::from_millis(wait),
+            ),
+            None => {}
+        }
+    });
+    // The shown part of the history (the current lesson's or demo's, or all of it when
+    // earlier work is shown), kept up to date event by event: each update costs what it adds,
+    // not the whole history again (a new session or scope builds again).
     let basis = move || model::Basis {
         session: lab.history.session.get(),
         start: from.get(),
     };
     let tl = Memo::new_owning(move |live: Option<model::LiveTimeline>| {
         let mut live = live.unwrap_or_default();
-        let basis = basis();
-        let changed = lab.history.events.with(|h| live.sync(h, basis));
+        let (basis, upto) = (basis(), upto.get());
+        let changed = lab
+            .history
+            .events
+            .with_untracked(|h| live.sync(&h[..upto.min(h.len())], basis));
         (live, changed)
     });
     let stops = Memo::new_owning(move |live: Option<model::LiveSteps>| {
         let mut live = live.unwrap_or_default();
-        let basis = basis();
-        let changed = lab.history.events.with(|h| live.sync(h, basis));
+        let (basis, upto) = (basis(), upto.get());
+        let changed = lab
+            .history
+            .events
+            .with_untracked(|h| live.sync(&h[..upto.min(h.len())], basis));
         (live, changed)
     });
     // Events before the scope: they don't change while it lasts (the history only grows), so
@@ -76,7 +126,7 @@ pub fn Timeline() -> impl IntoView {
                 .count()
         })
     });
-    let len = Memo::new(move |_| lab.history.events.with(Vec::len));
+    let len = Memo::new(move |_| upto.get().min(lab.history.events.with(Vec::len)));
     // The rows drawn as "this step" and the rendered window of rows.
     let current = Memo::new(move |_| stops.with(|s| current_step(s, lab.cursor.get(), len.get())));
     // The history position shown: the cursor, or the end when live.

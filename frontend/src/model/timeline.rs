@@ -41,7 +41,7 @@ mod tests;
 
 pub use labels::format_time;
 pub(crate) use labels::{auto_set_label, option_label, shutdown_name};
-pub use live::{Basis, LiveSteps, LiveTimeline};
+pub use live::{Basis, LiveSteps, LiveTimeline, Throttle, streaming};
 pub use steps::{
     current_step, first_step, next_step, position_label, prev_step, step_positions, stop_for_row,
 };

@@ -14,7 +14,7 @@
 
 use std::ops::Deref;
 
-use socklab_shared::protocol::{Envelope, Event};
+use socklab_shared::protocol::{Command, Envelope, Event, SentCommands};
 
 use super::build::Builder;
 use super::{Timeline, is_row_event};
@@ -142,4 +142,62 @@ impl Deref for LiveSteps {
     fn deref(&self) -> &[usize] {
         &self.stops
     }
+}
+
+/// When to bring a view up to date with events that stream in: at once when it was last
+/// updated long enough ago, else once at the end of that interval (one timer for any number of
+/// changes in between), so a view costs at most one update per interval however many batches
+/// of events come, and the last change is always shown, at most one interval late.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Throttle {
+    every_ms: f64,
+    /// When it was last updated (page clock, ms).
+    made: Option<f64>,
+    /// An update is scheduled.
+    scheduled: bool,
+}
+
+impl Throttle {
+    pub fn new(every_ms: f64) -> Self {
+        Throttle {
+            every_ms,
+            made: None,
+            scheduled: false,
+        }
+    }
+
+    /// Something changed at `now`: `Some(0)` to update now, `Some(ms)` to schedule the update
+    /// in `ms`, `None` when one is scheduled already.
+    pub fn asked(&mut self, now: f64) -> Option<u64> {
+        if self.scheduled {
+            return None;
+        }
+        match self.made {
+            Some(made) if now - made < self.every_ms => {
+                self.scheduled = true;
+                Some((made + self.every_ms - now).ceil().max(1.0) as u64)
+            }
+            _ => {
+                self.made = Some(now);
+                Some(0)
+            }
+        }
+    }
+
+    /// The scheduled update happened at `now`.
+    pub fn made(&mut self, now: f64) {
+        self.scheduled = false;
+        self.made = Some(now);
+    }
+}
+
+/// Whether `events` (the ones that just arrived) are a stream a view may show a little late:
+/// all from auto behaviours (no request number) or answers to a file upload's chunks. Any
+/// other command's answer is shown at once, so the timeline and the program keep up with the
+/// lecturer's clicks.
+pub fn streaming(events: &[Envelope], sent: &SentCommands) -> bool {
+    events.iter().all(|e| {
+        e.req
+            .is_none_or(|r| matches!(sent.get(&r), Some(Command::SendFileChunk { .. })))
+    })
 }

@@ -269,3 +269,44 @@ fn a_long_history_fed_a_step_at_a_time_is_the_full_build() {
     assert_eq!(tl.arrows.len(), 2_001, "connect + one arrow per send");
     assert_eq!(steps.stops(), step_positions(&h));
 }
+
+#[test]
+fn a_throttled_view_updates_at_once_then_at_most_every_interval() {
+    let mut t = Throttle::new(250.0);
+    assert_eq!(t.asked(1000.0), Some(0), "the first change: now");
+    assert_eq!(
+        t.asked(1100.0),
+        Some(150),
+        "soon after: at the interval's end"
+    );
+    assert_eq!(t.asked(1200.0), None, "already scheduled");
+    t.made(1250.0);
+    assert_eq!(t.asked(1600.0), Some(0), "long after: now");
+}
+
+#[test]
+fn only_auto_events_and_file_chunks_are_a_stream() {
+    use socklab_shared::protocol::{Command, SentCommands};
+    let h = sticky();
+    let mut sent = SentCommands::new();
+    let chunk = Command::SendFileChunk {
+        socket: SocketId(2),
+        data: Payload::default(),
+        name: "f".into(),
+        offset: 0,
+        total: 5,
+        timeout_ms: None,
+    };
+    sent.insert(4, chunk);
+    sent.insert(5, Command::Snapshot);
+    let of = |req: Option<u64>| -> Vec<Envelope> {
+        h.iter().filter(|e| e.req == req).cloned().collect()
+    };
+    assert!(streaming(&of(None), &sent), "auto events (and the hello)");
+    assert!(streaming(&of(Some(4)), &sent), "a file chunk's answer");
+    assert!(!streaming(&of(Some(5)), &sent), "another command's answer");
+    assert!(
+        !streaming(&of(Some(6)), &sent),
+        "a command this page didn't record"
+    );
+}
