@@ -18,6 +18,8 @@
 //! - [`upload_figures`]: where one 1 MiB chunk's time goes, and upload figures, fresh and used.
 //! - [`waiting`]: a recv before any send, and its error going stale.
 //! - [`wording`]: the cards in words for students (lesson 11's decoder, no debug text).
+//! - [`wire`]: hosts A and B: the cable view (handshake, a merged segment's colours, a held
+//!   packet stepped), the link panel, the pcap download.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -42,4 +44,5 @@ mod speed;
 mod timeline;
 mod upload_figures;
 mod waiting;
+mod wire;
 mod wording;

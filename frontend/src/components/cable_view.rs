@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use super::link_panel::LinkPanel;
 use crate::lab::Lab;
 use crate::model::byte_cells::PALETTE;
-use crate::model::cable::LiveCable;
 use crate::model::cable::layout::{Arrow, BandRow, End, Pause, layout};
+use crate::model::cable::{LiveCable, Stripe};
 use crate::model::wire::{host_of, host_words};
 use socklab_shared::protocol::wire::HostName;
 
@@ -30,7 +30,7 @@ const MAX_SHOWN: usize = 160;
 /// Most stripes drawn on one arrow (a segment of many sends would get too thick).
 const MAX_STRIPES: usize = 4;
 /// One stripe's width in px.
-const STRIPE_W: f64 = 4.0;
+const STRIPE_W: f64 = 6.0;
 
 /// The wire's part of the page: the link panel, and the cable once the wire is in use (a
 /// packet crossed, the hosts were made, or a socket lives on a host).
@@ -240,7 +240,13 @@ fn PacketArrow(a: Arrow) -> impl IntoView {
     };
     // The label sits over the first leg's middle, nudged toward the sender so labels of
     // arrows that cross don't sit on each other.
-    let (lx, ly) = ((xs + x1) / 2.0, (ys + y1) / 2.0 - 9.0);
+    let (lx, my) = ((xs + x1) / 2.0, (ys + y1) / 2.0);
+    let chips = payload_chips(lx, my, &a.stripes);
+    let ly = if a.stripes.is_empty() {
+        my - 9.0
+    } else {
+        my - 17.0
+    };
     let mut label = a.label.clone();
     if a.retransmission {
         label = format!("↻ {label} · retransmission");
@@ -269,9 +275,46 @@ fn PacketArrow(a: Arrow) -> impl IntoView {
             {leg_views}
             {wait_view}
             {end_view}
+            {chips}
             <text class="cv-label" x=format!("{lx}%") y=ly text-anchor="middle">{label}</text>
         </g>
     }
+}
+
+/// The payload riding on the arrow's middle: one box per send, as wide as its share of the
+/// bytes, in the byte cells' colours and numbered with the send (a segment of sends 2 and 3
+/// shows "2" and "3" side by side: the sender merged them).
+fn payload_chips(lx: f64, my: f64, stripes: &[Stripe]) -> Option<AnyView> {
+    if stripes.is_empty() {
+        return None;
+    }
+    let widths: Vec<f64> = stripes
+        .iter()
+        .map(|s| (14.0 + 6.0 * s.bytes as f64).clamp(24.0, 90.0))
+        .collect();
+    let mut off = -widths.iter().sum::<f64>() / 2.0;
+    let x = format!("{lx}%");
+    let chips = stripes
+        .iter()
+        .zip(widths)
+        .map(|(s, w)| {
+            let class = match s.colour {
+                Some(c) => format!("cv-chip cv-f{}", c % PALETTE),
+                None => "cv-chip cv-f-ext".to_owned(),
+            };
+            let text = s.send_no.map_or_else(|| "?".to_owned(), |n| n.to_string());
+            let at = off;
+            off += w;
+            view! {
+                <g class=class transform=format!("translate({at} 0)") data-testid="packet-chip"
+                    data-send=s.send_no.map(|n| n.to_string()).unwrap_or_default() data-bytes=s.bytes>
+                    <rect x=x.clone() y=my - 11.0 width=w height="22" rx="4"/>
+                    <text x=x.clone() dx=w / 2.0 y=my + 6.0 text-anchor="middle">{text}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    Some(chips.into_any())
 }
 
 /// One straight leg of an arrow: a plain line, or for a payload an outlined bundle of

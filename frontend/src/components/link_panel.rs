@@ -32,7 +32,8 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let wire = Memo::new(move |_| cable.with(|c| c.wire.clone()));
     let held = move || wire.with(|w| w.as_ref().is_some_and(|(_, w)| w.held));
-    let waiting = move || wire.with(|w| w.as_ref().map_or(0, |(_, w)| w.waiting));
+    let waiting = Memo::new(move |_| cable.with(|c| c.waiting));
+    let waiting = move || waiting.get();
     let unavailable = Memo::new(move |_| cable.with(|c| c.unavailable.clone()));
     let status = move || {
         wire.with(|w| match w {

@@ -181,6 +181,9 @@ pub struct Cable {
     pub unavailable: Option<(String, Option<String>)>,
     /// The number of the latest pcap the server sent and its size: (packets, bytes).
     pub pcap: Option<(u64, usize)>,
+    /// Packets waiting on the held wire now (held, no `packet_fate` yet). The `wire_state`'s
+    /// count is only as fresh as the last wire command; this one follows every packet.
+    pub waiting: u64,
 }
 
 impl Cable {
@@ -188,6 +191,9 @@ impl Cable {
     pub fn feed(&mut self, index: usize, env: &Envelope) -> bool {
         match &env.event {
             Event::Packet { packet } => {
+                if packet.fate == Fate::Held {
+                    self.waiting += 1;
+                }
                 self.by_no.insert(packet.no, self.items.len());
                 self.items
                     .push(Item::Packet(crossing(index, env.t_us, packet)));
@@ -198,6 +204,9 @@ impl Cable {
                 else {
                     return false;
                 };
+                if c.fate == Fate::Held && c.later.is_none() {
+                    self.waiting = self.waiting.saturating_sub(1);
+                }
                 c.later = Some(Later {
                     index,
                     t_us: env.t_us,

@@ -1,0 +1,310 @@
+//! The wire on the real page: hosts A and B, the cable view and the link panel.
+//!
+//! The server's wire helper is the built `socklab` binary. Where this machine can't make the
+//! wire (no user namespaces, no /dev/net/tun), the page shows the server's message and fix,
+//! and each test prints a loud SKIPPED and returns.
+
+use std::path::Path;
+
+use fantoccini::Locator;
+use serde_json::json;
+
+use crate::lessons::{lesson, step_to};
+use crate::page::{Browser, UI_TIMEOUT, open_lab_with};
+use crate::support::LabServer;
+
+/// A lab whose wire can be made, with the hosts made through the link panel's button; `None`
+/// (after a loud SKIPPED) where the machine can't make them.
+async fn open_wire(test: &str) -> Option<(LabServer, Browser)> {
+    let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
+    let (server, b) = open_lab_with(|c| {
+        c.wire_helper = Some(env!("CARGO_BIN_EXE_socklab").into());
+        c.lessons = lessons;
+    })
+    .await;
+    b.click_testid("wire-up").await;
+    b.wait_js(
+        "return !!document.querySelector(\"[data-testid='cable-view'], [data-testid='wire-error']\");",
+        "the cable or the wire's error",
+    )
+    .await;
+    if let Some(error) = b.text_of("wire-error").await {
+        eprintln!("\n*** SKIPPED {test}: the wire can't be made here: {error}\n");
+        b.close().await;
+        return None;
+    }
+    Some((server, b))
+}
+
+/// Chooses where the next socket goes in the workbench's host menu ("machine", "a", "b").
+async fn place(b: &Browser, value: &str) {
+    b.wait_css(&format!(
+        "select[data-testid='new-on'] option[value='{value}']"
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
+}
+
+/// One packet as the page draws it.
+#[derive(Debug, serde::Deserialize)]
+struct Drawn {
+    no: u64,
+    flags: String,
+    sends: String,
+    fate: String,
+    dir: String,
+    y: u32,
+    colours: Vec<String>,
+}
+
+/// Every packet arrow on the page, top to bottom.
+async fn drawn(b: &Browser) -> Vec<Drawn> {
+    let v = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll(\"[data-testid='packet']\")].map(g => ({
+                no: Number(g.dataset.no), flags: g.dataset.flags, sends: g.dataset.sends,
+                fate: g.dataset.fate, dir: g.dataset.dir, y: Number(g.dataset.y),
+                colours: [...g.querySelectorAll(\"[data-testid='packet-stripe']\")]
+                    .map(s => s.dataset.colour)
+                    .filter((c, i, all) => all.indexOf(c) === i)
+            }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut d: Vec<Drawn> = serde_json::from_value(v).unwrap();
+    d.sort_by_key(|p| (p.y, p.no));
+    d
+}
+
+/// Waits until the packets drawn satisfy `test`; returns them.
+async fn wait_drawn(b: &Browser, what: &str, test: impl Fn(&[Drawn]) -> bool) -> Vec<Drawn> {
+    let deadline = tokio::time::Instant::now() + UI_TIMEOUT;
+    loop {
+        let d = drawn(b).await;
+        if test(&d) {
+            return d;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the cable never showed {what}: {d:#?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// With `$SOCKLAB_SCREENSHOT` set: a PNG of the cable view there (a tall window, so the whole
+/// diagram shows below the lesson bar).
+async fn screenshot_cable(b: &Browser) {
+    let Some(path) = std::env::var_os("SOCKLAB_SCREENSHOT") else {
+        return;
+    };
+    b.client.set_window_size(1280, 1500).await.unwrap();
+    b.client
+        .execute(
+            "document.querySelector(\"[data-testid='cable-view']\").scrollIntoView({block: 'end'});",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.next_frame().await;
+    let png = b.client.screenshot().await.unwrap();
+    std::fs::write(path, png).unwrap();
+    b.client.set_window_size(1280, 720).await.unwrap();
+}
+
+/// Through the workbench: a server on host B, a client on host A connecting to it by name.
+async fn client_on_a_to_server_on_b(b: &Browser) -> (String, String) {
+    place(b, "b").await;
+    b.click_testid("new-tcp-server").await;
+    let listener = Browser::card("listener");
+    b.wait_css(&listener).await;
+    place(b, "a").await;
+    b.click_testid("new-tcp-client").await;
+    let client = Browser::card("client");
+    b.wait_css(&client).await;
+    (listener, client)
+}
+
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn a_handshake_draws_syn_syn_ack_ack_between_the_hosts() {
+    let Some((_server, b)) = open_wire("a_handshake_draws_syn_syn_ack_ack_between_the_hosts").await
+    else {
+        return;
+    };
+    let (listener, client) = client_on_a_to_server_on_b(&b).await;
+    // The cards say where their sockets live.
+    b.wait_text_in(&format!("{listener} [data-testid='host']"), "host B")
+        .await;
+    b.wait_text_in(&format!("{client} [data-testid='host']"), "host A")
+        .await;
+    b.wait_text_in(&format!("{client} [data-testid='local']"), "198.18.0.1:")
+        .await;
+    let d = wait_drawn(&b, "a handshake", |d| d.len() >= 3).await;
+    let first: Vec<(&str, &str)> = d[..3]
+        .iter()
+        .map(|p| (p.flags.as_str(), p.dir.as_str()))
+        .collect();
+    assert_eq!(
+        first,
+        [("SYN", "a_to_b"), ("SYN, ACK", "b_to_a"), ("ACK", "a_to_b")]
+    );
+    assert!(d[0].y < d[1].y && d[1].y < d[2].y, "time runs down: {d:?}");
+    assert!(d[..3].iter().all(|p| p.fate == "delivered"));
+    // The labels a projector shows.
+    let labels = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll(\"[data-testid='packet'] .cv-label\")].map(t => t.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(labels[0], json!("SYN"), "{labels}");
+    assert_eq!(labels[1], json!("SYN, ACK"), "{labels}");
+    // The client's card shows TCP_INFO in words.
+    b.wait_text_in(&format!("{client} [data-testid='tcp-info']"), "round trip")
+        .await;
+    b.close().await;
+}
+
+/// Lesson 30 ("which side merged?") through the lesson player: with 50 ms of delay, Nagle
+/// puts the 2nd and 3rd send into one segment, drawn in both sends' colours.
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_merged_segment_shows_both_sends_colours() {
+    let Some((_server, b)) = open_wire("the_merged_segment_shows_both_sends_colours").await else {
+        return;
+    };
+    let l = lesson("30-which-side-merged.toml");
+    b.choose_lesson(l.number).await;
+    step_to(&b, &l, 1, 2).await;
+    let d = wait_drawn(&b, "a segment of sends 2 and 3", |d| {
+        d.iter().any(|p| p.sends == "2 3")
+    })
+    .await;
+    let merged = d.iter().find(|p| p.sends == "2 3").unwrap();
+    assert!(merged.flags.contains("ACK"), "{merged:?}");
+    assert_eq!(merged.dir, "a_to_b");
+    // colour_of(send_no) = send_no - 1: the byte cells' palette.
+    assert_eq!(merged.colours, ["1", "2"], "{merged:?}");
+    // The first send crossed alone before it, in its own colour.
+    let first = d.iter().find(|p| p.sends == "1").expect("send 1's segment");
+    assert!(first.y < merged.y);
+    assert_eq!(first.colours, ["0"]);
+    // The handshake is there too, above.
+    assert_eq!(d[0].flags, "SYN");
+    assert!(merged.fate == "delayed", "{merged:?}");
+    // Let the ACK of the merged segment come back, then the picture for the lecture notes.
+    wait_drawn(&b, "the ACK of the merged segment", |d| {
+        d.last()
+            .is_some_and(|p| p.dir == "b_to_a" && p.y > merged.y)
+    })
+    .await;
+    screenshot_cable(&b).await;
+    // Stepping the timeline back: only what had crossed by then.
+    let before = drawn(&b).await.len();
+    b.press_key("ArrowLeft").await;
+    b.press_key("ArrowLeft").await;
+    let after = wait_drawn(&b, "fewer packets in the past", |d| d.len() < before).await;
+    assert!(after.iter().all(|p| p.sends != "2 3"), "{after:?}");
+    b.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn a_held_packet_waits_mid_cable_until_stepped() {
+    let Some((_server, b)) = open_wire("a_held_packet_waits_mid_cable_until_stepped").await else {
+        return;
+    };
+    let (listener, client) = client_on_a_to_server_on_b(&b).await;
+    b.click_in(&listener, "accept").await;
+    b.wait_css(&Browser::card("accepted")).await;
+    wait_drawn(&b, "a handshake", |d| d.len() >= 3).await;
+    b.click_testid("wire-hold").await;
+    b.wait_css("[data-testid='wire-release']").await;
+    b.type_in(&client, "send-text", "hi").await;
+    b.click_in(&client, "send").await;
+    let d = wait_drawn(&b, "a held segment", |d| {
+        d.iter().any(|p| p.fate == "held" && p.sends == "1")
+    })
+    .await;
+    let no = d.iter().find(|p| p.fate == "held").unwrap().no;
+    b.wait_css("[data-testid='packet-waiting']").await;
+    b.wait_text_in("[data-testid='wire-waiting']", "waiting")
+        .await;
+    b.wait_css("[data-testid='wire-step']:not([disabled])")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_drawn(&b, "the held segment delivered", |d| {
+        d.iter()
+            .any(|p| p.no == no && p.fate != "held" && p.fate != "dropped")
+    })
+    .await;
+    // Released for good: no more waiting.
+    b.click_testid("wire-release").await;
+    b.wait_css("[data-testid='wire-hold']").await;
+    let deadline = tokio::time::Instant::now() + UI_TIMEOUT;
+    while b
+        .client
+        .find(Locator::Css("[data-testid='packet-waiting']"))
+        .await
+        .is_ok()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "packets still wait after release"
+        );
+        b.next_frame().await;
+    }
+    b.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_pcap_button_makes_a_capture_file() {
+    let Some((_server, b)) = open_wire("the_pcap_button_makes_a_capture_file").await else {
+        return;
+    };
+    client_on_a_to_server_on_b(&b).await;
+    wait_drawn(&b, "a handshake", |d| d.len() >= 3).await;
+    b.click_testid("wire-pcap").await;
+    b.wait_text_in("[data-testid='pcap-note']", "socklab-session.pcap")
+        .await;
+    let bytes: usize = b
+        .attr("[data-testid='wire-pcap']", "data-bytes")
+        .await
+        .expect("the button records the file's size")
+        .parse()
+        .unwrap();
+    // The pcap header (24 bytes) and three packets with their own 16-byte headers.
+    assert!(bytes > 24 + 3 * 16, "{bytes} bytes");
+    b.close().await;
+}
+
+/// The link panel sets the link: a delay typed in shows in the panel's status as the server
+/// reports it.
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_link_panel_sets_a_delay() {
+    let Some((_server, b)) = open_wire("the_link_panel_sets_a_delay").await else {
+        return;
+    };
+    b.type_in("[data-testid='link-form']", "link-delay", "40")
+        .await;
+    b.click_testid("link-apply").await;
+    b.wait_text_in("[data-testid='wire-status']", "delay 40 ms")
+        .await;
+    b.type_in("[data-testid='link-form']", "link-loss", "250")
+        .await;
+    b.click_testid("link-apply").await;
+    b.wait_text_in("[data-testid='link-problem']", "loss_pct")
+        .await;
+    b.close().await;
+}
