@@ -77,6 +77,7 @@
 //! - `unix`: AF_UNIX sockets: a folder of the program's own, a path per file name.
 //! - `sends`: one send's bytes as Python (`struct.pack`, JSON header).
 //! - `literal`: Python literals (`repr` of bytes, `json.dumps(...)`, MD5).
+//! - `wire`: programs from the wire's hosts, run on this machine's loopback instead.
 //! - [`sample_file`]: the lab's generated test file as Python, and recognising its bytes.
 //! - `tests`: the generator's tests, on histories written by hand.
 
@@ -99,6 +100,7 @@ mod threads;
 mod udp;
 mod unix;
 mod upload_thread;
+mod wire;
 
 pub use literal::py_bytes;
 pub use program::{

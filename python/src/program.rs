@@ -179,6 +179,13 @@ impl PythonCode {
             }));
             prev = Some(b);
         }
+        if out.iter().any(|l| crate::wire::names_the_wire(&l.text)) {
+            for line in &mut out {
+                line.text = crate::wire::on_loopback(&line.text);
+            }
+            let note = crate::wire::NOTE.iter().map(|t| plain(t));
+            out.splice(0..0, note);
+        }
         out
     }
 
