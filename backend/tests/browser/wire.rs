@@ -308,3 +308,35 @@ async fn the_link_panel_sets_a_delay() {
         .await;
     b.close().await;
 }
+
+/// Where the wire can't be made, the link panel says why and the exact fix, and a socket on
+/// a host gets the same error on the workbench; loopback sockets still work.
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn without_the_wire_the_panel_says_the_fix() {
+    let (_server, b) = open_lab_with(|c| c.no_wire = true).await;
+    b.click_testid("wire-up").await;
+    b.wait_text_in("[data-testid='wire-error']", "--no-wire")
+        .await;
+    b.wait_text_in(
+        "[data-testid='wire-error'] em",
+        "start socklab without --no-wire",
+    )
+    .await;
+    place(&b, "b").await;
+    b.click_testid("new-tcp-server").await;
+    b.wait_text_in("[data-testid='lab-error']", "--no-wire")
+        .await;
+    assert!(
+        b.client
+            .find(Locator::Css("[data-testid='cable-view']"))
+            .await
+            .is_err(),
+        "no cable without the wire"
+    );
+    place(&b, "machine").await;
+    b.click_testid("new-tcp-server").await;
+    b.wait_text_in(&Browser::card("listener"), "127.0.0.1:")
+        .await;
+    b.close().await;
+}

@@ -19,6 +19,8 @@ pub const PX_PER_MS: f64 = 2.0;
 pub const MAX_GAP: f64 = 150.0;
 /// The fewest pixels between two departures (one label's height and some air).
 pub const MIN_GAP: u32 = 44;
+/// More after a packet with payload: its boxes of sends ride under its label.
+pub const PAYLOAD_GAP: u32 = 18;
 /// The least drop of an arrow from its departure to its arrival.
 pub const MIN_SLANT: u32 = 28;
 /// The top margin above the first point.
@@ -121,7 +123,8 @@ pub fn layout(items: &[Item], pos: usize) -> Layout {
     let mut pauses = Vec::new();
     let mut y = TOP as f64;
     let mut prev_t = points.first().map_or(0, |p| p.0);
-    let mut last_dep: Option<u32> = None;
+    // The last departure and the room it needs below it.
+    let mut last_dep: Option<(u32, u32)> = None;
     let mut bottom = TOP;
     for &(t, what, i) in &points {
         let gap = t.saturating_sub(prev_t);
@@ -136,10 +139,11 @@ pub fn layout(items: &[Item], pos: usize) -> Layout {
         let mut at = y.round() as u32;
         match what {
             What::Depart => {
-                if let Some(d) = last_dep {
-                    at = at.max(d + MIN_GAP);
+                if let Some((d, room)) = last_dep {
+                    at = at.max(d + room);
                 }
-                last_dep = Some(at);
+                let payload = matches!(&items[i], Item::Packet(c) if !c.stripes.is_empty());
+                last_dep = Some((at, MIN_GAP + if payload { PAYLOAD_GAP } else { 0 }));
                 dep[i] = at;
             }
             What::Release => {
