@@ -47,10 +47,7 @@ impl PortRanges {
         for item in text.split(',') {
             let item = item.trim();
             let (first, last) = match item.split_once('-') {
-                Some((a, b)) => (
-                    port(a, item)?,
-                    port(b, item)?,
-                ),
+                Some((a, b)) => (port(a, item)?, port(b, item)?),
                 None => {
                     let p = port(item, item)?;
                     (p, p)
