@@ -56,6 +56,7 @@ struct Drawn {
     fate: String,
     dir: String,
     y: u32,
+    retransmission: bool,
     colours: Vec<String>,
 }
 
@@ -67,6 +68,7 @@ async fn drawn(b: &Browser) -> Vec<Drawn> {
             "return [...document.querySelectorAll(\"[data-testid='packet']\")].map(g => ({
                 no: Number(g.dataset.no), flags: g.dataset.flags, sends: g.dataset.sends,
                 fate: g.dataset.fate, dir: g.dataset.dir, y: Number(g.dataset.y),
+                retransmission: g.dataset.retransmission === 'true',
                 colours: [...g.querySelectorAll(\"[data-testid='packet-stripe']\")]
                     .map(s => s.dataset.colour)
                     .filter((c, i, all) => all.indexOf(c) === i)
@@ -96,12 +98,17 @@ async fn wait_drawn(b: &Browser, what: &str, test: impl Fn(&[Drawn]) -> bool) ->
     }
 }
 
-/// With `$SOCKLAB_SCREENSHOT` set: a PNG of the cable view there (a tall window, so the whole
-/// diagram shows below the lesson bar).
-async fn screenshot_cable(b: &Browser) {
+/// With `$SOCKLAB_SCREENSHOT` set (a .png path): a PNG of the cable view, in that file with
+/// `-name` added to its stem (a tall window, so the whole diagram shows below the lesson bar).
+async fn screenshot_cable(b: &Browser, name: &str) {
     let Some(path) = std::env::var_os("SOCKLAB_SCREENSHOT") else {
         return;
     };
+    let path = std::path::PathBuf::from(path);
+    let path = path.with_file_name(format!(
+        "{}-{name}.png",
+        path.file_stem().unwrap_or_default().to_string_lossy()
+    ));
     b.client.set_window_size(1280, 1500).await.unwrap();
     b.client
         .execute(
@@ -205,7 +212,7 @@ async fn the_merged_segment_shows_both_sends_colours() {
             .is_some_and(|p| p.dir == "b_to_a" && p.y > merged.y)
     })
     .await;
-    screenshot_cable(&b).await;
+    screenshot_cable(&b, "merged").await;
     // Stepping the timeline back: only what had crossed by then.
     let before = drawn(&b).await.len();
     b.press_key("ArrowLeft").await;
@@ -237,6 +244,16 @@ async fn a_held_packet_waits_mid_cable_until_stepped() {
     b.wait_css("[data-testid='packet-waiting']").await;
     b.wait_text_in("[data-testid='wire-waiting']", "waiting")
         .await;
+    // The kernel's timer runs while the segment waits: its retransmission waits too, marked.
+    wait_drawn(&b, "a held retransmission", |d| {
+        d.iter().any(|p| p.fate == "held" && p.retransmission)
+    })
+    .await;
+    b.wait_text_in("[data-testid='wire-waiting']", "2 packets waiting")
+        .await;
+    b.wait_text_in("[data-testid='cable-view'] .cv-retrans", "retransmission")
+        .await;
+    screenshot_cable(&b, "held").await;
     b.wait_css("[data-testid='wire-step']:not([disabled])")
         .await
         .click()

@@ -73,9 +73,7 @@ fn CableView(cable: Memo<LiveCable>) -> impl IntoView {
     let hidden = Memo::new(move |_| {
         let (start, pos) = (start.get(), pos.get());
         cable.with(|c| {
-            c.visible(start, pos, usize::MAX)
-                .len()
-                .saturating_sub(MAX_SHOWN)
+            c.visible(start, pos, usize::MAX).len() - c.visible(start, pos, MAX_SHOWN).len()
         })
     });
     let arrows = move || picture.with(|l| l.arrows.clone());
@@ -233,7 +231,7 @@ fn PacketArrow(a: Arrow) -> impl IntoView {
         End::Waiting => {
             let y = a.wait.map_or(a.y_end, |(m, _)| m);
             Some(view! {
-                <text class="cv-waiting" data-testid="packet-waiting" x=format!("{}%", XM + 1.5) y=y dy="5">"⏸ waiting"</text>
+                <text class="cv-waiting" data-testid="packet-waiting" x=format!("{}%", XM + 1.5) y=y dy="5">"waiting on the cable"</text>
             }.into_any())
         }
         End::Arrives => None,

@@ -85,7 +85,7 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
                         view! {
                             <button data-testid="wire-hold" aria-pressed="false"
                                 title="packets wait in the middle of the cable until you release them"
-                                on:click=move |_| { lab.command(Command::WireHold { hold: true }); }>"⏸ hold the wire"</button>
+                                on:click=move |_| { lab.command(Command::WireHold { hold: true }); }>"hold the wire"</button>
                         }.into_any()
                     }}
                     <button data-testid="wire-step" disabled=move || !held() || waiting() == 0

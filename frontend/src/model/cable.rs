@@ -256,12 +256,16 @@ impl Cable {
     }
 
     /// The items of history positions `start..pos` (what had crossed by `pos`, from where the
-    /// shown part of the history starts), at most the last `most` of them.
+    /// shown part of the history starts): the last `most` of them, or up to [`CHUNK`] - 1
+    /// more, since the first one shown moves on in steps of [`CHUNK`] items (every arrow moves
+    /// when it does, so not with every new packet).
     pub fn visible(&self, start: usize, pos: usize, most: usize) -> &[Item] {
         let lo = self.items.partition_point(|i| i.index() < start);
         let hi = self.items.partition_point(|i| i.index() < pos);
         let hi = hi.max(lo);
-        &self.items[hi.saturating_sub(most).max(lo)..hi]
+        let from = hi.saturating_sub(most).max(lo);
+        let from = lo + (from - lo) / CHUNK * CHUNK;
+        &self.items[from..hi]
     }
 
     /// Whether the wire has been used: a packet crossed or the hosts were made.
@@ -269,6 +273,9 @@ impl Cable {
         !self.items.is_empty() || self.wire.as_ref().is_some_and(|(_, w)| w.up)
     }
 }
+
+/// How far the first packet shown moves at a time ([`Cable::visible`]).
+pub const CHUNK: usize = 32;
 
 /// The cable kept up to date with the history of one session.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -180,7 +180,25 @@ fn stepping_back_shows_only_what_had_crossed() {
     assert_eq!(live.visible(0, 6, 100).len(), 5);
     // From a lesson's start, and the last ones only.
     assert_eq!(live.visible(4, 6, 100).len(), 2);
-    assert_eq!(live.visible(0, 6, 2)[0].index(), 4);
+    // The first shown moves on in steps of CHUNK items.
+    assert_eq!(live.visible(0, 6, 2).len(), 5);
+    let many: Vec<Envelope> = std::iter::once(env(1, 0, hello()))
+        .chain((1..=100).map(|n| {
+            env(
+                n + 1,
+                n * 1000,
+                tcp(n, AB, "ACK", 0, vec![], Fate::Delivered),
+            )
+        }))
+        .collect();
+    let mut big = LiveCable::default();
+    big.sync(&many, 1);
+    // 100 packets, 40 wanted: from the 33rd on (item 32, a multiple of CHUNK).
+    let shown = big.visible(0, 101, 40);
+    assert_eq!(shown.len(), 68);
+    assert!((40..40 + CHUNK).contains(&shown.len()));
+    // One more packet: the same first one.
+    assert_eq!(big.visible(0, 100, 40)[0].index(), shown[0].index());
     assert!(live.visible(5, 2, 100).is_empty());
 }
 
