@@ -357,3 +357,75 @@ async fn without_the_wire_the_panel_says_the_fix() {
         .await;
     b.close().await;
 }
+
+/// A connection on the wire through the workbench: server on B, client on A, accepted.
+/// Returns the client's and the accepted connection's cards, after the handshake is drawn.
+async fn wire_connection(b: &Browser) -> (String, String) {
+    let (listener, client) = client_on_a_to_server_on_b(b).await;
+    b.click_in(&listener, "accept").await;
+    let conn = Browser::card("accepted");
+    b.wait_css(&conn).await;
+    wait_drawn(b, "a handshake", |d| d.len() >= 3).await;
+    (client, conn)
+}
+
+/// "drop next": the segment ends in ✕ mid-cable, and the kernel's retransmission of it
+/// crosses, marked as one.
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn a_dropped_segment_ends_in_a_cross_and_is_sent_again() {
+    let Some((_server, b)) = open_wire("a_dropped_segment_ends_in_a_cross_and_is_sent_again").await
+    else {
+        return;
+    };
+    let (client, _conn) = wire_connection(&b).await;
+    b.wait_css("select[data-testid='drop-direction'] option[value='a_to_b']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.click_testid("wire-drop-next").await;
+    b.type_in(&client, "send-text", "lost").await;
+    b.click_in(&client, "send").await;
+    let d = wait_drawn(&b, "the dropped segment sent again", |d| {
+        d.iter().any(|p| p.fate == "dropped" && p.sends == "1")
+            && d.iter()
+                .any(|p| p.retransmission && p.sends == "1" && p.fate == "delivered")
+    })
+    .await;
+    let dropped = d.iter().find(|p| p.fate == "dropped").unwrap();
+    let again = d.iter().find(|p| p.retransmission).unwrap();
+    assert!(again.y > dropped.y, "{d:#?}");
+    b.wait_css(&format!(
+        "[data-testid='packet'][data-no='{}'] .cv-x",
+        dropped.no
+    ))
+    .await;
+    screenshot_cable(&b, "dropped").await;
+    // The client's card counts the retransmission (TCP_INFO), once a snapshot follows it.
+    b.click_testid("snapshot").await;
+    b.wait_text_in(
+        &format!("{client} [data-testid='tcp-info']"),
+        "retransmitted 1",
+    )
+    .await;
+    b.close().await;
+}
+
+/// Megabytes across the cable come faster than the page shows packets one by one: the rest
+/// is folded into bands, "N packets, M bytes".
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn bulk_traffic_folds_into_summary_bands() {
+    let Some((_server, b)) = open_wire("bulk_traffic_folds_into_summary_bands").await else {
+        return;
+    };
+    let (client, conn) = wire_connection(&b).await;
+    b.click_in(&conn, "auto-recv").await;
+    b.type_in(&client, "bulk-mb", "4").await;
+    b.click_in(&client, "bulk-send").await;
+    b.wait_text_in("[data-testid='packet-summary']", "packets, ")
+        .await;
+    screenshot_cable(&b, "bulk").await;
+    b.close().await;
+}
