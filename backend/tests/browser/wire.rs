@@ -429,3 +429,51 @@ async fn bulk_traffic_folds_into_summary_bands() {
     screenshot_cable(&b, "bulk").await;
     b.close().await;
 }
+
+/// A UDP socket on host A sends a datagram to one on host B: one "UDP 5 B" arrow in the
+/// send's colour.
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn a_datagram_from_host_a_to_host_b() {
+    let Some((_server, b)) = open_wire("a_datagram_from_host_a_to_host_b").await else {
+        return;
+    };
+    place(&b, "b").await;
+    b.click_testid("new-udp").await;
+    let ids = b
+        .wait_socket_ids(&Browser::card("udp"), "one UDP card", |ids| ids.len() == 1)
+        .await;
+    let on_b = format!("[data-testid='socket-card'][data-socket='{}']", ids[0]);
+    let local = b
+        .wait_text_in(&format!("{on_b} [data-testid='local']"), "198.18.0.2:")
+        .await;
+    let port = local.rsplit(':').next().unwrap().trim().to_owned();
+    place(&b, "a").await;
+    b.click_testid("new-udp").await;
+    let ids = b
+        .wait_socket_ids(&Browser::card("udp"), "two UDP cards", |ids| ids.len() == 2)
+        .await;
+    let on_a = format!("[data-testid='socket-card'][data-socket='{}']", ids[1]);
+    b.wait_text_in(&format!("{on_a} [data-testid='host']"), "host A")
+        .await;
+    b.wait_text_in(&on_a, "to host B port").await;
+    b.type_in(&on_a, "send-text", "hello").await;
+    b.type_in(&on_a, "sendto-port", &port).await;
+    b.click_in(&on_a, "sendto").await;
+    let d = wait_drawn(&b, "a datagram", |d| {
+        d.iter().any(|p| p.dir == "a_to_b" && p.sends == "1")
+    })
+    .await;
+    let datagram = d.iter().find(|p| p.sends == "1").unwrap();
+    assert_eq!(datagram.colours, ["0"]);
+    assert_eq!(
+        b.attr(
+            &format!("[data-testid='packet'][data-no='{}']", datagram.no),
+            "data-label"
+        )
+        .await
+        .as_deref(),
+        Some("UDP 5 B")
+    );
+    b.close().await;
+}

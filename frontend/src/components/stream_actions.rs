@@ -121,6 +121,13 @@ pub fn UdpActions(id: SocketId) -> impl IntoView {
     let port = RwSignal::new(String::new());
     let bufsize = RwSignal::new(String::from("1024"));
     let problem = RwSignal::new(None::<String>);
+    // A socket on host A or B of the wire sends to the other host; else to this machine.
+    let to_host = lab.cursor.shown.with_untracked(|s| {
+        s.sockets
+            .get(&id)
+            .and_then(|v| crate::model::wire::host_of(&v.local))
+            .map(|h| h.other())
+    });
     let send = move |_| {
         let Ok(p) = port.get_untracked().trim().parse::<u16>() else {
             problem.set(Some("type the port of the socket to send to".into()));
@@ -136,7 +143,7 @@ pub fn UdpActions(id: SocketId) -> impl IntoView {
                 lab.command(Command::SendTo {
                     socket: id,
                     data: Payload(bytes),
-                    host: "127.0.0.1".into(),
+                    host: to_host.map_or("127.0.0.1", |h| h.as_str()).into(),
                     port: p,
                 });
             }
@@ -156,7 +163,10 @@ pub fn UdpActions(id: SocketId) -> impl IntoView {
         <div class="actions">
             <input data-testid="send-text" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
             <EncodingSelect encoding=encoding/>
-            " to port "<input class="num" data-testid="sendto-port" prop:value=port on:input=move |ev| port.set(event_target_value(&ev))/>
+            {match to_host {
+                Some(h) => format!(" to {} port ", crate::model::wire::host_words(h)),
+                None => " to port ".to_owned(),
+            }}<input class="num" data-testid="sendto-port" prop:value=port on:input=move |ev| port.set(event_target_value(&ev))/>
             <button data-testid="sendto" on:click=send>"sendto()"</button>
         </div>
         <div class="actions">
