@@ -213,6 +213,11 @@ async fn the_merged_segment_shows_both_sends_colours() {
     })
     .await;
     screenshot_cable(&b, "merged").await;
+    if std::env::var_os("SOCKLAB_SCREENSHOT").is_some() {
+        b.click_testid("large-text").await;
+        screenshot_cable(&b, "merged-large").await;
+        b.click_testid("large-text").await;
+    }
     // Stepping the timeline back: only what had crossed by then.
     let before = drawn(&b).await.len();
     b.press_key("ArrowLeft").await;
