@@ -258,6 +258,14 @@ async fn a_held_packet_waits_mid_cable_until_stepped() {
         .await;
     b.wait_text_in("[data-testid='cable-view'] .cv-retrans", "retransmission")
         .await;
+    // The panel lists them, the next one released first.
+    let list = b
+        .wait_text_in("[data-testid='waiting-list']", "(retransmission)")
+        .await;
+    assert!(
+        list.starts_with(&format!("#{no} A → B PSH, ACK 2 B")),
+        "{list}"
+    );
     screenshot_cable(&b, "held").await;
     b.wait_css("[data-testid='wire-step']:not([disabled])")
         .await

@@ -32,8 +32,25 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let wire = Memo::new(move |_| cable.with(|c| c.wire.clone()));
     let held = move || wire.with(|w| w.as_ref().is_some_and(|(_, w)| w.held));
-    let waiting = Memo::new(move |_| cable.with(|c| c.waiting));
-    let waiting = move || waiting.get();
+    let waiting_list = Memo::new(move |_| {
+        cable.with(|c| {
+            c.waiting_packets()
+                .map(|p| {
+                    let dir = match p.direction {
+                        socklab_shared::protocol::wire::Direction::AToB => "A → B",
+                        socklab_shared::protocol::wire::Direction::BToA => "B → A",
+                    };
+                    let again = if p.retransmission {
+                        " (retransmission)"
+                    } else {
+                        ""
+                    };
+                    format!("#{} {dir} {}{again}", p.no, p.label)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let waiting = move || waiting_list.with(Vec::len) as u64;
     let unavailable = Memo::new(move |_| cable.with(|c| c.unavailable.clone()));
     let status = move || {
         wire.with(|w| match w {
@@ -94,6 +111,12 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
                     <span data-testid="wire-waiting" class=move || { if waiting() > 0 { "lp-waiting on" } else { "lp-waiting" } }>
                         {move || match waiting() { 1 => "1 packet waiting".to_owned(), n => format!("{n} packets waiting") }}
                     </span>
+                    {move || (waiting() > 0).then(|| view! {
+                        <ol class="lp-queue" data-testid="waiting-list" title="the packets waiting on the cable; step releases the first">
+                            {waiting_list.get().into_iter().take(6).map(|w| view! { <li>{w}</li> }).collect_view()}
+                            {(waiting() > 6).then(|| view! { <li class="muted">{format!("and {} more", waiting() - 6)}</li> })}
+                        </ol>
+                    })}
                     <DropNext/>
                     <button data-testid="wire-pcap" title="every packet of this session as a capture file for Wireshark"
                         data-bytes=move || pcap_note.get().map(|(_, b)| b.to_string())
@@ -204,6 +227,12 @@ fn LinkSettingsForm(
         .iter()
         .map(|(v, name)| view! { <option value=v.to_string()>{*name}</option> })
         .collect_view();
+    // An MTU a lesson set that is none of the presets shows as its own choice.
+    let other_mtu = move || {
+        let mtu = form.with(|f| f.mtu.clone());
+        (!MTU_PRESETS.iter().any(|(v, _)| v.to_string() == mtu))
+            .then(|| view! { <option value=mtu.clone()>{mtu.clone()}</option> })
+    };
     view! {
         <div class="lp-form" data-testid="link-form">
             <label class="lp-field">
@@ -225,6 +254,7 @@ fn LinkSettingsForm(
                 <select data-testid="link-mtu" prop:value=move || form.with(|f| f.mtu.clone())
                     on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.mtu = v); }>
                     {mtu_options}
+                    {other_mtu}
                 </select>
             </label>
             {field("link-seed", "seed", "(same seed, same losses)", |f| f.seed.clone(), |f, v| f.seed = v)}

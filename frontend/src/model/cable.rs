@@ -181,9 +181,10 @@ pub struct Cable {
     pub unavailable: Option<(String, Option<String>)>,
     /// The number of the latest pcap the server sent and its size: (packets, bytes).
     pub pcap: Option<(u64, usize)>,
-    /// Packets waiting on the held wire now (held, no `packet_fate` yet). The `wire_state`'s
-    /// count is only as fresh as the last wire command; this one follows every packet.
-    pub waiting: u64,
+    /// The numbers of the packets waiting on the held wire now (held, no `packet_fate` yet),
+    /// oldest first: the next step releases the first. The `wire_state`'s count is only as
+    /// fresh as the last wire command; this one follows every packet.
+    pub waiting: Vec<u64>,
 }
 
 impl Cable {
@@ -192,7 +193,7 @@ impl Cable {
         match &env.event {
             Event::Packet { packet } => {
                 if packet.fate == Fate::Held {
-                    self.waiting += 1;
+                    self.waiting.push(packet.no);
                 }
                 self.by_no.insert(packet.no, self.items.len());
                 self.items
@@ -204,9 +205,7 @@ impl Cable {
                 else {
                     return false;
                 };
-                if c.fate == Fate::Held && c.later.is_none() {
-                    self.waiting = self.waiting.saturating_sub(1);
-                }
+                self.waiting.retain(|n| n != no);
                 c.later = Some(Later {
                     index,
                     t_us: env.t_us,
@@ -266,6 +265,16 @@ impl Cable {
         let from = hi.saturating_sub(most).max(lo);
         let from = lo + (from - lo) / CHUNK * CHUNK;
         &self.items[from..hi]
+    }
+
+    /// The packets waiting on the held wire, oldest first.
+    pub fn waiting_packets(&self) -> impl Iterator<Item = &Crossing> {
+        self.waiting.iter().filter_map(|no| {
+            match self.by_no.get(no).and_then(|&i| self.items.get(i)) {
+                Some(Item::Packet(c)) => Some(c),
+                _ => None,
+            }
+        })
     }
 
     /// Whether the wire has been used: a packet crossed or the hosts were made.

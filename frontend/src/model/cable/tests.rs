@@ -245,9 +245,10 @@ fn a_held_packet_waits_mid_cable_until_its_fate() {
     ));
     let mut live = LiveCable::default();
     live.sync(&h[..5], 1);
-    assert_eq!(live.waiting, 1);
+    assert_eq!(live.waiting, [4]);
+    assert_eq!(live.waiting_packets().next().unwrap().label, "PSH, ACK 3 B");
     live.sync(&h, 1);
-    assert_eq!(live.waiting, 0);
+    assert!(live.waiting.is_empty());
     // Before the step: waiting.
     let before = layout(live.visible(0, 5, 100), 5);
     let held = before.arrows.last().unwrap();
