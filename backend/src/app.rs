@@ -107,6 +107,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/lessons", get(crate::lessons::serve))
         .route("/api/stats", get(crate::stats::serve))
+        .route("/api/follow-qr", get(crate::follow_qr::serve))
         .fallback_service(page)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

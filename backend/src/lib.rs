@@ -10,6 +10,7 @@
 //! - [`ws`]: the `/ws` endpoint: the upgrade (origin check, connection limit) and the session
 //!   loop, which is generic over any `Stream`/`Sink` so tests drive it without a network.
 //! - [`lessons`]: lesson files, checked and served at `/api/lessons`.
+//! - [`follow_qr`]: `GET /api/follow-qr`, a shared session's follow link as a QR code.
 //! - [`room`]: a session shared read-only with followers (its history, the follow keys).
 //! - [`stats`]: `GET /api/stats`, what the server holds right now.
 //! - [`wire`]: the virtual hosts A and B and the cable between them (namespaces, TUN).
@@ -22,6 +23,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod fd_limit;
+pub mod follow_qr;
 pub mod lessons;
 pub mod room;
 pub mod server;

@@ -148,3 +148,28 @@ async fn followers_get_the_end_of_the_session() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_follow_link_comes_as_a_qr_code_for_the_projector() {
+    let (server, mut lecturer) = lab().await;
+    let key = share(&mut lecturer).await;
+    let svg = server.get(&format!("/api/follow-qr?follow={key}")).await;
+    assert!(svg.contains("<svg"), "{svg}");
+    let host = server.addr.to_string();
+    let token = server.token.clone().unwrap();
+    let unknown = server
+        .raw_get(
+            "/api/follow-qr?follow=00",
+            &host,
+            &format!("Authorization: Bearer {token}\r\n"),
+        )
+        .await;
+    assert!(unknown.starts_with("HTTP/1.1 404"), "{unknown}");
+    let no_token = server
+        .raw_get(&format!("/api/follow-qr?follow={key}"), &host, "")
+        .await;
+    assert!(
+        no_token.starts_with("HTTP/1.1 401"),
+        "the QR needs the lecturer's token"
+    );
+}
