@@ -490,3 +490,47 @@ async fn a_datagram_from_host_a_to_host_b() {
     );
     b.close().await;
 }
+
+/// On a held wire a client's connect returns at once and the lecturer steps the handshake:
+/// SYN, SYN-ACK and ACK each wait mid-cable until "step".
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_handshake_stepped_on_a_held_wire() {
+    let Some((_server, b)) = open_wire("the_handshake_stepped_on_a_held_wire").await else {
+        return;
+    };
+    place(&b, "b").await;
+    b.click_testid("new-tcp-server").await;
+    b.wait_css(&Browser::card("listener")).await;
+    b.click_testid("wire-hold").await;
+    b.wait_css("[data-testid='wire-release']").await;
+    place(&b, "a").await;
+    b.click_testid("new-tcp-client").await;
+    let client = Browser::card("client");
+    b.wait_css(&client).await;
+    let held = |flags: &'static str| {
+        move |d: &[Drawn]| d.iter().any(|p| p.flags == flags && p.fate == "held")
+    };
+    let crossed = |flags: &'static str| {
+        move |d: &[Drawn]| d.iter().any(|p| p.flags == flags && p.fate == "delivered")
+    };
+    for (now, next) in [("SYN", "SYN, ACK"), ("SYN, ACK", "ACK"), ("ACK", "")] {
+        wait_drawn(&b, &format!("{now} waiting"), held(now)).await;
+        b.wait_css("[data-testid='wire-step']:not([disabled])")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_drawn(&b, &format!("{now} delivered"), crossed(now)).await;
+        if !next.is_empty() {
+            wait_drawn(&b, &format!("{next} waiting"), held(next)).await;
+        }
+    }
+    b.click_testid("snapshot").await;
+    b.wait_text_in(
+        &format!("{client} [data-testid='tcp-state']"),
+        "ESTABLISHED",
+    )
+    .await;
+    b.close().await;
+}

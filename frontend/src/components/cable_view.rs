@@ -32,17 +32,21 @@ const MAX_STRIPES: usize = 4;
 /// One stripe's width in px.
 const STRIPE_W: f64 = 6.0;
 
-/// The wire's part of the page: the link panel, and the cable once the wire is in use (a
-/// packet crossed, the hosts were made, or a socket lives on a host).
-#[component]
-pub fn WireSection() -> impl IntoView {
-    let lab = expect_context::<Lab>();
-    let cable = Memo::new_owning(move |live: Option<LiveCable>| {
+/// The cable of the session's history, kept up to date event by event.
+pub fn live_cable(lab: Lab) -> Memo<LiveCable> {
+    Memo::new_owning(move |live: Option<LiveCable>| {
         let mut live = live.unwrap_or_default();
         let session = lab.history.session.get();
         let changed = lab.history.events.with(|h| live.sync(h, session));
         (live, changed)
-    });
+    })
+}
+
+/// The wire's part of the page: the link panel, and the cable once the wire is in use (a
+/// packet crossed, the hosts were made, or a socket lives on a host).
+#[component]
+pub fn WireSection(cable: Memo<LiveCable>) -> impl IntoView {
+    let lab = expect_context::<Lab>();
     let on_hosts = Memo::new(move |_| {
         lab.cursor
             .shown

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use socklab_shared::protocol::{Command, SocketKind};
 
-use super::cable_view::WireSection;
+use super::cable_view::{WireSection, live_cable};
 use super::compare::TcpVsUdpButton;
 use super::socket_card::SocketCard;
 use crate::lab::Lab;
@@ -44,6 +44,7 @@ pub fn Workbench() -> impl IntoView {
     let lab = expect_context::<Lab>();
     // Where the next TCP or UDP socket goes: this machine, host A or host B.
     let place = RwSignal::new(Place::Machine);
+    let cable = live_cable(lab);
     let new_server = move |_| {
         let on = place.get_untracked().on();
         let listen = |port| Command::TcpListen {
@@ -68,10 +69,13 @@ pub fn Workbench() -> impl IntoView {
                 .collect();
             connect_target(from, &listeners, COURSE_PORT)
         });
+        // On a held wire the SYN waits on the cable: connect returns at once (settimeout(0)
+        // before connect_ex), so the lecturer can step the handshake itself.
+        let held = cable.with_untracked(|c| c.wire.as_ref().is_some_and(|(_, w)| w.held));
         lab.command(Command::Connect {
             host,
             port,
-            timeout_ms: None,
+            timeout_ms: (held && from.on().is_some()).then_some(0),
             on: from.on(),
         });
     };
@@ -149,7 +153,7 @@ pub fn Workbench() -> impl IntoView {
                 <SocketCard id=id/>
             </For>
         </section>
-        <WireSection/>
+        <WireSection cable=cable/>
     }
 }
 
