@@ -173,6 +173,22 @@ async fn a_handshake_draws_syn_syn_ack_ack_between_the_hosts() {
         .unwrap();
     assert_eq!(labels[0], json!("SYN"), "{labels}");
     assert_eq!(labels[1], json!("SYN, ACK"), "{labels}");
+    // Each arrow's tooltip has the segment's numbers, as a capture tool shows them.
+    let tip = b
+        .client
+        .execute(
+            "const t = document.querySelector(\"[data-testid='packet'] title\"); return [t.namespaceURI, t.textContent];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        tip[0],
+        json!("http://www.w3.org/2000/svg"),
+        "an SVG tooltip: {tip}"
+    );
+    let tip = tip[1].as_str().unwrap();
+    assert!(tip.contains("seq 0") && tip.contains("MSS"), "{tip}");
     // The client's card shows TCP_INFO in words.
     b.wait_text_in(&format!("{client} [data-testid='tcp-info']"), "round trip")
         .await;

@@ -273,7 +273,7 @@ fn PacketArrow(a: Arrow) -> impl IntoView {
         <g class=class data-testid="packet" data-no=a.no data-flags=a.flags.clone() data-sends=a.sends.clone()
             data-stripes=a.stripes.len() data-fate=a.fate data-dir=dir data-retransmission=a.retransmission.to_string()
             data-label=a.label.clone() data-y=a.y_start data-tip=tip>
-            <title>{title}</title>
+            {leptos::svg::title().child(title)}
             {leg_views}
             {wait_view}
             {end_view}
