@@ -192,6 +192,25 @@ async fn a_handshake_draws_syn_syn_ack_ack_between_the_hosts() {
     // The client's card shows TCP_INFO in words.
     b.wait_text_in(&format!("{client} [data-testid='tcp-info']"), "round trip")
         .await;
+    // Closing the client sends a FIN; a connect to a port nobody listens on gets a RST.
+    b.wait_css(&format!("{client} button.close"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_drawn(&b, "a FIN", |d| d.iter().any(|p| p.flags.contains("FIN"))).await;
+    b.wait_css(&format!("{listener} button.close"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_socket_ids(&listener, "the listener closed", |ids| ids.is_empty())
+        .await;
+    b.click_testid("new-tcp-client").await;
+    wait_drawn(&b, "a RST", |d| d.iter().any(|p| p.flags.contains("RST"))).await;
+    b.wait_css("[data-testid='packet'].cv-rst").await;
+    b.wait_css("[data-testid='packet'].cv-fin").await;
+    screenshot_cable(&b, "fin-rst").await;
     b.close().await;
 }
 
