@@ -224,7 +224,15 @@ async fn the_merged_segment_shows_both_sends_colours() {
     };
     let l = lesson("30-which-side-merged.toml");
     b.choose_lesson(l.number).await;
-    step_to(&b, &l, 1, 2).await;
+    step_to(&b, &l, 1, 1).await;
+    // Step 1 looks at "the timeline": on the wire that is the cable, scrolled into view.
+    b.wait_js(
+        "const r = document.querySelector(\"[data-testid='cable-view']\").getBoundingClientRect(); \
+         return r.top < innerHeight && r.bottom > 0;",
+        "the cable in view",
+    )
+    .await;
+    step_to(&b, &l, 2, 2).await;
     let d = wait_drawn(&b, "a segment of sends 2 and 3", |d| {
         d.iter().any(|p| p.sends == "2 3")
     })

@@ -85,8 +85,16 @@ fn span_of((socket, panel): &(Option<SocketId>, Panel), room: f64) -> Option<(f6
         let r = el.get_bounding_client_rect();
         (r.top(), r.bottom())
     };
+    // On the wire, what a step shows happens on the cable: when the cable draws packets of
+    // this lesson, "the timeline" means it.
+    let timeline = || {
+        find("[data-testid='cable-view'] :is([data-testid='packet'], [data-testid='packet-summary'])")
+            .and_then(|_| find("[data-testid='cable-view']"))
+            .or_else(|| find("[data-testid='timeline']"))
+            .map(rect)
+    };
     let Some(id) = socket else {
-        return find("[data-testid='timeline']").map(rect);
+        return timeline();
     };
     let card = format!("[data-testid='socket-card'][data-socket='{}']", id.0);
     let part = match panel {
@@ -96,7 +104,7 @@ fn span_of((socket, panel): &(Option<SocketId>, Panel), room: f64) -> Option<(f6
         Panel::SendResult => "send-result",
         Panel::Error => "card-error",
         Panel::Decoded => "decoded",
-        Panel::Timeline => return find("[data-testid='timeline']").map(rect),
+        Panel::Timeline => return timeline(),
     };
     let inner = find(&format!("{card} [data-testid='{part}']")).map(rect);
     let whole = find(&card).map(rect);
