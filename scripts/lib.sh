@@ -230,6 +230,22 @@ ensure_tshark() {
     apt_install tshark
 }
 
+# nginx for the reverse-proxy test (docs/deploy/nginx.conf). Installed without starting the
+# system's own nginx service: the test runs its own on a free port.
+ensure_nginx() {
+    if command -v nginx >/dev/null; then say "nginx: installed"; return; fi
+    command -v apt-get >/dev/null || { say "nginx missing: the proxy test will say SKIPPED"; return; }
+    local guard=/usr/sbin/policy-rc.d
+    if [ ! -e "$guard" ]; then
+        printf '#!/bin/sh\nexit 101\n' | as_root tee "$guard" >/dev/null
+        as_root chmod +x "$guard"
+        apt_install nginx
+        as_root rm -f "$guard"
+    else
+        apt_install nginx
+    fi
+}
+
 ensure_chromium() {
     local missing=()
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)

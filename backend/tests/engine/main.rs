@@ -22,6 +22,7 @@ mod file;
 mod follow;
 mod interop_python;
 mod lessons;
+mod proxy;
 mod python_generated;
 mod safety;
 mod tcp;
