@@ -169,24 +169,34 @@ build_frontend() {
     shrink_page
 }
 
-# wasm-opt (Debian's binaryen; trunk is told not to fetch its own) shrinks the page's WASM;
-# the integrity hashes trunk wrote for it are recomputed; every text asset and the WASM are
-# stored gzipped beside themselves, which the server sends as they are.
+# binaryen's wasm-opt, from the npm registry (Debian's binaryen 108 is too old: it retypes
+# wasm-bindgen's externref table and the page fails to start). Installed into target/tools.
+BINARYEN_VERSION=132
+WASM_OPT="$ROOT/target/tools/binaryen/node_modules/.bin/wasm-opt"
+ensure_wasm_opt() {
+    if [ -x "$WASM_OPT" ] && "$WASM_OPT" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+        say "wasm-opt $BINARYEN_VERSION: installed"; return 0
+    fi
+    command -v npm >/dev/null || { say "npm is missing: the page is not run through wasm-opt (it stays larger)"; return 1; }
+    say "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+    mkdir -p "$ROOT/target/tools/binaryen"
+    (cd "$ROOT/target/tools/binaryen" && timed "installing binaryen" npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >&2) \
+        || { say "binaryen did not install: the page is not run through wasm-opt"; return 1; }
+}
+
+# wasm-opt shrinks the page's WASM (trunk is told not to fetch its own); the integrity hashes
+# trunk wrote for it are recomputed; every text asset and the WASM are stored gzipped beside
+# themselves, which the server sends as they are.
 shrink_page() {
     local dist="$ROOT/frontend/dist" wasm
-    if ! command -v wasm-opt >/dev/null && command -v apt-get >/dev/null; then
-        apt_install binaryen
-    fi
     wasm="$(ls "$dist"/*_bg.wasm)"
-    if command -v wasm-opt >/dev/null; then
+    if ensure_wasm_opt; then
         local before after
         before=$(stat -c %s "$wasm")
-        timed "wasm-opt -Oz" wasm-opt -Oz --all-features "$wasm" -o "$wasm.opt" && mv "$wasm.opt" "$wasm"
+        timed "wasm-opt -Oz" "$WASM_OPT" -Oz "$wasm" -o "$wasm.opt" && mv "$wasm.opt" "$wasm"
         after=$(stat -c %s "$wasm")
         say "wasm-opt: $before → $after bytes"
         fix_integrity "$dist/index.html" "$wasm"
-    else
-        say "wasm-opt is not available: the page stays larger (install binaryen)"
     fi
     local f
     for f in "$dist"/*.wasm "$dist"/*.js "$dist"/*.css "$dist"/index.html; do
