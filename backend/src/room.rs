@@ -22,9 +22,9 @@ use std::sync::{Arc, Mutex, Weak};
 use tokio::sync::watch;
 
 /// Most events a session keeps for its followers.
-pub const MAX_HISTORY_EVENTS: usize = 100_000;
+pub const MAX_HISTORY_EVENTS: usize = 50_000;
 /// Most bytes of event text a session keeps for its followers.
-pub const MAX_HISTORY_BYTES: usize = 16 << 20;
+pub const MAX_HISTORY_BYTES: usize = 8 << 20;
 
 /// A session's history, shared with its followers.
 pub struct Room {
