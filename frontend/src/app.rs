@@ -9,6 +9,7 @@ use crate::components::past_banner::PastBanner;
 use crate::components::python_panel::PythonPanel;
 use crate::components::timeline::Timeline;
 use crate::components::workbench::Workbench;
+use crate::follow::{FOLLOWING_BADGE, follow_link, qr_src};
 use crate::lab::Lab;
 use crate::link::LinkStatus;
 use crate::storage::{self, PLACE_KEY};
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
             <span class="tagline">"real sockets, made visible"</span>
             <button class="quiet" data-testid="large-text" aria-pressed=move || large.get().to_string()
                 on:click=move |_| large.update(|l| *l = !*l)>"A+"</button>
+            <FollowControls/>
             <ConnectionBadge/>
         </header>
         <TokenNeeded/>
@@ -63,6 +65,47 @@ pub fn App() -> impl IntoView {
             <Timeline/>
         </main>
     }
+}
+
+/// Follow mode in the top bar: on the lecturer's page, "share with the room" and then the
+/// follow link, its QR code and how many follow; on a follower's page, the read-only badge.
+#[component]
+pub fn FollowControls() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let follow = lab.follow;
+    if follow.is_follower() {
+        return view! {
+            <Show when=move || follow.following.get()>
+                <span class="badge badge-following" data-testid="following-badge">{FOLLOWING_BADGE}</span>
+            </Show>
+        }
+        .into_any();
+    }
+    let share = move |_| {
+        lab.command(socklab_shared::protocol::Command::Share);
+    };
+    let shared = move || {
+        follow.shared.get().map(|key| {
+            let origin = window().location().origin().unwrap_or_default();
+            let link = follow_link(&origin, &key);
+            let qr = qr_src(&key, page_token().as_deref());
+            let href = link.clone();
+            view! {
+                <span class="follow-share" data-testid="follow-share">
+                    <a data-testid="follow-link" href=href target="_blank">{link}</a>
+                    <img data-testid="follow-qr" class="follow-qr" src=qr alt="QR code of the follow link" width="96" height="96"/>
+                    <span data-testid="follower-count">{move || follow.followers.get()}</span>
+                    " following"
+                </span>
+            }
+        })
+    };
+    view! {
+        <button class="quiet" data-testid="share" on:click=share
+            title="let students follow this session, read-only, on their own screens">"share with the room"</button>
+        {shared}
+    }
+    .into_any()
 }
 
 /// What to do when the server refused the page for lack of its token.

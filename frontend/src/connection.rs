@@ -118,6 +118,12 @@ impl Connection {
         }
     }
 
+    /// A follower's command was refused (or its session ended): every command awaited gets
+    /// `error` as its answer rather than wait for a snapshot that never comes.
+    pub fn refuse_all(&self, error: &Event) {
+        self.inbox.update_value(|i| i.fail_all(error));
+    }
+
     /// Collects `env` into the batch to apply soon: the first event of a batch schedules its
     /// delivery (Leptos runs effects after the task that changed their signals, so the page
     /// draws once per batch). When events come faster than the page can draw them (auto-recv

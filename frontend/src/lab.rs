@@ -25,6 +25,7 @@ use leptos::prelude::*;
 use socklab_shared::protocol::{Command, Envelope, Event, Request};
 
 use crate::connection::{Connection, Listener};
+use crate::follow::{FollowState, Route, route};
 use crate::link::ServerInfo;
 use crate::model::script::ScriptRun;
 
@@ -51,6 +52,8 @@ pub struct Lab {
     pub cursor: Cursor,
     pub scripts: Scripts,
     pub scope: Scope,
+    /// Follow mode: the lecturer's sharing, or this page following a shared session.
+    pub follow: FollowState,
     requests: StoredValue<RequestCounter>,
 }
 
@@ -63,6 +66,7 @@ impl Lab {
             cursor: Cursor::new(history),
             scripts: Scripts::new(),
             scope: Scope::new(),
+            follow: FollowState::new(crate::follow::page_follow_key()),
             requests: StoredValue::new(RequestCounter::default()),
         }
     }
@@ -150,7 +154,11 @@ impl Lab {
     /// is down.
     fn send(&self, req: u64, command: Command) -> bool {
         self.cursor.to_live();
-        self.history.record(req, &command);
+        // A follower's history is the lecturer's, request numbers included: its own commands
+        // (refused anyway) are not recorded among the lecturer's.
+        if !self.follow.is_follower() {
+            self.history.record(req, &command);
+        }
         self.connection.send(&Request {
             req: Some(req),
             command,
@@ -164,6 +172,39 @@ impl Listener for Lab {
     }
 
     fn received(&self, envelope: Envelope) {
+        match route(envelope, self.follow.is_follower()) {
+            Route::Normal(envelope) => self.handle(envelope),
+            Route::Relayed(envelope) => self.relayed(envelope),
+            Route::Following => self.follow.following.set(true),
+            Route::Own(envelope) => {
+                self.connection.refuse_all(&envelope.event);
+                self.history.note_own_error(&envelope);
+            }
+            Route::Ignore => {}
+        }
+    }
+
+    fn unreadable(&self, message: String) {
+        self.history.note_error(message);
+    }
+}
+
+impl Lab {
+    /// One of the lecturer's events on a follower's page: into the history as if received
+    /// (a hello starts the session over), answering none of this page's requests.
+    fn relayed(&self, envelope: Envelope) {
+        if matches!(envelope.event, Event::Hello { .. }) {
+            self.cursor.to_live();
+            self.scripts.forget_session();
+            self.scope.forget_session();
+        }
+        self.history.apply(envelope);
+    }
+
+    /// An event of this page's own session: to the command awaiting it, to a fallback, into
+    /// the history, to the script.
+    fn handle(&self, envelope: Envelope) {
+        self.follow.observe(&envelope.event);
         if let (Some(req), Event::Error { .. }) = (envelope.req, &envelope.event)
             && let Some(fallback) = self.scripts.take_fallback(req)
         {
@@ -199,10 +240,6 @@ impl Listener for Lab {
         if let Some((info, limits)) = hello {
             self.connection.hello(info, limits);
         }
-    }
-
-    fn unreadable(&self, message: String) {
-        self.history.note_error(message);
     }
 }
 

@@ -19,6 +19,7 @@
 pub mod app;
 pub mod components;
 pub mod connection;
+pub mod follow;
 pub mod lab;
 pub mod link;
 pub mod model;

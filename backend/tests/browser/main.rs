@@ -9,6 +9,7 @@
 //!   of the page.
 //! - [`bytes`]: bytes the back row can read.
 //! - [`full`]: the 65th session is told the lab is full.
+//! - [`follow`]: a follower's page shows the lecturer's shared session, read-only.
 //! - [`keys`]: the keyboard follows the lesson; the past view's banner.
 //! - [`layout`]: the file panel's default size, controls that don't wrap apart.
 //! - [`python_scope`]: the Python panel shows the current lesson's program only.
@@ -31,6 +32,7 @@ mod bulk;
 mod bytes;
 mod chat;
 mod file;
+mod follow;
 mod full;
 mod keys;
 mod lab;

@@ -1,10 +1,12 @@
 //! Requests to the server's `/api/*`, which need the lab's token like `/ws` does: it goes in
-//! the query ([`crate::token::with_token`]), as for the WebSocket.
+//! the query ([`crate::token::with_token`]), as for the WebSocket; a follower's page sends its
+//! follow key instead ([`crate::follow::with_access`]).
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::token::{page_token, with_token};
+use crate::follow::{page_follow_key, with_access};
+use crate::token::page_token;
 
 /// The server's answer to a GET.
 pub struct Reply {
@@ -15,7 +17,7 @@ pub struct Reply {
 /// The browser's answer to a GET of `path` with the token, before the body is read.
 async fn fetch(path: &str) -> Result<web_sys::Response, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let url = with_token(path, page_token().as_deref());
+    let url = with_access(path, page_follow_key(), page_token().as_deref());
     let response = JsFuture::from(window.fetch_with_str(&url))
         .await
         .map_err(|e| format!("cannot reach the server: {e:?}"))?;

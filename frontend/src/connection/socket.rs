@@ -16,6 +16,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::{Connection, Listener, api};
+use crate::follow::{page_follow_key, with_access};
 use crate::link::{
     LinkStatus, is_keepalive_reply, keepalive_ping, ping_interval, reconnect_delay, ws_url,
 };
@@ -46,9 +47,13 @@ pub(super) fn open(conn: Connection, listener: impl Listener, attempt: u32) {
     conn.status.set(LinkStatus::Connecting);
     conn.link.update_value(|l| l.generation += 1);
     let location = window().location();
-    let url = ws_url(
-        &location.protocol().unwrap_or_default(),
-        &location.host().unwrap_or_default(),
+    let url = with_access(
+        &ws_url(
+            &location.protocol().unwrap_or_default(),
+            &location.host().unwrap_or_default(),
+            None,
+        ),
+        page_follow_key(),
         page_token().as_deref(),
     );
     let socket = match WebSocket::new(&url) {

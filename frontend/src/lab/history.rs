@@ -67,6 +67,12 @@ impl History {
         self.live.update(|state| state.errors.note(message));
     }
 
+    /// An error of a follower's own connection (a refused command, the lecturer's session
+    /// ended): shown like any error, but not kept in the history, which is the lecturer's.
+    pub fn note_own_error(&self, env: &Envelope) {
+        self.live.update(|state| state.errors.apply(env, false));
+    }
+
     /// The link opened again: the errors it makes stale go.
     pub fn link_reopened(&self) {
         self.live.maybe_update(|state| state.errors.link_reopened());
