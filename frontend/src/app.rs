@@ -7,6 +7,7 @@ use crate::components::file_transfer::FileTransferPanel;
 use crate::components::lesson_player::{Highlights, LessonPlayer, stored_place};
 use crate::components::past_banner::PastBanner;
 use crate::components::python_panel::PythonPanel;
+use crate::components::recording::RecordingControls;
 use crate::components::timeline::Timeline;
 use crate::components::workbench::Workbench;
 use crate::follow::{FOLLOWING_BADGE, follow_link, qr_src};
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
             <button class="quiet" data-testid="large-text" aria-pressed=move || large.get().to_string()
                 on:click=move |_| large.update(|l| *l = !*l)>"A+"</button>
             <FollowControls/>
+            <RecordingControls/>
             <ConnectionBadge/>
         </header>
         <TokenNeeded/>

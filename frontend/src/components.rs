@@ -15,6 +15,7 @@
 //! - [`python_panel`]: the session as the course's Python code, ready to copy and run.
 //! - [`cable_view`]: the wire: the packets between hosts A and B as a sequence diagram.
 //! - [`link_panel`]: the wire's link settings, holding and stepping, drop next, the pcap.
+//! - [`recording`]: download the session as a recording, open one and play it, read-only.
 
 pub mod auto_controls;
 pub mod buffer_strip;
@@ -27,6 +28,7 @@ pub mod lesson_player;
 pub mod link_panel;
 pub mod past_banner;
 pub mod python_panel;
+pub mod recording;
 pub mod socket_card;
 pub mod stream_actions;
 pub mod timeline;

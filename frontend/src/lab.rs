@@ -54,6 +54,9 @@ pub struct Lab {
     pub scope: Scope,
     /// Follow mode: the lecturer's sharing, or this page following a shared session.
     pub follow: FollowState,
+    /// A recording plays (model/recording.rs): the history is the recording's, read-only;
+    /// the connection's events are ignored and no command goes out until the page reloads.
+    pub recording: RwSignal<bool>,
     requests: StoredValue<RequestCounter>,
 }
 
@@ -67,6 +70,7 @@ impl Lab {
             scripts: Scripts::new(),
             scope: Scope::new(),
             follow: FollowState::new(crate::follow::page_follow_key()),
+            recording: RwSignal::new(false),
             requests: StoredValue::new(RequestCounter::default()),
         }
     }
@@ -153,6 +157,11 @@ impl Lab {
     /// returns the page to the present, and the history keeps the command. False when the link
     /// is down.
     fn send(&self, req: u64, command: Command) -> bool {
+        if self.recording.get_untracked() {
+            self.history
+                .note_error(crate::model::recording::READ_ONLY.to_owned());
+            return false;
+        }
         self.cursor.to_live();
         // A follower's history is the lecturer's, request numbers included: its own commands
         // (refused anyway) are not recorded among the lecturer's.
@@ -172,6 +181,10 @@ impl Listener for Lab {
     }
 
     fn received(&self, envelope: Envelope) {
+        // Live events must not mix into a recording being played.
+        if self.recording.get_untracked() {
+            return;
+        }
         match route(envelope, self.follow.is_follower()) {
             Route::Normal(envelope) => self.handle(envelope),
             Route::Relayed(envelope) => self.relayed(envelope),
@@ -190,6 +203,19 @@ impl Listener for Lab {
 }
 
 impl Lab {
+    /// Plays a recording: the history becomes its events, fed in as a follower's relays are;
+    /// from now on the page is read-only and ignores its connection's events.
+    pub fn play_recording(&self, events: Vec<Envelope>) {
+        self.recording.set(true);
+        self.cursor.to_live();
+        self.scripts.forget_session();
+        self.scope.forget_session();
+        self.history.start_over();
+        for envelope in events {
+            self.history.apply(envelope);
+        }
+    }
+
     /// One of the lecturer's events on a follower's page: into the history as if received
     /// (a hello starts the session over), answering none of this page's requests.
     fn relayed(&self, envelope: Envelope) {

@@ -13,6 +13,7 @@
 //! - [`keys`]: what a key does: step the lesson while one runs, else the timeline.
 //! - [`lesson_player`]: which lesson, which step, the narration and what to highlight.
 //! - [`place`]: the lecturer's place (lesson, step, language, text size) across a reload.
+//! - [`recording`]: a session saved as a versioned JSON-lines file, and read back.
 //! - [`script`]: command sequences with named sockets (demos, lessons).
 //! - [`demos`]: the one-click demo scripts (TCP vs UDP) and what their results show.
 //! - [`decoder_view`]: a receiver's frame decoder replayed over its recv results.
@@ -39,6 +40,7 @@ pub mod lab_state;
 pub mod last_error;
 pub mod lesson_player;
 pub mod place;
+pub mod recording;
 pub mod recv_label;
 pub mod result_text;
 pub mod script;

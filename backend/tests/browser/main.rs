@@ -13,6 +13,7 @@
 //! - [`keys`]: the keyboard follows the lesson; the past view's banner.
 //! - [`layout`]: the file panel's default size, controls that don't wrap apart.
 //! - [`python_scope`]: the Python panel shows the current lesson's program only.
+//! - [`recording`]: a downloaded recording plays on a fresh page, read-only.
 //! - [`reload`]: a reload keeps the lecturer's place.
 //! - [`slate`]: a lecture's flow: a clean slate per lesson and per demo.
 //! - [`speed`]: upload times through the page (only with `SOCKLAB_MEASURE=1`).
@@ -40,6 +41,7 @@ mod layout;
 mod lessons;
 mod python;
 mod python_scope;
+mod recording;
 mod reload;
 mod slate;
 mod speed;

@@ -62,6 +62,14 @@ impl History {
         self.events.update(|h| h.push(env));
     }
 
+    /// Empties the history for another one (a recording): a new session.
+    pub fn start_over(&self) {
+        self.events.set(Vec::new());
+        self.sent.set(SentCommands::new());
+        self.live.set(LabState::default());
+        self.session.update(|n| *n += 1);
+    }
+
     /// The page's own error message (the server sent something it can't read).
     pub fn note_error(&self, message: String) {
         self.live.update(|state| state.errors.note(message));

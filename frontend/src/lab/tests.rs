@@ -188,3 +188,36 @@ fn the_cursor_shows_the_state_at_its_position() {
     lab.cursor.to_live();
     assert_eq!(sockets(), 1);
 }
+
+#[test]
+fn a_recording_replaces_the_history_and_the_page_is_read_only() {
+    let (lab, mut seq) = connected();
+    lab.received(seq.stamp(5, Some(1), opened(7)));
+    lab.command(Command::Snapshot);
+    let mut recorded = Sequencer::default();
+    let events = vec![
+        recorded.stamp(0, None, hello()),
+        recorded.stamp(3, Some(1), opened(1)),
+        recorded.stamp(4, Some(2), opened(2)),
+    ];
+    lab.play_recording(events.clone());
+    assert!(lab.recording.get_untracked());
+    assert_eq!(lab.history.events.get_untracked(), events);
+    assert!(lab.history.sent.with_untracked(|s| s.is_empty()));
+    let ids: Vec<u32> = lab
+        .history
+        .live
+        .with_untracked(|s| s.sockets.keys().map(|id| id.0).collect());
+    assert_eq!(ids, vec![1, 2]);
+
+    // Live events don't mix in; commands are not recorded, and the page says why.
+    lab.received(seq.stamp(6, None, opened(9)));
+    assert_eq!(lab.history.events.get_untracked(), events);
+    let sent_before = sent_reqs(&lab);
+    assert!(!lab.command(Command::Snapshot));
+    assert_eq!(sent_reqs(&lab), sent_before);
+    assert_eq!(
+        lab.history.last_error().as_deref(),
+        Some(crate::model::recording::READ_ONLY)
+    );
+}
