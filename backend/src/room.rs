@@ -174,9 +174,7 @@ impl Rooms {
 
     /// Lists `room` under a new random key.
     pub fn share(&self, room: &Arc<Room>) -> std::io::Result<RoomEntry> {
-        let mut raw = [0u8; 16];
-        getrandom::fill(&mut raw).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let key = hex::encode(raw);
+        let key = crate::access::token::random_hex(16)?;
         self.lock().insert(key.clone(), Arc::downgrade(room));
         Ok(RoomEntry {
             key,

@@ -40,8 +40,7 @@ impl BoundServer {
         // The real port (for port 0) is the one lab sockets must never reach.
         state.web_port = listener.local_addr().map_err(Error::Serve)?.port();
         if !state.config.no_wire {
-            let base = crate::engine::unix_dir::base_dir();
-            match crate::wire::exec::ExecPoint::start(&base) {
+            match crate::wire::exec::ExecPoint::start() {
                 Ok(point) => state.exec = Some(point),
                 Err(e) => tracing::warn!("`socklab exec` will not work: {e}"),
             }

@@ -118,9 +118,8 @@ impl Wire {
         ty: Type,
         protocol: Protocol,
     ) -> std::io::Result<Socket> {
-        let s = self.hosts.socket(host, domain, ty, protocol)?;
-        s.set_nonblocking(true)?;
-        Ok(s)
+        // Non-blocking like every lab socket: the table sets it when the socket is opened.
+        self.hosts.socket(host, domain, ty, protocol)
     }
 
     /// Sets both hosts' MTU (the link's MTU).

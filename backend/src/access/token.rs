@@ -34,12 +34,20 @@ impl std::fmt::Debug for Token {
     }
 }
 
+/// `bytes` random bytes from the operating system, in hex: the lab's token, follow keys,
+/// `socklab exec` keys.
+pub fn random_hex(bytes: usize) -> std::io::Result<String> {
+    let mut raw = vec![0u8; bytes];
+    getrandom::fill(&mut raw).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(hex::encode(raw))
+}
+
 impl Token {
     /// A fresh random token.
     pub fn generate() -> Self {
-        let mut bytes = [0u8; TOKEN_BYTES];
-        getrandom::fill(&mut bytes).expect("the operating system's random number generator failed");
-        Token::Required(hex::encode(bytes))
+        let token =
+            random_hex(TOKEN_BYTES).expect("the operating system's random number generator failed");
+        Token::Required(token)
     }
 
     /// The token given by the operator; an empty one is refused (it would let everyone in).

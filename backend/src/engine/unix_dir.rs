@@ -127,7 +127,7 @@ pub fn check_name(name: &str) -> StepResult<()> {
 }
 
 /// Where session folders are made: `$TMPDIR`, or `/tmp` when that is too long.
-pub fn base_dir() -> PathBuf {
+fn base_dir() -> PathBuf {
     let tmp = std::env::temp_dir();
     if tmp.is_absolute() && tmp.as_os_str().len() <= MAX_BASE_LEN {
         tmp
@@ -207,7 +207,7 @@ fn process_alive(pid: u32) -> bool {
 }
 
 /// Makes `$TMPDIR/socklab-<pid>-<random>` with mode 0700; a new random name if taken.
-fn create_private_dir() -> io::Result<PathBuf> {
+pub fn create_private_dir() -> io::Result<PathBuf> {
     let base = base_dir();
     let mut last = io::Error::from(io::ErrorKind::AlreadyExists);
     for _ in 0..8 {

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 use std::os::fd::{AsFd, BorrowedFd};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -57,12 +57,6 @@ fn lock(r: &Registry) -> std::sync::MutexGuard<'_, HashMap<String, Weak<Hosts>>>
     r.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn random_hex(bytes: usize) -> std::io::Result<String> {
-    let mut raw = vec![0u8; bytes];
-    getrandom::fill(&mut raw).map_err(|e| std::io::Error::other(e.to_string()))?;
-    Ok(hex::encode(raw))
-}
-
 impl std::fmt::Debug for ExecPoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExecPoint")
@@ -74,11 +68,8 @@ impl std::fmt::Debug for ExecPoint {
 impl ExecPoint {
     /// Makes the private folder (`socklab-<pid>-<hex>` in the temporary folder, removed as stale
     /// after a crash like the Unix socket folders) and listens on `exec.sock` in it.
-    pub fn start(base: &Path) -> std::io::Result<ExecPoint> {
-        use std::os::unix::fs::DirBuilderExt;
-        let dir = base.join(format!("socklab-{}-{}", std::process::id(), random_hex(8)?));
-        std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
-        let socket = dir.join("exec.sock");
+    pub fn start() -> std::io::Result<ExecPoint> {
+        let socket = crate::engine::unix_dir::create_private_dir()?.join("exec.sock");
         let listener = UnixListener::bind(&socket)?;
         let point = ExecPoint {
             socket,
@@ -105,7 +96,7 @@ impl ExecPoint {
 
     /// Lists a session's hosts under a new random key until the entry is dropped.
     pub fn register(&self, hosts: &Arc<Hosts>) -> std::io::Result<ExecEntry> {
-        let key = random_hex(16)?;
+        let key = crate::access::token::random_hex(16)?;
         lock(&self.registry).insert(key.clone(), Arc::downgrade(hosts));
         Ok(ExecEntry {
             key,
