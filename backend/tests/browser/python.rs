@@ -12,7 +12,7 @@ async fn open_lab() -> (LabServer, Browser) {
 }
 
 /// Chooses lesson `number` and runs all its steps.
-async fn run_lesson(b: &Browser, number: u32) {
+pub(crate) async fn run_lesson(b: &Browser, number: u32) {
     b.choose_lesson(number).await;
     b.click_testid("lesson-run-all").await;
     b.wait_css("[data-testid='lesson-next'][disabled]").await;
@@ -20,7 +20,7 @@ async fn run_lesson(b: &Browser, number: u32) {
 }
 
 /// The panel's code as text (`textContent`: exactly the program, newlines included).
-async fn code(b: &Browser) -> String {
+pub(crate) async fn code(b: &Browser) -> String {
     b.client
         .execute(
             "return document.querySelector(\"[data-testid='python-code']\").textContent",

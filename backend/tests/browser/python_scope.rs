@@ -3,29 +3,7 @@
 //! clean slate's closing of its sockets, and the program stays short.
 
 use crate::lessons::open_lab;
-use crate::page::Browser;
-
-/// Chooses lesson `number` and runs all its steps.
-async fn run_lesson(b: &Browser, number: u32) {
-    b.choose_lesson(number).await;
-    b.click_testid("lesson-run-all").await;
-    b.wait_css("[data-testid='lesson-next'][disabled]").await;
-    b.wait_css("[data-testid='lesson-run-all'][disabled]").await;
-}
-
-/// The panel's code as text (`textContent`: exactly the program, newlines included).
-async fn code(b: &Browser) -> String {
-    b.client
-        .execute(
-            "return document.querySelector(\"[data-testid='python-code']\").textContent",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
+use crate::python::{code, run_lesson};
 
 #[tokio::test]
 #[ignore = "needs the built page and Chromium: run scripts/test"]

@@ -5,8 +5,9 @@
 use std::time::{Duration, Instant};
 
 use crate::file::final_phase;
-use crate::lessons::{lesson, open_lab, step_to};
+use crate::lessons::open_lab;
 use crate::page::Browser;
+use crate::upload_figures::use_the_session;
 
 /// Uploads a generated file of `total` bytes on the first connection; (seconds from the
 /// click, seconds from the header to the verdict as the page measured).
@@ -33,33 +34,6 @@ async fn upload(b: &Browser, total: u64) -> (f64, f64) {
         .parse()
         .unwrap();
     (took, ms / 1000.0)
-}
-
-/// A session used the way a lecture uses it: four demos, lessons 9 and 11 to the end.
-async fn use_the_session(b: &Browser) {
-    for _ in 0..4 {
-        b.click_testid("demo-tcp-vs-udp").await;
-        b.wait_text_in(
-            "[data-testid='compare-udp-summary']",
-            "2 sendto → 2 recvfrom",
-        )
-        .await;
-    }
-    for (n, file) in [(9, "09-sticky-sender.toml"), (11, "11-length-prefix.toml")] {
-        let l = lesson(file);
-        b.choose_lesson(n).await;
-        step_to(b, &l, 1, l.steps.len()).await;
-        b.wait_css("[data-testid='lesson-next'][disabled]").await;
-    }
-    // Back to no lesson: a clean slate for the file's connection.
-    b.wait_css("[data-testid='lesson-select']")
-        .await
-        .select_by_value("")
-        .await
-        .unwrap();
-    // (A page without clean slates keeps its cards: the upload then goes over whichever
-    // connection the panel offers first, which is just as good for a measurement.)
-    tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
 #[tokio::test]

@@ -188,7 +188,7 @@ async fn upload(b: &Browser, total: u64) -> (f64, f64, String) {
 
 /// A session used as a lecture uses it: four TCP vs UDP demos, lessons 9 and 11 to the end,
 /// then back to no lesson (a clean slate) and a connection for the file.
-async fn use_the_session(b: &Browser) {
+pub(crate) async fn use_the_session(b: &Browser) {
     for _ in 0..4 {
         b.click_testid("demo-tcp-vs-udp").await;
         b.wait_text_in(
