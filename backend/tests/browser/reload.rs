@@ -15,15 +15,23 @@ async fn a_reload_mid_lesson_returns_to_the_same_step_language_and_text_size() {
     b.wait_css("[data-testid='lesson-next']:not([disabled])")
         .await;
     b.click_testid("lesson-lang").await;
+    let zh: String = eleven.steps[2].say.zh.chars().take(12).collect();
+    b.wait_text_in("[data-testid='lesson-say']", &zh).await;
     b.click_testid("large-text").await;
     b.wait_css("[data-testid='large-text'][aria-pressed='true']")
         .await;
+    // The place is written by effects after the clicks; reload only once it is stored.
+    b.wait_js(
+        "const p = JSON.parse(sessionStorage.getItem('socklab.place') || '{}');
+         return p.lang === 'zh' && p.large === true && p.done === 3;",
+        "the place (step 3, 中文, large text) in the tab's storage",
+    )
+    .await;
 
     b.reload().await;
     b.wait_for_text("connection-status", "connected").await;
     b.wait_text_in("[data-testid='lesson-step']", &format!("step 3 of {n}"))
         .await;
-    let zh: String = eleven.steps[2].say.zh.chars().take(12).collect();
     b.wait_text_in("[data-testid='lesson-say']", &zh).await;
     b.wait_css("[data-testid='large-text'][aria-pressed='true']")
         .await;
