@@ -201,9 +201,9 @@ impl Engine {
                 answer(self.wire_control(Control::DropNext(directions)).await)
             }
             WirePcap => answer(self.wire_pcap().await),
-            // The session answers `share` itself (it owns the room); never reaches here.
-            Share => Err(StepError::refused(
-                "share is answered by the session, not the engine",
+            // The session answers these itself (it owns the room); never reaches here.
+            Share | LessonAt(_) => Err(StepError::refused(
+                "share and lesson_at are answered by the session, not the engine",
                 "send it over /ws",
             )),
         }

@@ -183,7 +183,8 @@ impl<'a> Gen<'a> {
             | Event::Shared { .. }
             | Event::Followers { .. }
             | Event::Following { .. }
-            | Event::Relay { .. } => {}
+            | Event::Relay { .. }
+            | Event::LessonAt(_) => {}
             Event::FileReceived { socket, .. } => self.file_received(i, *socket),
             Event::SocketOpened {
                 socket,

@@ -25,7 +25,7 @@ mod sent;
 mod types;
 pub mod wire;
 
-pub use command::{AutoBehaviour, Command, EchoMode, ShutdownHow, SockOption};
+pub use command::{AutoBehaviour, Command, EchoMode, LessonAt, ShutdownHow, SockOption};
 pub use event::{BufferSnapshot, ErrorCode, Event, Limits, SendSpan, TcpMetrics};
 pub use ports::{PortRange, PortRanges};
 pub use sent::SentCommands;

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use futures_util::{Sink, Stream, StreamExt};
 
-use socklab_shared::protocol::{Command, ErrorCode, Event, PROTOCOL_VERSION, Request};
+use socklab_shared::protocol::{Command, ErrorCode, Event, LessonAt, PROTOCOL_VERSION, Request};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -320,15 +320,36 @@ async fn handle_text<O: Sink<String> + Unpin>(
         }
     };
     let req = request.req;
-    if request.command == Command::Share {
-        // Like every command but ping, followed by a snapshot.
-        out.queue(req, sharing.share()).await?;
-        return out.send(req, engine.snapshot()).await;
-    }
-    for event in engine.step(request.command).await {
+    let command = match request.command {
+        Command::Share => {
+            // Like every command but ping, followed by a snapshot.
+            out.queue(req, sharing.share()).await?;
+            return out.send(req, engine.snapshot()).await;
+        }
+        // A position marker, answered like every command (then a snapshot). Its event goes
+        // into the history like any other, which is how followers and recordings get it.
+        Command::LessonAt(at) => {
+            out.queue(req, lesson_at(at)).await?;
+            return out.send(req, engine.snapshot()).await;
+        }
+        command => command,
+    };
+    for event in engine.step(command).await {
         out.queue(req, event).await?;
     }
     out.flush().await
+}
+
+/// The answer to `lesson_at`: the position itself, or why it is refused.
+fn lesson_at(at: LessonAt) -> Event {
+    match at.check() {
+        Ok(()) => Event::LessonAt(at),
+        Err(message) => error_event(
+            ErrorCode::BadMessage,
+            format!("lesson_at refused: {message}"),
+            Some("send the slug GET /api/lessons lists and how many steps have run"),
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -173,3 +173,44 @@ async fn the_follow_link_comes_as_a_qr_code_for_the_projector() {
         "the QR needs the lecturer's token"
     );
 }
+
+#[tokio::test]
+async fn lesson_positions_reach_followers_and_bad_ones_are_refused() {
+    let (server, mut lecturer) = lab().await;
+    let key = share(&mut lecturer).await;
+    let at = lecturer
+        .ok(json!({"cmd": "lesson_at", "lesson": "sticky-sender", "step": 2}))
+        .await;
+    let Event::LessonAt(at) = at else {
+        panic!("lesson_at answered {at:?}")
+    };
+    assert_eq!((at.lesson.as_str(), at.step), ("sticky-sender", 2));
+    let (code, message, _) = lecturer
+        .err(json!({"cmd": "lesson_at", "lesson": "../etc", "step": 1}))
+        .await;
+    assert_eq!(code, ErrorCode::BadMessage);
+    assert!(message.contains("slugs use a-z"), "{message}");
+
+    // A follower who comes later gets the position from the history.
+    let mut follower = WsClient::try_follow(&server, &key).await.unwrap();
+    let relayed = loop {
+        if let Event::LessonAt(at) = next_relay(&mut follower).await.event {
+            break at;
+        }
+    };
+    assert_eq!(
+        (relayed.lesson.as_str(), relayed.step),
+        ("sticky-sender", 2)
+    );
+    // And may not move it.
+    follower
+        .send_text(r#"{"req":1,"cmd":"lesson_at","lesson":"x","step":0}"#)
+        .await;
+    loop {
+        let env = follower.next_event().await;
+        if let Event::Error { code, .. } = env.event {
+            assert_eq!(code, ErrorCode::ReadOnly);
+            break;
+        }
+    }
+}

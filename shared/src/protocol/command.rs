@@ -225,6 +225,57 @@ pub enum Command {
     /// Shares this session with the room: answered by [`super::Event::Shared`] with the key of
     /// a read-only follow link (the same key on every call while the session lasts).
     Share,
+    /// Marks where the lecturer's page is in a lesson: `lesson` is the lesson's slug (empty:
+    /// no lesson open), `step` how many of its steps have run. Answered by
+    /// [`super::Event::LessonAt`], which lands in the session's history, so followers and
+    /// recordings show the same narration. See [`LessonAt::check`] for the limits.
+    LessonAt(LessonAt),
+}
+
+/// A lesson position (`lesson_at`): which lesson, and how many of its steps have run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonAt {
+    pub lesson: String,
+    pub step: u32,
+}
+
+impl LessonAt {
+    /// Longest lesson slug accepted, in bytes.
+    pub const MAX_SLUG: usize = 64;
+    /// Highest step number accepted.
+    pub const MAX_STEP: u32 = 1000;
+
+    /// Why this position is refused, if it is: the slug is at most [`Self::MAX_SLUG`] bytes
+    /// of `a-z`, `0-9`, `-`, `_` and `.` (what lesson file names use), the step at most
+    /// [`Self::MAX_STEP`], and without a lesson the step is 0.
+    pub fn check(&self) -> Result<(), String> {
+        if self.lesson.len() > Self::MAX_SLUG {
+            return Err(format!(
+                "lesson slug of {} bytes is over the limit of {}",
+                self.lesson.len(),
+                Self::MAX_SLUG
+            ));
+        }
+        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
+        if let Some(c) = self.lesson.chars().find(|c| !allowed(*c)) {
+            return Err(format!(
+                "lesson slug {:?} has {c:?}: slugs use a-z, 0-9, '-', '_' and '.'",
+                self.lesson
+            ));
+        }
+        if self.step > Self::MAX_STEP {
+            return Err(format!(
+                "step {} is over the limit of {}",
+                self.step,
+                Self::MAX_STEP
+            ));
+        }
+        if self.lesson.is_empty() && self.step != 0 {
+            return Err("a step needs a lesson: send step 0 with no lesson".into());
+        }
+        Ok(())
+    }
 }
 
 /// Which directions `shutdown()` closes.

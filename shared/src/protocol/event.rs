@@ -217,6 +217,9 @@ pub enum Event {
     Following { missing: u64 },
     /// To a follower: one event of the followed session, as the lecturer's page got it.
     Relay { envelope: Box<super::Envelope> },
+    /// Where the lecturer's page is in a lesson (answer to `lesson_at`): followers and
+    /// recordings show this lesson's narration after this many steps.
+    LessonAt(super::command::LessonAt),
     /// The session's packets as a pcap file (answer to `wire_pcap`).
     Pcap {
         data: Payload,
@@ -256,7 +259,8 @@ impl Event {
             | Shared { .. }
             | Followers { .. }
             | Following { .. }
-            | Relay { .. } => None,
+            | Relay { .. }
+            | LessonAt(_) => None,
         }
     }
 }

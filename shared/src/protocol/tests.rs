@@ -141,3 +141,36 @@ fn a_relay_stamped_from_text_parses_as_the_typed_relay() {
     assert_eq!(*envelope, Envelope::parse(&original).unwrap());
     assert_eq!(envelope.req, Some(7));
 }
+
+#[test]
+fn lesson_at_round_trips_and_checks_its_limits() {
+    let r =
+        Request::parse(r#"{"req":4,"cmd":"lesson_at","lesson":"sticky-sender","step":2}"#).unwrap();
+    let Command::LessonAt(at) = &r.command else {
+        panic!("{:?}", r.command)
+    };
+    assert_eq!((at.lesson.as_str(), at.step), ("sticky-sender", 2));
+    assert_eq!(at.check(), Ok(()));
+    let event = serde_json::to_value(Event::LessonAt(at.clone())).unwrap();
+    assert_eq!(
+        event,
+        serde_json::json!({"event":"lesson_at","lesson":"sticky-sender","step":2})
+    );
+    assert!(
+        Request::parse(r#"{"req":4,"cmd":"lesson_at","lesson":"x","step":1,"extra":1}"#).is_err()
+    );
+    let at = |lesson: &str, step| LessonAt {
+        lesson: lesson.into(),
+        step,
+    };
+    assert_eq!(at("", 0).check(), Ok(()));
+    assert!(at("", 1).check().unwrap_err().contains("needs a lesson"));
+    assert!(at("les son", 1).check().unwrap_err().contains("' '"));
+    assert!(
+        at(&"a".repeat(65), 1)
+            .check()
+            .unwrap_err()
+            .contains("limit of 64")
+    );
+    assert!(at("a", 1001).check().unwrap_err().contains("limit of 1000"));
+}
