@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::protocol::LessonAt;
 use crate::script;
 
 mod expect;
@@ -152,6 +153,8 @@ impl Lesson {
                 "a lesson needs at least one [[steps]]".into(),
             ));
         }
+        // The page shares its place in a lesson with `lesson_at`, which takes only these.
+        LessonAt::check_slug(&self.slug).map_err(crate::Error::Lesson)?;
         let mut known = Vec::new();
         let mut listeners = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
@@ -163,6 +166,7 @@ impl Lesson {
                 let Some(name) = script::name_of(t) else {
                     continue;
                 };
+                LessonAt::check_name(name).map_err(&place)?;
                 listeners.retain(|l| *l != name);
                 if matches!(t["cmd"].as_str(), Some("tcp_listen" | "unix_listen")) {
                     listeners.push(name);

@@ -4,6 +4,8 @@
 //! like `socket(); setsockopt(); bind(); listen()`), so the lecturer controls time: nothing
 //! happens on a socket unless a command or a switched-on auto behaviour makes it happen.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::wire::{Directions, HostName, LinkSettings};
@@ -238,6 +240,10 @@ pub enum Command {
 pub struct LessonAt {
     pub lesson: String,
     pub step: u32,
+    /// The sockets the lesson's commands named so far (`"server"` → its id), so a follower
+    /// highlights the same cards the step points at.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sockets: BTreeMap<String, SocketId>,
 }
 
 impl LessonAt {
@@ -245,25 +251,16 @@ impl LessonAt {
     pub const MAX_SLUG: usize = 64;
     /// Highest step number accepted.
     pub const MAX_STEP: u32 = 1000;
+    /// Most socket names accepted, and their longest, in bytes.
+    pub const MAX_NAMES: usize = 32;
+    pub const MAX_NAME: usize = 32;
 
     /// Why this position is refused, if it is: the slug is at most [`Self::MAX_SLUG`] bytes
     /// of `a-z`, `0-9`, `-`, `_` and `.` (what lesson file names use), the step at most
-    /// [`Self::MAX_STEP`], and without a lesson the step is 0.
+    /// [`Self::MAX_STEP`], without a lesson the step is 0, and at most [`Self::MAX_NAMES`]
+    /// socket names of 1 to [`Self::MAX_NAME`] bytes of `A-Z`, `a-z`, `0-9` and `_`.
     pub fn check(&self) -> Result<(), String> {
-        if self.lesson.len() > Self::MAX_SLUG {
-            return Err(format!(
-                "lesson slug of {} bytes is over the limit of {}",
-                self.lesson.len(),
-                Self::MAX_SLUG
-            ));
-        }
-        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
-        if let Some(c) = self.lesson.chars().find(|c| !allowed(*c)) {
-            return Err(format!(
-                "lesson slug {:?} has {c:?}: slugs use a-z, 0-9, '-', '_' and '.'",
-                self.lesson
-            ));
-        }
+        Self::check_slug(&self.lesson)?;
         if self.step > Self::MAX_STEP {
             return Err(format!(
                 "step {} is over the limit of {}",
@@ -274,7 +271,48 @@ impl LessonAt {
         if self.lesson.is_empty() && self.step != 0 {
             return Err("a step needs a lesson: send step 0 with no lesson".into());
         }
-        Ok(())
+        if self.sockets.len() > Self::MAX_NAMES {
+            return Err(format!(
+                "{} socket names are over the limit of {}",
+                self.sockets.len(),
+                Self::MAX_NAMES
+            ));
+        }
+        self.sockets.keys().try_for_each(|n| Self::check_name(n))
+    }
+
+    /// Why `slug` can't name a lesson here, if it can't (lesson files are checked with this
+    /// too, so a lesson that loads can always say where it is).
+    pub fn check_slug(slug: &str) -> Result<(), String> {
+        if slug.len() > Self::MAX_SLUG {
+            return Err(format!(
+                "lesson slug of {} bytes is over the limit of {}",
+                slug.len(),
+                Self::MAX_SLUG
+            ));
+        }
+        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
+        match slug.chars().find(|c| !allowed(*c)) {
+            Some(c) => Err(format!(
+                "lesson slug {slug:?} has {c:?}: slugs use a-z, 0-9, '-', '_' and '.'"
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Why `name` can't name a socket in a position, if it can't.
+    pub fn check_name(name: &str) -> Result<(), String> {
+        let ok = !name.is_empty()
+            && name.len() <= Self::MAX_NAME
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "socket name {name:?}: names are 1 to {} bytes of A-Z, a-z, 0-9 and '_'",
+                Self::MAX_NAME
+            ))
+        }
     }
 }
 

@@ -162,7 +162,23 @@ fn lesson_at_round_trips_and_checks_its_limits() {
     let at = |lesson: &str, step| LessonAt {
         lesson: lesson.into(),
         step,
+        sockets: Default::default(),
     };
+    let named = Request::parse(
+        r#"{"req":5,"cmd":"lesson_at","lesson":"a","step":1,"sockets":{"server":1,"client":2}}"#,
+    )
+    .unwrap();
+    let Command::LessonAt(named) = named.command else {
+        panic!()
+    };
+    assert_eq!(named.sockets.get("client"), Some(&SocketId(2)));
+    assert_eq!(named.check(), Ok(()));
+    let mut bad = named.clone();
+    bad.sockets.insert("no way".into(), SocketId(3));
+    assert!(bad.check().unwrap_err().contains("socket name"));
+    let mut many = named;
+    many.sockets = (0..33).map(|i| (format!("s{i}"), SocketId(i))).collect();
+    assert!(many.check().unwrap_err().contains("limit of 32"));
     assert_eq!(at("", 0).check(), Ok(()));
     assert!(at("", 1).check().unwrap_err().contains("needs a lesson"));
     assert!(at("les son", 1).check().unwrap_err().contains("' '"));
