@@ -10,11 +10,49 @@ use crate::components::python_panel::PythonPanel;
 use crate::components::recording::RecordingControls;
 use crate::components::timeline::Timeline;
 use crate::components::workbench::Workbench;
-use crate::follow::{FOLLOWING_BADGE, follow_link, qr_src};
+use crate::follow::{follow_link, qr_src};
+use crate::i18n::app::AppText;
+use crate::i18n::{Lang, UiLang, fill, ui_lang};
 use crate::lab::Lab;
 use crate::link::LinkStatus;
+use crate::model::place::Place;
 use crate::storage::{self, PLACE_KEY};
-use crate::token::{TOKEN_NEEDED_EN, TOKEN_NEEDED_ZH, page_token};
+use crate::token::page_token;
+
+/// The language the page opens in: the one kept in this tab (a reload keeps it), else the
+/// browser's (`navigator.languages`, then `navigator.language`). Each page decides for itself:
+/// a follower's page never takes the lecturer's language.
+fn initial_lang() -> Lang {
+    if let Some(lang) = storage::read(PLACE_KEY).and_then(|t| Place::lang_of(&t)) {
+        return lang;
+    }
+    let navigator = window().navigator();
+    let listed: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|l| l.as_string())
+        .chain(navigator.language())
+        .collect();
+    Lang::from_browser(listed.iter().map(String::as_str))
+}
+
+/// Provides the page's language, sets `<html lang>` to it and keeps it in the tab's place.
+fn provide_lang() -> RwSignal<Lang> {
+    let lang = RwSignal::new(initial_lang());
+    provide_context(UiLang(lang));
+    Effect::new(move |_| {
+        let lang = lang.get();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+        if storage::read(PLACE_KEY).and_then(|t| Place::lang_of(&t)) != Some(lang) {
+            let mut place = stored_place();
+            place.lang = lang;
+            storage::write(PLACE_KEY, &place.to_text());
+        }
+    });
+    lang
+}
 
 /// The whole page.
 #[component]
@@ -24,6 +62,8 @@ pub fn App() -> impl IntoView {
     let lab = Lab::new();
     provide_context(lab);
     provide_context(Highlights(RwSignal::new(Vec::new())));
+    let lang = provide_lang();
+    let t = move || AppText::of(lang.get());
     lab.connect();
     // Large text for the back of a lecture hall: everything is sized in rem, so one class on
     // the root scales the page.
@@ -44,9 +84,13 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="topbar">
             <h1 class="brand">"socklab"</h1>
-            <span class="tagline">"real sockets, made visible"</span>
+            <span class="tagline">{move || t().tagline}</span>
             <button class="quiet" data-testid="large-text" aria-pressed=move || large.get().to_string()
-                on:click=move |_| large.update(|l| *l = !*l)>"A+"</button>
+                title=move || t().large_text on:click=move |_| large.update(|l| *l = !*l)>"A+"</button>
+            <button class="quiet" data-testid="ui-lang" lang=move || lang.get().other().tag()
+                title=move || t().lang_switch on:click=move |_| lang.update(|l| *l = l.other())>
+                {move || lang.get().switch_label()}
+            </button>
             <FollowControls/>
             <RecordingControls/>
             <ConnectionBadge/>
@@ -56,10 +100,7 @@ pub fn App() -> impl IntoView {
         <PastBanner/>
         <main class="workbench" data-testid="workbench">
             <LessonPlayer/>
-            <p class="hint">
-                "Every socket here is a real kernel socket on this machine; every byte you see "
-                "went through the kernel. Colours show which send() each byte came from."
-            </p>
+            <p class="hint">{move || t().hint}</p>
             <ComparePanel/>
             <Workbench/>
             <FileTransferPanel/>
@@ -74,11 +115,13 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn FollowControls() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || AppText::of(lang.get());
     let follow = lab.follow;
     if follow.is_follower() {
         return view! {
             <Show when=move || follow.following.get()>
-                <span class="badge badge-following" data-testid="following-badge">{FOLLOWING_BADGE}</span>
+                <span class="badge badge-following" data-testid="following-badge">{move || t().following_badge}</span>
             </Show>
         }
         .into_any();
@@ -94,17 +137,17 @@ pub fn FollowControls() -> impl IntoView {
             let href = link.clone();
             view! {
                 <span class="follow-share" data-testid="follow-share">
-                    <a data-testid="follow-link" href=href target="_blank">{link}</a>
-                    <img data-testid="follow-qr" class="follow-qr" src=qr alt="QR code of the follow link" width="96" height="96"/>
+                    <a data-testid="follow-link" href=href target="_blank" translate="no">{link}</a>
+                    <img data-testid="follow-qr" class="follow-qr" src=qr alt=move || t().qr_alt width="96" height="96"/>
                     <span data-testid="follower-count">{move || follow.followers.get()}</span>
-                    " following"
+                    {move || t().following}
                 </span>
             }
         })
     };
     view! {
         <button class="quiet" data-testid="share" on:click=share
-            title="let students follow this session, read-only, on their own screens">"share with the room"</button>
+            title=move || t().share_title>{move || t().share}</button>
         {shared}
     }
     .into_any()
@@ -114,11 +157,12 @@ pub fn FollowControls() -> impl IntoView {
 #[component]
 pub fn TokenNeeded() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    // In both languages: whoever reads it may not be able to switch without a session.
     view! {
         <Show when=move || lab.connection.needs_token.get()>
             <div class="token-needed" role="alert" data-testid="token-needed">
-                <p>{TOKEN_NEEDED_EN}</p>
-                <p lang="zh">{TOKEN_NEEDED_ZH}</p>
+                <p lang="en">{AppText::EN.token_needed}</p>
+                <p lang="zh-CN">{AppText::ZH.token_needed}</p>
             </div>
         </Show>
     }
@@ -128,11 +172,13 @@ pub fn TokenNeeded() -> impl IntoView {
 #[component]
 pub fn LabIsFull() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
     move || {
         lab.connection.full.get().map(|full| {
+            let message = full.message(lang.get());
             view! {
                 <div class="token-needed" role="alert" data-testid="lab-full">
-                    <p>{full.message()}</p>
+                    <p>{message}</p>
                 </div>
             }
         })
@@ -143,31 +189,36 @@ pub fn LabIsFull() -> impl IntoView {
 #[component]
 pub fn ConnectionBadge() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || AppText::of(lang.get());
     let status = move || lab.connection.status.get();
+    // The class names the state in English whatever the language (styles and tests use it).
     let class = move || format!("badge badge-{}", status().label());
+    let words = move || match status() {
+        LinkStatus::Connecting => t().connecting,
+        LinkStatus::Connected => t().connected,
+        LinkStatus::Disconnected => t().disconnected,
+    };
     let version = move || {
         lab.connection
             .server
             .get()
-            .map(|s| {
-                format!(
-                    "protocol v{} · server {}",
-                    s.protocol_version, s.server_version
-                )
-            })
+            .map(|s| fill(t().version, &[&s.protocol_version, &s.server_version]))
             .unwrap_or_default()
     };
-    let last_error = Memo::new(move |_| lab.history.last_error());
+    let last_error = Memo::new(move |_| lab.history.last_error_note());
     view! {
         <div class="link">
             <span class=class data-testid="connection-status" aria-live="polite">
-                {move || status().label()}
+                {words}
             </span>
             <span class="version" data-testid="protocol-version">{version}</span>
             <Show when=move || status() == LinkStatus::Disconnected>
-                <span class="retrying">"reconnecting…"</span>
+                <span class="retrying">{move || t().reconnecting}</span>
             </Show>
-            {move || last_error.get().map(|m| view! { <span class="error" data-testid="last-error">{m}</span> })}
+            {move || last_error.get().map(|e| view! {
+                <span class="error" data-testid="last-error">{crate::components::error_words(&e, lang.get())}</span>
+            })}
         </div>
     }
 }

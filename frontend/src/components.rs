@@ -33,3 +33,51 @@ pub mod socket_card;
 pub mod stream_actions;
 pub mod timeline;
 pub mod workbench;
+
+use leptos::prelude::*;
+use socklab_shared::protocol::ErrorCode;
+
+use crate::i18n::Lang;
+use crate::i18n::results::{ResultText, explains_errors};
+use crate::model::last_error::ErrorNote;
+
+/// An error from the server in the page's language. In English the server's words are the
+/// explanation (and its hint, when `with_hint`); in Chinese the page explains the error by its
+/// code and shows the server's English message after it, marked as not the page's text
+/// (`translate="no"`). The page's own notes (no code) are shown as they are.
+pub fn error_view(
+    message: &str,
+    hint: Option<&str>,
+    code: Option<ErrorCode>,
+    lang: Lang,
+    with_hint: bool,
+) -> AnyView {
+    let hint = hint.filter(|_| with_hint).map(str::to_owned);
+    match code.filter(|_| explains_errors(lang)) {
+        Some(code) => {
+            let t = ResultText::of(lang);
+            let detail = match hint {
+                Some(h) => format!("{message} · {h}"),
+                None => message.to_owned(),
+            };
+            view! { {t.explain(code)}" "<em class="detail">{t.server_said}<span translate="no">{detail}</span></em> }
+                .into_any()
+        }
+        None if explains_errors(lang) => {
+            view! { <span translate="no">{message.to_owned()}</span> }.into_any()
+        }
+        None => match hint {
+            Some(h) => view! { {message.to_owned()}" "<em>{h}</em> }.into_any(),
+            None => message.to_owned().into_any(),
+        },
+    }
+}
+
+/// [`error_view`] of an error note, without its hint (the status bar's short form). The
+/// page's own note while a recording plays has its words in the catalogue.
+pub fn error_words(e: &ErrorNote, lang: Lang) -> AnyView {
+    if e.code.is_none() && e.message == crate::model::recording::READ_ONLY {
+        return crate::i18n::app::AppText::of(lang).rec_read_only.into_any();
+    }
+    error_view(&e.message, e.hint.as_deref(), e.code, lang, false)
+}

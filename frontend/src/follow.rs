@@ -20,9 +20,6 @@ use crate::token::{decode, encode, with_token};
 /// The name of the query parameter that carries the follow key.
 const PARAM: &str = "follow";
 
-/// What the follower's page says about itself.
-pub const FOLLOWING_BADGE: &str = "following the lecturer (read-only)";
-
 /// The first non-empty `follow` parameter of a query string (`location.search`), decoded.
 pub fn follow_key_from_query(search: &str) -> Option<String> {
     search

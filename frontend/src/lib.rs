@@ -12,6 +12,7 @@
 //! - [`model`]: the lab state rebuilt from events, byte colouring, input parsing (pure).
 //! - [`components`]: the workbench, socket cards and buffer strips.
 //! - [`app`]: the top-level component and the connection badge.
+//! - [`i18n`]: the page's words in English and 简体中文, one typed catalogue; the page's language.
 //!
 //! Domain logic lives in plain Rust modules outside `view!` so `cargo test` checks it without a
 //! browser; components only render what those modules compute.
@@ -20,6 +21,7 @@ pub mod app;
 pub mod components;
 pub mod connection;
 pub mod follow;
+pub mod i18n;
 pub mod lab;
 pub mod link;
 pub mod model;

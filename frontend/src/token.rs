@@ -21,14 +21,6 @@ pub const STORAGE_KEY: &str = "socklab.token";
 /// The name of the query parameter that carries the token.
 const PARAM: &str = "token";
 
-/// What the page shows when the server refused it for lack of the token.
-pub const TOKEN_NEEDED_EN: &str =
-    "This lab needs its token: open the URL socklab printed when it started (it ends in ?token=…).";
-
-/// [`TOKEN_NEEDED_EN`] in Chinese, shown under it (the lessons are bilingual).
-pub const TOKEN_NEEDED_ZH: &str =
-    "这个实验需要令牌：请打开 socklab 启动时打印的网址（以 ?token=… 结尾）。";
-
 /// What to do with the page's address and storage at load, decided by [`plan`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -290,7 +282,8 @@ mod tests {
 
     #[test]
     fn the_message_says_where_the_token_is() {
-        assert!(TOKEN_NEEDED_EN.contains("?token="));
-        assert!(TOKEN_NEEDED_ZH.contains("?token="));
+        use crate::i18n::app::AppText;
+        assert!(AppText::EN.token_needed.contains("?token="));
+        assert!(AppText::ZH.token_needed.contains("?token="));
     }
 }

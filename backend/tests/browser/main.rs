@@ -8,6 +8,7 @@
 //! - [`lab`], [`timeline`], [`bulk`], [`file`], [`chat`], [`python`], [`lessons`]: each area
 //!   of the page.
 //! - [`bytes`]: bytes the back row can read.
+//! - [`chinese`]: the whole page in 中文: the switch, a Chinese browser, a follower's own language.
 //! - [`full`]: the 65th session is told the lab is full.
 //! - [`follow`]: a follower's page shows the lecturer's shared session, read-only.
 //! - [`keys`]: the keyboard follows the lesson; the past view's banner.
@@ -32,6 +33,7 @@ mod basics;
 mod bulk;
 mod bytes;
 mod chat;
+mod chinese;
 mod file;
 mod follow;
 mod full;

@@ -95,7 +95,15 @@ impl Drop for Browser {
 }
 
 impl Browser {
+    /// A browser whose language is English (`navigator.language` = `en-US`), as the tests
+    /// that match the page's English wording need.
     pub async fn start() -> Self {
+        Self::start_with_lang("en-US").await
+    }
+
+    /// A browser whose user asked for `lang` (`zh-CN`…): Chromium's `--lang` sets
+    /// `navigator.language`, the `intl.accept_languages` preference `navigator.languages`.
+    pub async fn start_with_lang(lang: &str) -> Self {
         let port = free_port();
         let mut driver = Command::new(chromedriver())
             .arg(format!("--port={port}"))
@@ -131,7 +139,9 @@ impl Browser {
                     "--disable-sync", "--disable-quic", "--no-first-run",
                     "--window-size=1280,720",
                     format!("--user-data-dir={}", profile.0.display()),
-                ]
+                    format!("--lang={lang}"),
+                ],
+                "prefs": { "intl.accept_languages": lang },
             }),
         );
         let client = ClientBuilder::new(HttpConnector::new())

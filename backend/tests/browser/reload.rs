@@ -29,9 +29,13 @@ async fn a_reload_mid_lesson_returns_to_the_same_step_language_and_text_size() {
     .await;
 
     b.reload().await;
-    b.wait_for_text("connection-status", "connected").await;
-    b.wait_text_in("[data-testid='lesson-step']", &format!("step 3 of {n}"))
-        .await;
+    // The whole page came back in 中文 (the language is the page's, not only the lesson's).
+    b.wait_for_text("connection-status", "已连接").await;
+    b.wait_text_in(
+        "[data-testid='lesson-step']",
+        &format!("第 3 步，共 {n} 步"),
+    )
+    .await;
     b.wait_text_in("[data-testid='lesson-say']", &zh).await;
     b.wait_css("[data-testid='large-text'][aria-pressed='true']")
         .await;
@@ -43,14 +47,17 @@ async fn a_reload_mid_lesson_returns_to_the_same_step_language_and_text_size() {
     // The lesson's sockets are back, in the state of step 3: recv(4) returned the header.
     b.wait_text_in(
         &format!("{} [data-testid='recv-result']", Browser::card("accepted")),
-        "returned 4 bytes",
+        "recv(4) 返回了 4 字节",
     )
     .await;
     // And the lesson goes on from there.
     b.wait_css("[data-testid='lesson-next']:not([disabled])")
         .await;
     b.click_testid("lesson-next").await;
-    b.wait_text_in("[data-testid='lesson-step']", &format!("step 4 of {n}"))
-        .await;
+    b.wait_text_in(
+        "[data-testid='lesson-step']",
+        &format!("第 4 步，共 {n} 步"),
+    )
+    .await;
     b.close().await;
 }

@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use socklab_shared::protocol::SendSpan;
 
+use crate::i18n::workbench::CardText;
+use crate::i18n::{fill, ui_lang};
 use crate::model::byte_cells::{MAX_CELLS, Role, cells, colour_runs};
 
 /// Shows `bytes` with their provenance `spans`.
@@ -17,11 +19,12 @@ pub fn BufferStrip(
 ) -> impl IntoView {
     let count = bytes.len();
     let colours = colour_runs(&spans);
-    let cells = cells(&bytes[..count.min(MAX_CELLS)], &spans);
     let more = count.saturating_sub(MAX_CELLS);
+    let lang = ui_lang();
+    // The cells are data (translate="no"); their tooltips and the notes around them are words.
     view! {
         <div class="strip" data-testid=testid data-bytes=count data-colours=colours>
-            {cells
+            {move || cells(&bytes[..count.min(MAX_CELLS)], &spans, lang.get())
                 .into_iter()
                 .map(|cell| {
                     let class = format!(
@@ -36,14 +39,14 @@ pub fn BufferStrip(
                     );
                     view! {
                         <span class=class title=cell.title>
-                            <span class="hex">{cell.small}</span>
-                            <span class="ch">{cell.big}</span>
+                            <span class="hex" translate="no">{cell.small}</span>
+                            <span class="ch" translate="no">{cell.big}</span>
                         </span>
                     }
                 })
                 .collect_view()}
-            {(count == 0).then(|| view! { <span class="empty">"(empty)"</span> })}
-            {(more > 0).then(|| view! { <span class="empty" data-testid="strip-more">{format!("… +{more} more bytes")}</span> })}
+            {move || (count == 0).then(|| view! { <span class="empty">{CardText::of(lang.get()).empty}</span> })}
+            {move || (more > 0).then(|| view! { <span class="empty" data-testid="strip-more">{fill(CardText::of(lang.get()).more_bytes, &[&more])}</span> })}
         </div>
     }
 }

@@ -12,6 +12,8 @@
 use leptos::prelude::*;
 
 use super::link_panel::LinkPanel;
+use crate::i18n::wire::WireText;
+use crate::i18n::{fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::byte_cells::PALETTE;
 use crate::model::cable::layout::{Arrow, BandRow, End, Pause, layout};
@@ -67,12 +69,16 @@ pub fn WireSection(cable: Memo<LiveCable>) -> impl IntoView {
 #[component]
 fn CableView(cable: Memo<LiveCable>) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || WireText::of(lang.get());
     let len = Memo::new(move |_| lab.history.events.with(Vec::len));
     let pos = Memo::new(move |_| lab.cursor.get().unwrap_or_else(|| len.get()));
     let start = Memo::new(move |_| lab.scope.timeline_start());
     let picture = Memo::new(move |_| {
         let (start, pos) = (start.get(), pos.get());
-        cable.with(|c| layout(c.visible(start, pos, MAX_SHOWN), pos))
+        // The language is part of the picture: its arrows are keyed by what they say.
+        let lang = lang.get();
+        cable.with(|c| layout(c.visible(start, pos, MAX_SHOWN), pos, lang))
     });
     let hidden = Memo::new(move |_| {
         let (start, pos) = (start.get(), pos.get());
@@ -110,13 +116,13 @@ fn CableView(cable: Memo<LiveCable>) -> impl IntoView {
             <div class="cv-heads">
                 <LaneHead host=HostName::A/>
                 <div class="cv-head cv-head-mid">
-                    <span class="cv-cable-name">"⇄ the cable"</span>
-                    <span class="muted">"time runs down · slant = delay"</span>
+                    <span class="cv-cable-name">{move || t().cable_name}</span>
+                    <span class="muted">{move || t().cable_note}</span>
                 </div>
                 <LaneHead host=HostName::B/>
             </div>
             {move || (hidden.get() > 0).then(|| view! {
-                <div class="cv-more muted">{format!("{} earlier packets not drawn", hidden.get())}</div>
+                <div class="cv-more muted">{fill(t().earlier_packets, &[&hidden.get()])}</div>
             })}
             <div class="cv-scroll" node_ref=scroller>
                 <svg class="cv-svg" style=move || format!("height: {}px", height())>
@@ -135,7 +141,7 @@ fn CableView(cable: Memo<LiveCable>) -> impl IntoView {
                     </For>
                 </svg>
                 <Show when=move || picture.with(|l| l.arrows.is_empty() && l.bands.is_empty())>
-                    <p class="cv-empty muted">"No packet has crossed yet: connect a client on host A to a server on host B."</p>
+                    <p class="cv-empty muted">{move || t().cable_empty}</p>
                 </Show>
             </div>
         </div>
@@ -161,9 +167,9 @@ fn LaneHead(host: HostName) -> impl IntoView {
     };
     view! {
         <div class="cv-head" data-testid=format!("lane-{}", host.as_str())>
-            <strong>{host_words(host)}</strong>
-            <code>{host.ipv4().to_string()}</code>
-            <span class="muted cv-sockets">{sockets}</span>
+            <strong>{move || host_words(host, ui_lang().get())}</strong>
+            <code translate="no">{host.ipv4().to_string()}</code>
+            <span class="muted cv-sockets" translate="no">{sockets}</span>
         </div>
     }
 }
@@ -235,7 +241,7 @@ fn PacketArrow(a: Arrow) -> impl IntoView {
         End::Waiting => {
             let y = a.wait.map_or(a.y_end, |(m, _)| m);
             Some(view! {
-                <text class="cv-waiting" data-testid="packet-waiting" x=format!("{}%", XM + 1.5) y=y dy="5">"waiting on the cable"</text>
+                <text class="cv-waiting" data-testid="packet-waiting" x=format!("{}%", XM + 1.5) y=y dy="5">{WireText::of(ui_lang().get_untracked()).waiting_on_cable}</text>
             }.into_any())
         }
         End::Arrives => None,
@@ -251,7 +257,10 @@ fn PacketArrow(a: Arrow) -> impl IntoView {
     };
     let mut label = a.label.clone();
     if a.retransmission {
-        label = format!("↻ {label} · retransmission");
+        label = fill(
+            WireText::of(ui_lang().get_untracked()).retransmission,
+            &[&label],
+        );
     }
     if a.duplicated {
         label.push_str(" ×2");

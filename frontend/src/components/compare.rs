@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use super::buffer_strip::BufferStrip;
+use crate::i18n::panels::PanelText;
+use crate::i18n::{fill, ui_lang};
 use crate::lab::{Lab, Owner};
 use crate::model::demos::{self, CompareView, Got};
 use crate::model::script::Named;
@@ -25,10 +27,11 @@ pub fn TcpVsUdpButton() -> impl IntoView {
     // A clean slate each time: the last demo's (or lesson's) sockets are closed first, so
     // clicking again and again never runs into the session's socket limit.
     let run = move |_| lab.start_fresh(DEMO, demos::tcp_vs_udp(), HashMap::new());
+    let lang = ui_lang();
     view! {
         <button class="demo" data-testid="demo-tcp-vs-udp" on:click=run
-            title="send hello and world over a TCP connection and as two UDP datagrams, then receive both sides">
-            "TCP vs UDP"
+            title=move || PanelText::of(lang.get()).demo_title>
+            {move || PanelText::of(lang.get()).demo_button}
         </button>
     }
 }
@@ -60,14 +63,17 @@ pub fn ComparePanel() -> impl IntoView {
             .events
             .with(|h| demos::compare_view(&h[..applied.min(h.len())], &names))
     });
+    let lang = ui_lang();
     move || {
+        // The whole panel is drawn again on a language switch (its columns read it untracked).
+        let t = PanelText::of(lang.get());
         view.get().map(|v| {
             view! {
                 <section class="compare" data-testid="compare">
                     <header>
-                        <h2>"TCP vs UDP: the same two messages"</h2>
-                        <code class="muted">"send(b'hello'); send(b'world')  ·  sendto(b'hello'); sendto(b'world')"</code>
-                        <button class="hide" title="hide this panel" on:click=move |_| names.set(None)>"×"</button>
+                        <h2>{t.demo_heading}</h2>
+                        <code class="muted" translate="no">"send(b'hello'); send(b'world')  ·  sendto(b'hello'); sendto(b'world')"</code>
+                        <button class="hide" title=t.hide on:click=move |_| names.set(None)>"×"</button>
                     </header>
                     <div class="compare-cols">
                         <TcpColumn v=v.clone()/>
@@ -81,18 +87,20 @@ pub fn ComparePanel() -> impl IntoView {
 
 #[component]
 fn TcpColumn(v: CompareView) -> impl IntoView {
+    let lang = ui_lang().get_untracked();
+    let t = PanelText::of(lang);
     let merged = v.tcp_recvs.iter().any(|g| sends_in(g) > 1);
     let explain = if merged {
-        "TCP is a byte stream: the kernel keeps no boundary between sends, so one recv returned both messages glued together."
+        t.tcp_merged
     } else if v.tcp_recvs.is_empty() {
-        "Nothing received yet."
+        t.tcp_nothing
     } else {
-        "Each recv matched one send this time, by luck of timing: TCP itself keeps no message boundaries."
+        t.tcp_lucky
     };
     view! {
         <div class="compare-col" data-testid="compare-tcp">
             <h3>"TCP "<span class="muted">"SOCK_STREAM"</span></h3>
-            <div class="compare-summary" data-testid="compare-tcp-summary">{v.tcp_summary()}</div>
+            <div class="compare-summary" data-testid="compare-tcp-summary">{v.tcp_summary(lang)}</div>
             {v.tcp_recvs
                 .into_iter()
                 .enumerate()
@@ -105,10 +113,11 @@ fn TcpColumn(v: CompareView) -> impl IntoView {
 
 #[component]
 fn UdpColumn(v: CompareView) -> impl IntoView {
+    let t = PanelText::of(ui_lang().get_untracked());
     let explain = if v.udp_recvs.is_empty() {
-        "No datagram received yet."
+        t.udp_nothing
     } else {
-        "UDP keeps boundaries: each sendto is one datagram, and each recvfrom returns exactly one of them."
+        t.udp_kept
     };
     view! {
         <div class="compare-col" data-testid="compare-udp">
@@ -127,21 +136,22 @@ fn UdpColumn(v: CompareView) -> impl IntoView {
 /// One call's result: "recv(1024) #1 → 10 bytes from 2 sends" and the coloured bytes.
 #[component]
 fn GotStrip(label: String, g: Got, testid: &'static str) -> impl IntoView {
+    let t = PanelText::of(ui_lang().get_untracked());
     let line = if testid == UDP_STRIP {
-        format!("{label} → one datagram, {} bytes", g.bytes.len())
+        fill(t.one_datagram, &[&label, &g.bytes.len()])
     } else {
         let from = match sends_in(&g) {
             0 => String::new(),
-            1 => " from 1 send".to_owned(),
-            n => format!(" from {n} sends"),
+            1 => t.from_one_send.to_owned(),
+            n => fill(t.from_sends, &[&n]),
         };
-        format!("{label} → {} bytes{from}", g.bytes.len())
+        format!("{}{from}", fill(t.got_bytes, &[&label, &g.bytes.len()]))
     };
     view! {
         <div class="compare-got">
             <div class="compare-call">
                 {line}
-                {g.truncated.then(|| view! { <strong class="warn">" truncated"</strong> })}
+                {g.truncated.then(|| view! { <strong class="warn">{t.truncated}</strong> })}
             </div>
             <BufferStrip bytes=g.bytes spans=g.spans testid=testid.to_owned()/>
         </div>

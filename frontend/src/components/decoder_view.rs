@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use socklab_shared::protocol::SocketId;
 
 use super::chat_view::ChatView;
-use super::stream_actions::{FRAMINGS, framing_choice, framing_for};
+use super::stream_actions::{FRAMINGS, framing_choice, framing_for, framing_label};
+use crate::i18n::panels::PanelText;
+use crate::i18n::{Lang, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::chat_view;
 use crate::model::decoder_view::{
@@ -57,41 +59,46 @@ pub fn DecoderView(
                 .with(|h| decode_received(&h[..applied.min(h.len())], id, &framing)),
         )
     });
+    let lang = ui_lang();
+    let t = move || PanelText::of(lang.get());
     view! {
         <div class="decoder">
             <div class="actions">
-                <label title="What the receiving program expects; its decoder buffers recv results until a whole frame is there">
-                    "receiver decodes "
+                <label title=move || t().decode_title>
+                    {move || t().decodes}
                     <select data-testid="decode-framing" on:change=move |ev| picked.set(Some(event_target_value(&ev)))>
                         {FRAMINGS
                             .iter()
-                            .map(|(value, label)| view! {
-                                <option value=*value prop:selected=move || choice.get() == *value>{*label}</option>
+                            .map(|(value, _)| view! {
+                                <option value=*value prop:selected=move || choice.get() == *value>{move || framing_label(value, lang.get())}</option>
                             })
                             .collect_view()}
                     </select>
                 </label>
                 <Show when=move || picked.with(Option::is_none) && as_sent.get().is_some()>
                     <span class="muted" data-testid="decode-as-sent">{move || if as_sent.get().is_some_and(|(_, by_peer)| by_peer) {
-                        " as the other end sends: both ends speak one protocol"
+                        t().as_peer_sends
                     } else {
-                        " as this socket sends: both ends speak one protocol"
+                        t().as_this_sends
                     }}</span>
                 </Show>
             </div>
-            {move || decoded.get().map(|v| view! { <Decoded v=v encoding=encoding.get()/> })}
+            {move || decoded.get().map(|v| view! { <Decoded v=v encoding=encoding.get() lang=lang.get()/> })}
         </div>
     }
 }
 
 #[component]
-fn Decoded(v: View, encoding: Encoding) -> impl IntoView {
-    let heading = format!(
-        "the receiver's decoder after {} recv call{}: {} whole message{}",
-        v.recvs,
-        if v.recvs == 1 { "" } else { "s" },
-        v.messages.len(),
-        if v.messages.len() == 1 { "" } else { "s" },
+fn Decoded(v: View, encoding: Encoding, lang: Lang) -> impl IntoView {
+    let t = PanelText::of(lang);
+    let heading = fill(
+        match (v.recvs == 1, v.messages.len() == 1) {
+            (true, true) => t.decoder_heading_one_one,
+            (true, false) => t.decoder_heading_one_recv,
+            (false, true) => t.decoder_heading_one_message,
+            (false, false) => t.decoder_heading,
+        },
+        &[&v.recvs, &v.messages.len()],
     );
     let count = v.messages.len();
     // Messages that are chat JSON ({"from", "to", "text"}) also read as a conversation.
@@ -100,51 +107,52 @@ fn Decoded(v: View, encoding: Encoding) -> impl IntoView {
         .iter()
         .filter_map(|m| chat_view::parse(&m.body))
         .collect();
-    let partial = v.partial_text().map(|text| {
+    let partial = v.partial_text(lang).map(|text| {
         let have = hex(&v.pending);
         view! {
             <div class="decoded-partial" data-testid="decoded-partial">
                 <span class="warn">{text}</span>
-                <code class="pending">{have}</code>
+                <code class="pending" translate="no">{have}</code>
             </div>
         }
     });
     view! {
         <div class="decoded" data-testid="decoded" data-messages=count>
             <div class="muted">{heading}</div>
-            <ChatView lines=chat/>
+            <ChatView lines=chat lang=lang/>
             <ol class="decoded-list">
                 {v.messages
                     .into_iter()
-                    .map(|m| view! { <Message m=m encoding=encoding/> })
+                    .map(|m| view! { <Message m=m encoding=encoding lang=lang/> })
                     .collect_view()}
             </ol>
             {partial}
             {v.error.map(|e| view! {
                 <p class="error" data-testid="decoded-error">
-                    {format!("decoding stopped: {e}. A real receiver can't find the next frame after this; it closes the connection.")}
+                    {fill(t.decode_stopped, &[&e])}
                 </p>
             })}
             {v.gap.then(|| view! {
-                <p class="warn">"Some bytes were received by auto-recv without being shown one by one, so the decoder missed them."</p>
+                <p class="warn">{t.decode_gap}</p>
             })}
         </div>
     }
 }
 
 #[component]
-fn Message(m: DecodedMessage, encoding: Encoding) -> impl IntoView {
+fn Message(m: DecodedMessage, encoding: Encoding, lang: Lang) -> impl IntoView {
+    let w = PanelText::of(lang);
     let (text, bad) = decode_display(&m.body, encoding);
     let framing = match (m.header_len, m.trailer_len) {
         (0, 0) => String::new(),
-        (h, 0) => format!(" after a {h}-byte header"),
-        (0, t) => format!(" before a {t}-byte delimiter"),
-        (h, t) => format!(" between a {h}-byte header and a {t}-byte delimiter"),
+        (h, 0) => fill(w.after_header, &[&h]),
+        (0, t) => fill(w.before_delimiter, &[&t]),
+        (h, t) => fill(w.between, &[&h, &t]),
     };
-    let detail = format!("{} bytes{framing}", m.body.len());
+    let detail = fill(w.message_bytes, &[&m.body.len(), &framing]);
     view! {
         <li class="decoded-message" data-testid="decoded-message" data-bytes=m.body.len()>
-            <code class="msg-text" class:bad=bad data-testid="decoded-text">{show_controls(&text)}</code>
+            <code class="msg-text" class:bad=bad data-testid="decoded-text" translate="no">{show_controls(&text)}</code>
             <span class="muted">{detail}</span>
         </li>
     }

@@ -25,6 +25,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use socklab_shared::protocol::{Envelope, SocketId};
 
+use crate::i18n::panels::PanelText;
+use crate::i18n::{Lang, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::file_transfer::{
     DEFAULT_SIZE, Phase, SIZES, Transfer, Verdict, body_received, find_verdict, human, percent,
@@ -65,11 +67,12 @@ impl Scan {
 
 /// "socket 2 (client 127.0.0.1:40000) → socket 3 (accepted)" for every connection that can
 /// carry a file, keyed "2-3".
-fn pair_options(lab: Lab) -> Vec<(String, (SocketId, SocketId), String)> {
+fn pair_options(lab: Lab, lang: Lang) -> Vec<(String, (SocketId, SocketId), String)> {
+    let t = PanelText::of(lang);
     lab.history.live.with(|s| {
         let role = |id: &SocketId| match s.sockets.get(id) {
-            Some(v) if v.listener.is_some() => format!("accepted {}", v.local),
-            Some(v) => format!("client {}", v.local),
+            Some(v) if v.listener.is_some() => fill(t.file_accepted, &[&v.local]),
+            Some(v) => fill(t.file_client, &[&v.local]),
             None => String::new(),
         };
         stream_pairs(s)
@@ -85,7 +88,9 @@ fn pair_options(lab: Lab) -> Vec<(String, (SocketId, SocketId), String)> {
 #[component]
 pub fn FileTransferPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let pairs = Memo::new(move |_| pair_options(lab));
+    let lang = ui_lang();
+    let t = move || PanelText::of(lang.get());
+    let pairs = Memo::new(move |_| pair_options(lab, lang.get()));
     let chosen_pair = RwSignal::new(String::new());
     // The chosen connection, or the first one (a client sending to its server).
     let pair = move || {
@@ -118,7 +123,7 @@ pub fn FileTransferPanel() -> impl IntoView {
             {
                 Some(f) => Source::Chosen(f),
                 None => {
-                    problem.set(Some("choose a file first".into()));
+                    problem.set(Some(t().file_choose_first.into()));
                     return;
                 }
             }
@@ -186,19 +191,17 @@ pub fn FileTransferPanel() -> impl IntoView {
     let phase_key = move || transfer.with(|t| t.as_ref().map_or("idle", |t| t.phase.key()));
     view! {
         <section class="file-panel" data-testid="file-panel" data-phase=phase_key>
-            <h2>"📁 Send a file"</h2>
+            <h2>{move || t().file_heading}</h2>
             <p class="hint">
-                "Experiment 13's upload: "<code>"struct.pack('i', len(header))"</code>", the JSON header "
-                <code>"{filename, size, md5}"</code>", then the file in chunks of at most 1 MB, each with "
-                <code>"sendall()"</code>". The other end of the connection becomes the file server and checks the md5."
+                {move || t().file_intro_1}<code translate="no">"struct.pack('i', len(header))"</code>{move || t().file_intro_2}
+                <code translate="no">"{filename, size, md5}"</code>{move || t().file_intro_3}
+                <code translate="no">"sendall()"</code>{move || t().file_intro_4}
             </p>
             {move || pairs.with(Vec::is_empty).then(|| view! {
-                <p class="muted" data-testid="file-no-connection">
-                    "Make a connection first: + TCP server, + TCP client, then accept() on the server."
-                </p>
+                <p class="muted" data-testid="file-no-connection">{t().file_need_connection}</p>
             })}
             <div class="actions">
-                <label>"connection "
+                <label>{move || t().file_connection}
                     <select data-testid="file-sender" on:change=move |ev| chosen_pair.set(event_target_value(&ev))>
                         {move || {
                             let current = pair().map(|(k, _)| k);
@@ -209,66 +212,63 @@ pub fn FileTransferPanel() -> impl IntoView {
                         }}
                     </select>
                 </label>
-                <label>"file "
+                <label>{move || t().file_file}
                     <select data-testid="file-size" prop:value=size on:change=move |ev| size.set(event_target_value(&ev))>
                         {SIZES.iter().map(|(bytes, label)| view! {
-                            <option value=bytes.to_string() selected=*bytes == DEFAULT_SIZE>{format!("generated, {label}")}</option>
+                            <option value=bytes.to_string() selected=*bytes == DEFAULT_SIZE>{move || fill(t().file_generated, &[label])}</option>
                         }).collect_view()}
-                        <option value="file">"the file chosen here →"</option>
+                        <option value="file">{move || t().file_chosen}</option>
                     </select>
                 </label>
                 <input type="file" data-testid="file-input" node_ref=input
                     on:change=move |_| size.set("file".into())/>
                 <button data-testid="file-send" on:click=send
-                    prop:disabled=move || busy() || pair().is_none()>"📤 send the file"</button>
+                    prop:disabled=move || busy() || pair().is_none()>{move || t().file_send}</button>
             </div>
             {move || problem.get().map(|p| view! { <p class="error">{p}</p> })}
-            {move || transfer.get().map(|t| view! { <Status t=t received=received.get().unwrap_or(0)/> })}
+            {move || transfer.get().map(|t| view! { <Status t=t received=received.get().unwrap_or(0) lang=lang.get()/> })}
         </section>
     }
 }
 
 /// The transfer's phase, progress bars, speed and verdict.
 #[component]
-fn Status(t: Transfer, received: u64) -> impl IntoView {
+fn Status(t: Transfer, received: u64, lang: Lang) -> impl IntoView {
+    let w = PanelText::of(lang);
     let now = now_ms();
     let speed = t.throughput(now).map(|mbs| {
         let secs = (t.finished_ms.unwrap_or(now) - t.send_started_ms.unwrap_or(now)) / 1000.0;
         view! {
             <span data-testid="file-throughput" data-ms=format!("{:.0}", secs * 1000.0)
                 data-chunk-ms=t.times.summary()>
-                {format!("{mbs:.1} MB/s · {secs:.2} s since the header went")}
+                {fill(w.file_throughput, &[&format!("{mbs:.1}"), &format!("{secs:.2}")])}
             </span>
         }
     });
     let verdict = t.verdict.clone().map(|v| {
         let ok = t.phase == Phase::Verified;
-        let said = if ok {
-            "verified ✓ the md5 of what arrived is the md5 in the header"
-        } else {
-            "MISMATCH ✗ the bytes that arrived are not the file the header describes"
-        };
+        let said = if ok { w.file_verified } else { w.file_mismatch };
         view! {
             <div class="file-verdict" class:ok=ok class:bad=!ok data-testid="file-verdict">
                 <strong>{said}</strong>
                 <dl>
-                    <dt>"md5 in the header (the sender's)"</dt>
-                    <dd><code data-testid="file-md5-expected">{v.md5_expected}</code></dd>
-                    <dt>"md5 of the bytes that arrived (the receiver's)"</dt>
-                    <dd><code data-testid="file-md5-actual">{v.md5_actual}</code></dd>
-                    <dt>"the receiver read"</dt>
-                    <dd>{format!("{} of {:?} in {:.2} s", human(v.size), v.filename, v.elapsed_us as f64 / 1e6)}</dd>
+                    <dt>{w.md5_expected}</dt>
+                    <dd><code data-testid="file-md5-expected" translate="no">{v.md5_expected}</code></dd>
+                    <dt>{w.md5_actual}</dt>
+                    <dd><code data-testid="file-md5-actual" translate="no">{v.md5_actual}</code></dd>
+                    <dt>{w.receiver_read}</dt>
+                    <dd>{fill(w.read_detail, &[&human(v.size), &format!("{:?}", v.filename), &format!("{:.2}", v.elapsed_us as f64 / 1e6)])}</dd>
                 </dl>
             </div>
         }
     });
     view! {
         <div class="file-status">
-            <div class="file-phase" data-testid="file-phase">{t.phase.label()}</div>
-            <div class="muted">{format!("{} · {} ({} bytes)", t.name, human(t.total), t.total)}</div>
-            <Bar label="md5 computed" testid="file-hash-progress" done=t.hashed total=t.total/>
-            <Bar label="sent (accepted by the sender's kernel)" testid="file-progress" done=t.accepted total=t.total/>
-            <Bar label="arrived at the receiver" testid="file-received" done=received total=t.total/>
+            <div class="file-phase" data-testid="file-phase">{t.phase.label(lang)}</div>
+            <div class="muted">{fill(w.file_line, &[&t.name, &human(t.total), &t.total])}</div>
+            <Bar label=w.bar_md5 testid="file-hash-progress" done=t.hashed total=t.total lang=lang/>
+            <Bar label=w.bar_sent testid="file-progress" done=t.accepted total=t.total lang=lang/>
+            <Bar label=w.bar_arrived testid="file-received" done=received total=t.total lang=lang/>
             {speed}
             {verdict}
         </div>
@@ -276,13 +276,19 @@ fn Status(t: Transfer, received: u64) -> impl IntoView {
 }
 
 #[component]
-fn Bar(label: &'static str, testid: &'static str, done: u64, total: u64) -> impl IntoView {
+fn Bar(
+    label: &'static str,
+    testid: &'static str,
+    done: u64,
+    total: u64,
+    lang: Lang,
+) -> impl IntoView {
     let pct = percent(done, total);
     view! {
         <div class="file-bar" data-testid=testid data-done=done data-total=total>
             <span class="file-bar-label">{label}</span>
             <span class="file-bar-track"><span class="file-bar-fill" style=format!("width: {pct}%")></span></span>
-            <span class="file-bar-text">{format!("{} of {} ({pct}%)", human(done), human(total))}</span>
+            <span class="file-bar-text">{fill(PanelText::of(lang).bar_text, &[&human(done), &human(total), &pct])}</span>
         </div>
     }
 }

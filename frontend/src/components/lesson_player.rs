@@ -13,9 +13,10 @@ use socklab_shared::protocol::SocketId;
 
 use crate::components::timeline::shortcut;
 use crate::connection::api;
+use crate::i18n::{Lang, fill, lesson::LessonText, ui_lang};
 use crate::lab::{Lab, Owner};
 use crate::model::keys::KeyAction;
-use crate::model::lesson_player::{Lang, Player};
+use crate::model::lesson_player::Player;
 use crate::token::is_refusal;
 
 mod follow;
@@ -49,29 +50,51 @@ fn busy_untracked(lab: Lab) -> bool {
 
 /// The lesson list, with the lab's token. `Ok(None)` when the server refused for lack of the
 /// token: `lab.connection.needs_token` is set, and the page says what to do once, at the top.
-async fn fetch_lessons(lab: Lab) -> Result<Option<LessonSet>, String> {
-    let reply = api::get("/api/lessons").await?;
+async fn fetch_lessons(lab: Lab) -> Result<Option<LessonSet>, LoadError> {
+    let reply = api::get("/api/lessons").await.map_err(LoadError::Http)?;
     if is_refusal(reply.status) {
         lab.connection.needs_token.set(true);
         return Ok(None);
     }
     if !(200..300).contains(&reply.status) {
-        return Err(format!(
-            "the server answered {} to /api/lessons: {}",
+        return Err(LoadError::Status(
             reply.status,
-            reply.body.trim()
+            reply.body.trim().to_owned(),
         ));
     }
     serde_json::from_str(&reply.body)
         .map(Some)
-        .map_err(|e| format!("bad lesson list: {e}"))
+        .map_err(|e| LoadError::Bad(e.to_string()))
+}
+
+/// Why the lesson list did not load: the page's words (in the page's language) and the
+/// server's or parser's own (data, shown as they are).
+#[derive(Debug, Clone)]
+enum LoadError {
+    Http(String),
+    Status(u16, String),
+    Bad(String),
+}
+
+impl LoadError {
+    /// (the page's words, the detail as it came).
+    fn words(&self, lang: Lang) -> (String, String) {
+        let t = LessonText::of(lang);
+        match self {
+            LoadError::Http(e) => (String::new(), e.clone()),
+            LoadError::Status(status, body) => (fill(t.server_answered, &[status]), body.clone()),
+            LoadError::Bad(e) => (t.bad_list.to_owned(), e.clone()),
+        }
+    }
 }
 
 #[component]
 pub fn LessonPlayer() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let player = RwSignal::new(Player::default());
-    let load_error = RwSignal::new(None::<String>);
+    let lang = ui_lang();
+    let t = move || LessonText::of(lang.get());
+    let load_error = RwSignal::new(None::<LoadError>);
     if let Some(Highlights(looks)) = use_context::<Highlights>() {
         Effect::new(move |_| looks.set(player.with(|p| p.looks())));
         follow_highlights(looks, lab);
@@ -186,9 +209,9 @@ pub fn LessonPlayer() -> impl IntoView {
         <section class="lessons" class:active=move || player.with(|p| p.current.is_some()) data-testid="lesson-player">
             <div class="lesson-bar">
                 <select data-testid="lesson-select" on:change=choose>
-                    <option value="">"Choose a lesson…"</option>
+                    <option value="">{move || t().choose}</option>
                     {move || player.with(|p| p.lessons.iter().enumerate().map(|(i, l)| {
-                        let label = match p.lang {
+                        let label = match lang.get() {
                             Lang::En => format!("{}. {}", l.number, l.title.en),
                             Lang::Zh => format!("{}. {}", l.number, l.title.zh),
                         };
@@ -196,28 +219,34 @@ pub fn LessonPlayer() -> impl IntoView {
                     }).collect_view())}
                 </select>
                 <button data-testid="lesson-prev" on:click=move |_| restart(player.with_untracked(|p| p.done.saturating_sub(1)))
-                    disabled=move || busy() || player.with(|p| p.done == 0)>"◀ previous"</button>
+                    disabled=move || busy() || player.with(|p| p.done == 0)>{move || t().prev}</button>
                 <button data-testid="lesson-next" on:click=move |_| next()
-                    disabled=move || busy() || player.with(|p| p.next_commands().is_none())>"next ▶"</button>
+                    disabled=move || busy() || player.with(|p| p.next_commands().is_none())>{move || t().next}</button>
                 <button data-testid="lesson-run-all" on:click=run_all
-                    disabled=move || busy() || player.with(|p| p.next_commands().is_none())>"run to the end"</button>
+                    disabled=move || busy() || player.with(|p| p.next_commands().is_none())>{move || t().run_all}</button>
                 <button data-testid="lesson-reset" on:click=move |_| restart(0)
-                    disabled=move || player.with(|p| p.current.is_none())>"reset"</button>
-                <button data-testid="lesson-lang" on:click=move |_| player.update(|p| p.lang = if p.lang == Lang::En { Lang::Zh } else { Lang::En })>
-                    {move || if player.with(|p| p.lang == Lang::En) { "中文" } else { "English" }}
+                    disabled=move || player.with(|p| p.current.is_none())>{move || t().reset}</button>
+                // The page's one language switch, here too (the same signal as the top bar's).
+                <button data-testid="lesson-lang" lang=move || lang.get().other().tag()
+                    on:click=move |_| lang.update(|l| *l = l.other())>
+                    {move || lang.get().switch_label()}
                 </button>
-                <button class="quiet" on:click=move |_| reload()>"reload lessons"</button>
-                <span class="muted" data-testid="lesson-step">{move || player.with(|p| p.position())}</span>
+                <button class="quiet" on:click=move |_| reload()>{move || t().reload}</button>
+                <span class="muted" data-testid="lesson-step">{move || player.with(|p| p.position(lang.get()))}</span>
             </div>
-            {move || player.with(|p| p.narration()).map(|text| view! { <p class="narration" data-testid="lesson-say">{text}</p> })}
-            {move || failed().map(|e| view! { <p class="error" data-testid="lesson-error">{format!("this step failed: {e}")}</p> })}
-            {move || load_error.get().map(|e| view! { <p class="error">{e}</p> })}
+            {move || player.with(|p| p.narration(lang.get())).map(|text| view! { <p class="narration" data-testid="lesson-say">{text}</p> })}
+            {move || failed().map(|e| view! { <p class="error" data-testid="lesson-error">{t().failed}<span translate="no">{e}</span></p> })}
+            {move || load_error.get().map(|e| {
+                let (words, detail) = e.words(lang.get());
+                view! { <p class="error">{words}<span translate="no">{detail}</span></p> }
+            })}
             {move || {
                 let problems = player.with(|p| p.problems.clone());
-                (!problems.is_empty()).then(|| view! {
+                let n = problems.len();
+                (n > 0).then(|| view! {
                     <details class="problems" data-testid="lesson-problems">
-                        <summary>{format!("{} lesson file(s) could not be loaded", problems.len())}</summary>
-                        <ul>{problems.into_iter().map(|p| view! { <li><code>{p.file}</code>": "{p.message}</li> }).collect_view()}</ul>
+                        <summary>{move || fill(t().problems, &[&n])}</summary>
+                        <ul translate="no">{problems.into_iter().map(|p| view! { <li><code>{p.file}</code>": "{p.message}</li> }).collect_view()}</ul>
                     </details>
                 })
             }}

@@ -11,9 +11,14 @@ use socklab_shared::protocol::{Command, Event};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::i18n::wire::WireText;
+use crate::i18n::{fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::cable::{LiveCable, bytes_words};
-use crate::model::wire::{LinkForm, MTU_PRESETS, settings_words};
+use crate::model::wire::{LinkForm, MTU_PRESETS, mtu_name, settings_words};
+
+/// A word of the link panel, read in the page's language when drawn.
+type Word = fn(&WireText) -> &'static str;
 
 /// The name of the downloaded capture.
 pub const PCAP_NAME: &str = "socklab-session.pcap";
@@ -30,9 +35,12 @@ extern "C" {
 #[component]
 pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || WireText::of(lang.get());
     let wire = Memo::new(move |_| cable.with(|c| c.wire.clone()));
     let held = move || wire.with(|w| w.as_ref().is_some_and(|(_, w)| w.held));
     let waiting_list = Memo::new(move |_| {
+        let t = t();
         cable.with(|c| {
             c.waiting_packets()
                 .map(|p| {
@@ -41,7 +49,7 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
                         socklab_shared::protocol::wire::Direction::BToA => "B → A",
                     };
                     let again = if p.retransmission {
-                        " (retransmission)"
+                        t.retransmission_mark
                     } else {
                         ""
                     };
@@ -53,16 +61,20 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
     let waiting = move || waiting_list.with(Vec::len) as u64;
     let unavailable = Memo::new(move |_| cable.with(|c| c.unavailable.clone()));
     let status = move || {
+        let lang = lang.get();
+        let t = WireText::of(lang);
         wire.with(|w| match w {
-            None => "not made yet: it is made when a socket goes on host A or B".to_owned(),
-            Some((_, w)) if !w.up => "not made yet".to_owned(),
+            None => t.not_made.to_owned(),
+            Some((_, w)) if !w.up => t.not_made_short.to_owned(),
             Some((_, w)) if w.a_to_b == w.b_to_a => {
-                format!("both ways: {}", settings_words(&w.a_to_b))
+                fill(t.both_ways, &[&settings_words(&w.a_to_b, lang)])
             }
-            Some((_, w)) => format!(
-                "A → B: {} · B → A: {}",
-                settings_words(&w.a_to_b),
-                settings_words(&w.b_to_a)
+            Some((_, w)) => fill(
+                t.per_direction,
+                &[
+                    &settings_words(&w.a_to_b, lang),
+                    &settings_words(&w.b_to_a, lang),
+                ],
             ),
         })
     };
@@ -85,56 +97,58 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
     view! {
         <div class="link-panel" data-testid="link-panel">
             <div class="lp-bar">
-                <h2>"The wire: host A ⇄ host B"</h2>
+                <h2>{move || t().heading}</h2>
                 <span class="lp-status" data-testid="wire-status">{status}</span>
                 <Show when=move || !in_use.get()>
-                    <button data-testid="wire-up" title="make hosts A (198.18.0.1) and B (198.18.0.2) and the cable between them now"
-                        on:click=move |_| { lab.command(Command::WireStatus { up: true }); }>"make hosts A and B"</button>
+                    <button data-testid="wire-up" title=move || t().make_title
+                        on:click=move |_| { lab.command(Command::WireStatus { up: true }); }>{move || t().make}</button>
                 </Show>
                 <Show when=move || in_use.get()>
                     {move || if held() {
                         view! {
                             <button class="lp-held" data-testid="wire-release" aria-pressed="true"
-                                title="let every waiting packet go and stop holding"
-                                on:click=move |_| { lab.command(Command::WireHold { hold: false }); }>"▶▶ release all"</button>
+                                title=t().release_title
+                                on:click=move |_| { lab.command(Command::WireHold { hold: false }); }>{t().release}</button>
                         }.into_any()
                     } else {
                         view! {
                             <button data-testid="wire-hold" aria-pressed="false"
-                                title="packets wait in the middle of the cable until you release them"
-                                on:click=move |_| { lab.command(Command::WireHold { hold: true }); }>"hold the wire"</button>
+                                title=t().hold_title
+                                on:click=move |_| { lab.command(Command::WireHold { hold: true }); }>{t().hold}</button>
                         }.into_any()
                     }}
                     <button data-testid="wire-step" disabled=move || !held() || waiting() == 0
-                        title="release the oldest waiting packet"
-                        on:click=move |_| { lab.command(Command::WireStep { count: 1 }); }>"step ▶ 1 packet"</button>
+                        title=move || t().step_title
+                        on:click=move |_| { lab.command(Command::WireStep { count: 1 }); }>{move || t().step}</button>
                     <span data-testid="wire-waiting" class=move || { if waiting() > 0 { "lp-waiting on" } else { "lp-waiting" } }>
-                        {move || match waiting() { 1 => "1 packet waiting".to_owned(), n => format!("{n} packets waiting") }}
+                        {move || match waiting() { 1 => t().waiting_one.to_owned(), n => fill(t().waiting_many, &[&n]) }}
                     </span>
                     {move || (waiting() > 0).then(|| view! {
-                        <ol class="lp-queue" data-testid="waiting-list" title="the packets waiting on the cable; step releases the first">
+                        <ol class="lp-queue" data-testid="waiting-list" title=t().queue_title>
                             {waiting_list.get().into_iter().take(6).map(|w| view! { <li>{w}</li> }).collect_view()}
-                            {(waiting() > 6).then(|| view! { <li class="muted">{format!("and {} more", waiting() - 6)}</li> })}
+                            {(waiting() > 6).then(|| view! { <li class="muted">{fill(t().and_more, &[&(waiting() - 6)])}</li> })}
                         </ol>
                     })}
                     <DropNext/>
-                    <button data-testid="wire-pcap" title="every packet of this session as a capture file for Wireshark"
+                    <button data-testid="wire-pcap" title=move || t().pcap_title
                         data-bytes=move || pcap_note.get().map(|(_, b)| b.to_string())
-                        on:click=download>"⬇ download pcap"</button>
+                        on:click=download>{move || t().pcap}</button>
                     {move || pcap_note.get().map(|(p, b)| view! {
-                        <span class="muted" data-testid="pcap-note">{format!("{PCAP_NAME}: {p} packets, {}", bytes_words(b as u64))}</span>
+                        <span class="muted" data-testid="pcap-note">{fill(t().pcap_note, &[&PCAP_NAME, &p, &bytes_words(b as u64)])}</span>
                     })}
                 </Show>
             </div>
             {move || unavailable.get().map(|(m, h)| view! {
-                <p class="error lp-error" data-testid="wire-error">{m}<br/><em>{h}</em></p>
+                <p class="error lp-error" data-testid="wire-error">
+                    {crate::components::error_view(&m, Some(h.as_deref().unwrap_or("")), Some(socklab_shared::protocol::ErrorCode::WireUnavailable), lang.get(), true)}
+                </p>
             })}
             <Show when=move || in_use.get()>
                 <LinkSettingsForm wire=wire/>
                 {move || exec().map(|cmd| view! {
                     <details class="lp-exec">
-                        <summary>"your own program on host A (a terminal on the server's machine)"</summary>
-                        <code data-testid="wire-exec">{cmd}</code>
+                        <summary>{t().exec}</summary>
+                        <code data-testid="wire-exec" translate="no">{cmd}</code>
                     </details>
                 })}
             </Show>
@@ -146,13 +160,15 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
 #[component]
 fn DropNext() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || WireText::of(lang.get());
     let dir = RwSignal::new(Directions::Both);
     view! {
         <span class="lp-drop">
-            <button data-testid="wire-drop-next" title="the next packet in this direction is dropped, whatever the loss setting"
-                on:click=move |_| { lab.command(Command::WireDropNext { directions: dir.get_untracked() }); }>"✕ drop next"</button>
+            <button data-testid="wire-drop-next" title=move || t().drop_next_title
+                on:click=move |_| { lab.command(Command::WireDropNext { directions: dir.get_untracked() }); }>{move || t().drop_next}</button>
             <select data-testid="drop-direction" on:change=move |ev| dir.set(directions(&event_target_value(&ev)))>
-                <option value="both">"either way"</option>
+                <option value="both">{move || t().either_way}</option>
                 <option value="a_to_b">"A → B"</option>
                 <option value="b_to_a">"B → A"</option>
             </select>
@@ -174,6 +190,8 @@ fn LinkSettingsForm(
     wire: Memo<Option<(usize, socklab_shared::protocol::wire::WireStatus)>>,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || WireText::of(lang.get());
     let form = RwSignal::new(LinkForm::default());
     let dir = RwSignal::new(Directions::Both);
     let problem = RwSignal::new(None::<String>);
@@ -196,7 +214,7 @@ fn LinkSettingsForm(
             }
         });
     });
-    let apply = move |_| match form.with_untracked(LinkForm::parse) {
+    let apply = move |_| match form.with_untracked(|f| f.parse(lang.get_untracked())) {
         Ok((settings, seed)) => {
             problem.set(None);
             lab.command(Command::LinkSet {
@@ -208,24 +226,24 @@ fn LinkSettingsForm(
         Err(e) => problem.set(Some(e)),
     };
     let field = move |id: &'static str,
-                      label: &'static str,
-                      unit: &'static str,
+                      label: Word,
+                      unit: Word,
                       get: fn(&LinkForm) -> String,
                       set: fn(&mut LinkForm, String)| {
         view! {
             <label class="lp-field">
-                <span>{label}</span>
+                <span>{move || label(t())}</span>
                 <input data-testid=id inputmode="decimal" size="6"
                     prop:value=move || form.with(get)
                     on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }
                     on:keydown=move |ev| if ev.key() == "Enter" { apply(()); }/>
-                <span class="muted">{unit}</span>
+                <span class="muted">{move || unit(t())}</span>
             </label>
         }
     };
     let mtu_options = MTU_PRESETS
         .iter()
-        .map(|(v, name)| view! { <option value=v.to_string()>{*name}</option> })
+        .map(|(v, _)| view! { <option value=v.to_string()>{move || mtu_name(*v, lang.get())}</option> })
         .collect_view();
     // An MTU a lesson set that is none of the presets shows as its own choice.
     let other_mtu = move || {
@@ -236,19 +254,19 @@ fn LinkSettingsForm(
     view! {
         <div class="lp-form" data-testid="link-form">
             <label class="lp-field">
-                <span>"direction"</span>
+                <span>{move || t().direction}</span>
                 <select data-testid="link-direction" on:change=move |ev| dir.set(directions(&event_target_value(&ev)))>
-                    <option value="both">"both ways"</option>
+                    <option value="both">{move || t().both_ways_option}</option>
                     <option value="a_to_b">"A → B"</option>
                     <option value="b_to_a">"B → A"</option>
                 </select>
             </label>
-            {field("link-delay", "delay", "ms", |f| f.delay_ms.clone(), |f, v| f.delay_ms = v)}
-            {field("link-jitter", "jitter", "ms", |f| f.jitter_ms.clone(), |f, v| f.jitter_ms = v)}
-            {field("link-loss", "loss", "%", |f| f.loss_pct.clone(), |f, v| f.loss_pct = v)}
-            {field("link-duplicate", "duplicates", "%", |f| f.duplicate_pct.clone(), |f, v| f.duplicate_pct = v)}
-            {field("link-reorder", "reorder", "%", |f| f.reorder_pct.clone(), |f, v| f.reorder_pct = v)}
-            {field("link-rate", "rate", "kbit/s (0 = no limit)", |f| f.rate_kbit.clone(), |f, v| f.rate_kbit = v)}
+            {field("link-delay", |t| t.delay, |t| t.ms, |f| f.delay_ms.clone(), |f, v| f.delay_ms = v)}
+            {field("link-jitter", |t| t.jitter, |t| t.ms, |f| f.jitter_ms.clone(), |f, v| f.jitter_ms = v)}
+            {field("link-loss", |t| t.loss, |t| t.percent, |f| f.loss_pct.clone(), |f, v| f.loss_pct = v)}
+            {field("link-duplicate", |t| t.duplicates, |t| t.percent, |f| f.duplicate_pct.clone(), |f, v| f.duplicate_pct = v)}
+            {field("link-reorder", |t| t.reorder, |t| t.percent, |f| f.reorder_pct.clone(), |f, v| f.reorder_pct = v)}
+            {field("link-rate", |t| t.rate, |t| t.rate_unit, |f| f.rate_kbit.clone(), |f, v| f.rate_kbit = v)}
             <label class="lp-field">
                 <span>"MTU"</span>
                 <select data-testid="link-mtu" prop:value=move || form.with(|f| f.mtu.clone())
@@ -257,8 +275,8 @@ fn LinkSettingsForm(
                     {other_mtu}
                 </select>
             </label>
-            {field("link-seed", "seed", "(same seed, same losses)", |f| f.seed.clone(), |f, v| f.seed = v)}
-            <button data-testid="link-apply" on:click=move |_| apply(())>"apply"</button>
+            {field("link-seed", |t| t.seed, |t| t.seed_unit, |f| f.seed.clone(), |f, v| f.seed = v)}
+            <button data-testid="link-apply" on:click=move |_| apply(())>{move || t().apply}</button>
             {move || problem.get().map(|p| view! { <span class="error" data-testid="link-problem">{p}</span> })}
         </div>
     }

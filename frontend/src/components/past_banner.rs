@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::app::AppText;
+use crate::i18n::{Lang, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::timeline::{position_label, step_positions};
 
@@ -12,13 +14,15 @@ use crate::model::timeline::{position_label, step_positions};
 #[component]
 pub fn PastBanner() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
     let text = Memo::new(move |_| {
         let pos = lab.cursor.get()?;
+        let lang = lang.get();
         let step = lab
             .history
             .events
-            .with(|h| position_label(&step_positions(h), Some(pos)));
-        Some(past_text(&step))
+            .with(|h| position_label(&step_positions(h), Some(pos), lang));
+        Some(past_text(&step, lang))
     });
     move || {
         text.get().map(|t| {
@@ -26,7 +30,7 @@ pub fn PastBanner() -> impl IntoView {
                 <div class="past-banner" role="status" data-testid="past-banner">
                     <span>{t}</span>
                     <button data-testid="past-back" on:click=move |_| lab.cursor.set(None)>
-                        "back to now (End)"
+                        {move || AppText::of(lang.get()).past_back}
                     </button>
                 </div>
             }
@@ -35,10 +39,8 @@ pub fn PastBanner() -> impl IntoView {
 }
 
 /// What the banner says at timeline position `step` ("step 3 of 7").
-pub fn past_text(step: &str) -> String {
-    format!(
-        "⏪ The past: the cards show the kernel as it was at timeline {step}, not now. Press End or Esc to come back."
-    )
+pub fn past_text(step: &str, lang: Lang) -> String {
+    fill(AppText::of(lang).past, &[&step])
 }
 
 #[cfg(test)]
@@ -47,7 +49,7 @@ mod tests {
 
     #[test]
     fn the_banner_names_the_moment_and_the_way_back() {
-        let t = past_text("step 2 of 5");
+        let t = past_text("step 2 of 5", Lang::En);
         assert!(t.contains("step 2 of 5") && t.contains("End"), "{t}");
     }
 }

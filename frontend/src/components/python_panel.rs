@@ -15,6 +15,8 @@ use socklab_python::{PyLine, PythonCode, socket_names};
 use socklab_shared::protocol::{Envelope, Event, SocketId};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::i18n::panels::PanelText;
+use crate::i18n::ui_lang;
 use crate::lab::Lab;
 use crate::model::timeline::{Basis, LiveSteps, Throttle, current_step, streaming};
 
@@ -127,9 +129,11 @@ pub fn PythonPanel() -> impl IntoView {
     // lesson starts from a clean slate, so its program stands alone (and stays short). Its
     // events are gathered as they arrive (`ScopeEvents`), the program made from them.
     let from = Memo::new(move |_| lab.scope.timeline_start());
+    // The program is code, the same in any language: its basis keeps the default language.
     let basis = move || Basis {
         session: lab.history.session.get(),
         start: from.get(),
+        ..Basis::default()
     };
     let scoped = Memo::new_owning(move |live: Option<ScopeEvents>| {
         let mut live = live.unwrap_or_default();
@@ -217,24 +221,21 @@ pub fn PythonPanel() -> impl IntoView {
                 .collect::<String>()
         })
     };
-    let copied = RwSignal::new(None::<&'static str>);
+    let lang = ui_lang();
+    let t = move || PanelText::of(lang.get());
+    // What the copy button said, in the language of the moment it is shown.
+    let copied = RwSignal::new(None::<fn(&PanelText) -> &'static str>);
     let copy = move |_| {
         let text = program();
         match copy_to_clipboard(&text) {
             Some(done) => {
-                copied.set(Some("copying…"));
+                copied.set(Some(|t| t.copying));
                 wasm_bindgen_futures::spawn_local(async move {
                     let ok = wasm_bindgen_futures::JsFuture::from(done).await.is_ok();
-                    copied.set(Some(if ok {
-                        "copied"
-                    } else {
-                        "the browser refused: select the code and press Ctrl+C"
-                    }));
+                    copied.set(Some(if ok { |t| t.copied } else { |t| t.copy_refused }));
                 });
             }
-            None => copied.set(Some(
-                "no clipboard here (it needs https or localhost): select the code and press Ctrl+C",
-            )),
+            None => copied.set(Some(|t| t.no_clipboard)),
         }
     };
     // Keep the highlighted lines in view inside the scrolling code box: once the lines are
@@ -256,16 +257,14 @@ pub fn PythonPanel() -> impl IntoView {
         <section class="python-panel" data-testid="python-panel">
             <header>
                 <h2>"Python"</h2>
-                <span class="muted">
-                    "the same calls in Python, both ends in one program: save as lab.py and run python3 lab.py"
-                </span>
-                <button data-testid="python-copy" title="copy the program to the clipboard"
-                    disabled=move || lines.with(Vec::is_empty) on:click=copy>"copy"</button>
+                <span class="muted">{move || t().python_intro}</span>
+                <button data-testid="python-copy" title=move || t().copy_title
+                    disabled=move || lines.with(Vec::is_empty) on:click=copy>{move || t().copy}</button>
                 <span class="py-copied" data-testid="python-copied" aria-live="polite">
-                    {move || copied.get()}
+                    {move || copied.get().map(|said| said(t()))}
                 </span>
             </header>
-            <pre class="py-code" node_ref=code_box><code data-testid="python-code">
+            <pre class="py-code" node_ref=code_box translate="no"><code data-testid="python-code">
                 // Keyed by line: a batch of events that leaves the program as it was (an
                 // upload's chunks) redraws nothing, and a new step redraws only its lines.
                 <For each=move || shown.get().into_iter().enumerate() key=|(i, l)| (*i, l.clone()) let:((_, l))>
@@ -273,7 +272,7 @@ pub fn PythonPanel() -> impl IntoView {
                 </For>
             </code></pre>
             <Show when=move || lines.with(Vec::is_empty)>
-                <p class="muted">"No calls yet: every call made here, by a lesson or by hand, appears as Python."</p>
+                <p class="muted">{move || t().python_empty}</p>
             </Show>
         </section>
     }
@@ -432,7 +431,11 @@ mod scope_tests {
     #[test]
     fn the_scope_keeps_its_own_sockets_events_and_their_places_whatever_the_batches() {
         let (h, start) = two_lessons();
-        let basis = Basis { session: 1, start };
+        let basis = Basis {
+            session: 1,
+            start,
+            ..Basis::default()
+        };
         let mut whole = ScopeEvents::default();
         assert!(whole.sync(&h, basis));
         assert_eq!(
@@ -456,6 +459,7 @@ mod scope_tests {
             Basis {
                 session: 1,
                 start: 0,
+                ..Basis::default()
             },
         );
         assert_eq!(all.events, h);
@@ -466,6 +470,7 @@ mod scope_tests {
             Basis {
                 session: 2,
                 start: 0,
+                ..Basis::default()
             },
         );
         assert_eq!(again.events, h[..2]);
@@ -475,7 +480,14 @@ mod scope_tests {
     fn the_lessons_program_is_its_own_and_numbers_lines_in_the_whole_history() {
         let (h, start) = two_lessons();
         let mut scope = ScopeEvents::default();
-        scope.sync(&h, Basis { session: 1, start });
+        scope.sync(
+            &h,
+            Basis {
+                session: 1,
+                start,
+                ..Basis::default()
+            },
+        );
         let code = PythonCode::new(&scope.events, &socklab_python::SocketNames::default());
         let lines = scope.lines(&code, h.len());
         let text: String = lines.iter().map(|l| format!("{}\n", l.text)).collect();

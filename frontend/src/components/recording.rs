@@ -6,22 +6,48 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::i18n::app::AppText;
+use crate::i18n::{Lang, ui_lang};
 use crate::lab::Lab;
-use crate::model::recording::{FILE_NAME, PLAYING_BADGE, read, write};
+use crate::model::recording::{FILE_NAME, read, write};
+
+/// What went wrong with a recording: the page's words, and the detail as it came (a parser's
+/// or the browser's English, shown as data).
+#[derive(Debug, Clone)]
+enum RecordingError {
+    Save(String),
+    Read,
+    NotARecording(String),
+}
+
+impl RecordingError {
+    fn words(&self, lang: Lang) -> (&'static str, String) {
+        let t = AppText::of(lang);
+        match self {
+            RecordingError::Save(e) => (t.rec_save_failed, e.clone()),
+            RecordingError::Read => (t.rec_read_failed, String::new()),
+            // In English the reader's message says it all; in Chinese it follows the words.
+            RecordingError::NotARecording(e) if lang == Lang::En => ("", e.clone()),
+            RecordingError::NotARecording(e) => (t.rec_not_recording, format!(" {e}")),
+        }
+    }
+}
 
 /// The download button, the file input, the badge while one plays and a file's error.
 #[component]
 pub fn RecordingControls() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || AppText::of(lang.get());
     // The last recording saved, on the button too (the browser tests read it there).
     let saved = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<RecordingError>);
     let download = move |_| {
         let iso: String = js_sys::Date::new_0().to_iso_string().into();
         let text = lab.history.events.with_untracked(|e| write(e, Some(&iso)));
         saved.set(text.clone());
         if let Err(e) = save(&text) {
-            error.set(Some(format!("could not save the recording: {e:?}")));
+            error.set(Some(RecordingError::Save(format!("{e:?}"))));
         }
     };
     let open = move |ev: leptos::ev::Event| {
@@ -33,7 +59,7 @@ pub fn RecordingControls() -> impl IntoView {
             let text = match JsFuture::from(file.text()).await {
                 Ok(t) => t.as_string().unwrap_or_default(),
                 Err(_) => {
-                    error.set(Some("could not read the file".into()));
+                    error.set(Some(RecordingError::Read));
                     return;
                 }
             };
@@ -42,22 +68,25 @@ pub fn RecordingControls() -> impl IntoView {
                     error.set(None);
                     lab.play_recording(events);
                 }
-                Err(message) => error.set(Some(message)),
+                Err(message) => error.set(Some(RecordingError::NotARecording(message))),
             }
         });
     };
     view! {
         <button class="quiet" data-testid="recording-download" on:click=download
             data-recording=move || saved.get()
-            title="save this session's events as a file">"download recording"</button>
-        <label class="quiet recording-open" title="play a saved recording, read-only">
-            "open recording "
+            title=move || t().rec_download_title>{move || t().rec_download}</button>
+        <label class="quiet recording-open" title=move || t().rec_open_title>
+            {move || t().rec_open}
             <input type="file" accept=".jsonl,.json,application/json" data-testid="recording-open" on:change=open/>
         </label>
         <Show when=move || lab.recording.get()>
-            <span class="badge badge-following" data-testid="recording-badge">{PLAYING_BADGE}</span>
+            <span class="badge badge-following" data-testid="recording-badge">{move || t().rec_playing}</span>
         </Show>
-        {move || error.get().map(|m| view! { <span class="error" role="alert" data-testid="recording-error">{m}</span> })}
+        {move || error.get().map(|e| {
+            let (words, detail) = e.words(lang.get());
+            view! { <span class="error" role="alert" data-testid="recording-error">{words}<span translate="no">{detail}</span></span> }
+        })}
     }
 }
 

@@ -9,6 +9,8 @@ use socklab_shared::protocol::{AutoBehaviour, Command, SocketId, SocketKind};
 use super::buffer_strip::BufferStrip;
 use super::stream_actions::{StreamActions, UdpActions};
 use crate::components::lesson_player::Highlights;
+use crate::i18n::workbench::CardText;
+use crate::i18n::{fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::lab_state::SocketView;
 use crate::model::wire::{host_of, host_words, tcp_info_words};
@@ -17,6 +19,7 @@ use socklab_shared::lesson::Panel;
 #[component]
 pub fn SocketCard(id: SocketId) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
     // What a socket is never changes, so the card's structure (and the inputs the user types
     // into) is built once; only the parts that show kernel state re-render.
     let v = lab
@@ -37,8 +40,8 @@ pub fn SocketCard(id: SocketId) -> impl IntoView {
         <article class="card" data-testid="socket-card" data-socket=id.0 data-role=role
             class:look=move || looked_at(id, &[Panel::RecvResult, Panel::SendResult, Panel::Error, Panel::Decoded])>
             <CardHeader v=v.clone() view_of=view_of/>
-            {move || view_of.with(|v| v.as_ref()?.snapshot.as_ref()?.tcp_info.as_ref().map(tcp_info_words)).map(|w| view! {
-                <p class="tcp-info muted" data-testid="tcp-info" title="the kernel's numbers for this connection (TCP_INFO, as ss -ti shows them)">{w}</p>
+            {move || view_of.with(|v| v.as_ref()?.snapshot.as_ref()?.tcp_info.as_ref().map(|m| tcp_info_words(m, lang.get()))).map(|w| view! {
+                <p class="tcp-info muted" data-testid="tcp-info" title=move || CardText::of(lang.get()).tcp_info_title>{w}</p>
             })}
             {match v.kind {
                 SocketKind::TcpListener | SocketKind::UnixListener => view! { <ListenerActions id=id view_of=view_of/> }.into_any(),
@@ -46,8 +49,19 @@ pub fn SocketCard(id: SocketId) -> impl IntoView {
                 SocketKind::Udp => view! { <UdpActions id=id/> }.into_any(),
             }}
             {move || view_of.get().map(|v| view! { <ReceiveBuffer v=v/> })}
-            {move || view_of.get().and_then(|v| v.error).map(|(m, h)| view! {
-                <p class="error" data-testid="card-error">{m}<br/><em>{h}</em></p>
+            {move || view_of.get().and_then(|v| v.error.zip(Some(v.error_src))).map(|((m, h), src)| {
+                match src.filter(|_| crate::i18n::results::explains_errors(lang.get())) {
+                    // In Chinese: the page's explanation, then the server's words as a detail.
+                    Some((code, message)) => {
+                        let (words, hint) = crate::model::card_error::card_error_in(code, &message, lang.get());
+                        let t = crate::i18n::results::ResultText::of(lang.get());
+                        view! {
+                            <p class="error" data-testid="card-error">{words}<br/><em>{hint}</em><br/>
+                                <small>{t.server_said}<span translate="no">{message}</span></small></p>
+                        }.into_any()
+                    }
+                    None => view! { <p class="error" data-testid="card-error">{m}<br/><em>{h}</em></p> }.into_any(),
+                }
             })}
             <button class="close" on:click=move |_| { lab.command(Command::Close { socket: id }); }>"close()"</button>
         </article>
@@ -61,14 +75,19 @@ fn looked_at(id: SocketId, panels: &[Panel]) -> bool {
 
 #[component]
 fn CardHeader(v: SocketView, view_of: Memo<Option<SocketView>>) -> impl IntoView {
-    let title = match (v.kind, v.listener) {
-        (SocketKind::TcpListener, _) => "TCP server (listening)".to_owned(),
-        (SocketKind::TcpStream, Some(l)) => format!("TCP connection (accepted by {l})"),
-        (SocketKind::TcpStream, None) => "TCP client".to_owned(),
-        (SocketKind::Udp, _) => "UDP socket".to_owned(),
-        (SocketKind::UnixListener, _) => "Unix server (listening)".to_owned(),
-        (SocketKind::UnixStream, Some(l)) => format!("Unix connection (accepted by {l})"),
-        (SocketKind::UnixStream, None) => "Unix client".to_owned(),
+    let lang = ui_lang();
+    let (kind, listener) = (v.kind, v.listener);
+    let title = move || {
+        let t = CardText::of(lang.get());
+        match (kind, listener) {
+            (SocketKind::TcpListener, _) => t.tcp_listener.to_owned(),
+            (SocketKind::TcpStream, Some(l)) => fill(t.tcp_accepted, &[&l]),
+            (SocketKind::TcpStream, None) => t.tcp_client.to_owned(),
+            (SocketKind::Udp, _) => t.udp_socket.to_owned(),
+            (SocketKind::UnixListener, _) => t.unix_listener.to_owned(),
+            (SocketKind::UnixStream, Some(l)) => fill(t.unix_accepted, &[&l]),
+            (SocketKind::UnixStream, None) => t.unix_client.to_owned(),
+        }
     };
     let state = move || {
         view_of
@@ -81,10 +100,10 @@ fn CardHeader(v: SocketView, view_of: Memo<Option<SocketView>>) -> impl IntoView
     view! {
         <header>
             <span class="sid">{v.id.to_string()}</span>
-            {host.map(|h| view! { <span class=format!("host host-{}", h.as_str()) data-testid="host" data-host=h.as_str()>{host_words(h)}</span> })}
+            {host.map(|h| view! { <span class=format!("host host-{}", h.as_str()) data-testid="host" data-host=h.as_str()>{move || host_words(h, lang.get())}</span> })}
             <strong>{title}</strong>
-            <code data-testid="local">{v.local.clone()}</code>
-            {v.peer.clone().map(|p| view! { <span>" ⇄ "<code>{p}</code></span> })}
+            <code data-testid="local" translate="no">{v.local.clone()}</code>
+            {v.peer.clone().map(|p| view! { <span>" ⇄ "<code translate="no">{p}</code></span> })}
             {move || state().map(|s| view! { <span class="state" data-testid="tcp-state">{s}</span> })}
         </header>
     }
@@ -93,15 +112,17 @@ fn CardHeader(v: SocketView, view_of: Memo<Option<SocketView>>) -> impl IntoView
 #[component]
 fn ListenerActions(id: SocketId, view_of: Memo<Option<SocketView>>) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
     // The kernel reports a listener's accept queue (TCP_INFO for TCP, sock_diag for Unix);
     // when it could not, the card says so rather than show a 0 it doesn't know.
     let queued = move || {
         let v = view_of.get()?;
         let unix = v.kind.is_unix();
+        let t = CardText::of(lang.get());
         Some(match v.snapshot.and_then(|s| s.accept_queue) {
-            Some(n) => format!("{n} waiting in the accept queue"),
-            None if unix => "accept queue not reported by this kernel".to_owned(),
-            None => "0 waiting in the accept queue".to_owned(),
+            Some(n) => fill(t.accept_queue, &[&n]),
+            None if unix => t.accept_queue_unknown.to_owned(),
+            None => fill(t.accept_queue, &[&0]),
         })
     };
     let auto_on = RwSignal::new(false);
@@ -114,7 +135,7 @@ fn ListenerActions(id: SocketId, view_of: Memo<Option<SocketView>>) -> impl Into
                     auto_on.set(on);
                     lab.command(Command::SetAuto { socket: id, auto: AutoBehaviour { accept: on, ..Default::default() } });
                 }/>
-                " accept automatically"
+                {move || CardText::of(lang.get()).accept_auto}
             </label>
             <span class="muted accept-queue" data-testid="accept-queue"
                 class:look=move || looked_at(id, &[Panel::AcceptQueue])>{queued}</span>
@@ -129,15 +150,22 @@ fn ReceiveBuffer(v: SocketView) -> impl IntoView {
     if snap.kind.is_listener() {
         return None;
     }
-    let title = match snap.kind {
-        SocketKind::Udp => match snap.next_datagram {
-            Some(n) => format!("next datagram in the kernel: {n} bytes"),
-            None => "no datagram waiting".to_owned(),
-        },
-        _ => format!(
-            "kernel receive buffer: {} bytes · send queue: {} bytes",
-            snap.recv_queued, snap.send_queued
-        ),
+    let lang = ui_lang();
+    let (kind, next, queued, send_queued) = (
+        snap.kind,
+        snap.next_datagram,
+        snap.recv_queued,
+        snap.send_queued,
+    );
+    let title = move || {
+        let t = CardText::of(lang.get());
+        match kind {
+            SocketKind::Udp => match next {
+                Some(n) => fill(t.next_datagram, &[&n]),
+                None => t.no_datagram.to_owned(),
+            },
+            _ => fill(t.recv_buffer, &[&queued, &send_queued]),
+        }
     };
     let id = v.id;
     Some(view! {

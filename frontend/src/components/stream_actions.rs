@@ -9,17 +9,30 @@ use socklab_shared::protocol::{Command, Event, SocketId};
 use super::auto_controls::AutoControls;
 use super::buffer_strip::BufferStrip;
 use super::decoder_view::DecoderView;
+use crate::i18n::workbench::CardText;
+use crate::i18n::{Lang, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::input::{Encoding, InputMode, decode_display, encode_input, show_controls};
 use crate::model::recv_label::recv_label;
 use crate::model::result_text::result_text;
 
-/// The framings the send box and the decoder offer: `<option>` value and label.
+/// The framings the send box and the decoder offer: `<option>` value and label (English; see
+/// [`framing_label`] for the page's language).
 pub const FRAMINGS: [(&str, &str); 3] = [
     ("raw", "raw"),
     ("len-i", "length-prefixed struct 'i'"),
     ("len-net", "length-prefixed struct '!I'"),
 ];
+
+/// The label of a [`FRAMINGS`] value in `lang`.
+pub fn framing_label(value: &str, lang: Lang) -> &'static str {
+    let t = CardText::of(lang);
+    match value {
+        "len-i" => t.len_i,
+        "len-net" => t.len_net,
+        _ => t.raw,
+    }
+}
 
 /// The framing of a [`FRAMINGS`] value.
 pub fn framing_for(choice: &str) -> Framing {
@@ -44,6 +57,8 @@ pub fn framing_choice(prefix: LengthPrefix) -> Option<&'static str> {
 #[component]
 pub fn StreamActions(id: SocketId) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || CardText::of(lang.get());
     let text = RwSignal::new(String::from("hello"));
     let hex = RwSignal::new(false);
     let encoding = RwSignal::new(Encoding::Utf8);
@@ -85,24 +100,24 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
                 timeout_ms: None,
             });
         }
-        _ => problem.set(Some("bufsize must be a whole number above 0".into())),
+        _ => problem.set(Some(t().bad_bufsize.into())),
     };
     view! {
         <div class="actions">
-            <input data-testid="send-text" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
-            <label><input type="checkbox" prop:checked=hex on:change=move |ev| hex.set(event_target_checked(&ev))/>" hex"</label>
+            <input data-testid="send-text" translate="no" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
+            <label><input type="checkbox" prop:checked=hex on:change=move |ev| hex.set(event_target_checked(&ev))/>{move || t().hex}</label>
             <EncodingSelect encoding=encoding/>
             <select data-testid="framing" on:change=move |ev| framing.set(event_target_value(&ev))>
                 {FRAMINGS
                     .iter()
-                    .map(|(value, label)| view! { <option value=*value>{*label}</option> })
+                    .map(|(value, _)| view! { <option value=*value>{move || framing_label(value, lang.get())}</option> })
                     .collect_view()}
             </select>
             <button data-testid="send" on:click=send_typed>"send()"</button>
-            <button data-testid="send-sticky" on:click=sticky title="send(b'hello'); send(b'world') back to back">"send hello + world quickly"</button>
+            <button data-testid="send-sticky" on:click=sticky title=move || t().sticky_title>{move || t().sticky}</button>
         </div>
         <div class="actions">
-            "recv("<input class="num" data-testid="recv-bufsize" prop:value=bufsize on:input=move |ev| bufsize.set(event_target_value(&ev))/>")"
+            "recv("<input class="num" data-testid="recv-bufsize" translate="no" prop:value=bufsize on:input=move |ev| bufsize.set(event_target_value(&ev))/>")"
             <button data-testid="recv" on:click=recv>"recv()"</button>
             <button on:click=move |_| { lab.command(Command::Shutdown { socket: id, how: socklab_shared::protocol::ShutdownHow::Write }); }>"shutdown(SHUT_WR)"</button>
         </div>
@@ -116,6 +131,8 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
 #[component]
 pub fn UdpActions(id: SocketId) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || CardText::of(lang.get());
     let text = RwSignal::new(String::from("hello"));
     let encoding = RwSignal::new(Encoding::Utf8);
     let port = RwSignal::new(String::new());
@@ -130,7 +147,7 @@ pub fn UdpActions(id: SocketId) -> impl IntoView {
     });
     let send = move |_| {
         let Ok(p) = port.get_untracked().trim().parse::<u16>() else {
-            problem.set(Some("type the port of the socket to send to".into()));
+            problem.set(Some(t().need_port.into()));
             return;
         };
         match encode_input(
@@ -161,16 +178,16 @@ pub fn UdpActions(id: SocketId) -> impl IntoView {
     };
     view! {
         <div class="actions">
-            <input data-testid="send-text" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
+            <input data-testid="send-text" translate="no" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
             <EncodingSelect encoding=encoding/>
-            {match to_host {
-                Some(h) => format!(" to {} port ", crate::model::wire::host_words(h)),
-                None => " to port ".to_owned(),
-            }}<input class="num" data-testid="sendto-port" prop:value=port on:input=move |ev| port.set(event_target_value(&ev))/>
+            {move || match to_host {
+                Some(h) => fill(t().to_host_port, &[&crate::model::wire::host_words(h, lang.get())]),
+                None => t().to_port.to_owned(),
+            }}<input class="num" data-testid="sendto-port" translate="no" prop:value=port on:input=move |ev| port.set(event_target_value(&ev))/>
             <button data-testid="sendto" on:click=send>"sendto()"</button>
         </div>
         <div class="actions">
-            "recvfrom("<input class="num" data-testid="recv-bufsize" prop:value=bufsize on:input=move |ev| bufsize.set(event_target_value(&ev))/>")"
+            "recvfrom("<input class="num" data-testid="recv-bufsize" translate="no" prop:value=bufsize on:input=move |ev| bufsize.set(event_target_value(&ev))/>")"
             <button data-testid="recvfrom" on:click=recv>"recvfrom()"</button>
         </div>
         {move || problem.get().map(|p| view! { <p class="error">{p}</p> })}
@@ -181,8 +198,10 @@ pub fn UdpActions(id: SocketId) -> impl IntoView {
 /// This side's text encoding: how typed text becomes bytes, and received bytes text.
 #[component]
 fn EncodingSelect(encoding: RwSignal<Encoding>) -> impl IntoView {
+    let lang = ui_lang();
+    // The encodings' names (utf-8, gbk) are what Python calls them: data, not words.
     view! {
-        <select data-testid="encoding" title="text encoding: str.encode() for sends, bytes.decode() for what recv returns"
+        <select data-testid="encoding" translate="no" title=move || CardText::of(lang.get()).encoding_title
             on:change=move |ev| encoding.set(Encoding::from_label(&event_target_value(&ev)))>
             {Encoding::ALL
                 .into_iter()
@@ -199,7 +218,9 @@ const MAX_TEXT_CHARS: usize = 2048;
 /// characters (a multi-byte character split between two recv calls, or the wrong encoding).
 #[component]
 fn AsText(bytes: Vec<u8>, encoding: RwSignal<Encoding>) -> impl IntoView {
+    let lang = ui_lang();
     move || {
+        let t = CardText::of(lang.get());
         let enc = encoding.get();
         let (text, bad) = decode_display(&bytes, enc);
         let mut shown = show_controls(&text);
@@ -211,11 +232,11 @@ fn AsText(bytes: Vec<u8>, encoding: RwSignal<Encoding>) -> impl IntoView {
         }
         view! {
             <div class="as-text" data-testid="recv-text">
-                <span class="muted">{format!("as text ({}): ", enc.label())}</span>
-                <q class="text" class:bad=bad data-testid="recv-text-value">{shown}</q>
+                <span class="muted">{fill(t.as_text, &[&enc.label()])}</span>
+                <q class="text" class:bad=bad data-testid="recv-text-value" translate="no">{shown}</q>
                 {bad.then(|| view! {
                     <span class="warn" data-testid="recv-text-warning">
-                        {format!(" \u{fffd} = bytes that are not a whole {} character: a character split between recv calls, or text sent in another encoding", enc.label())}
+                        {fill(t.bad_text, &[&enc.label()])}
                     </span>
                 })}
             </div>
@@ -227,7 +248,10 @@ fn AsText(bytes: Vec<u8>, encoding: RwSignal<Encoding>) -> impl IntoView {
 #[component]
 fn LastResult(id: SocketId, encoding: RwSignal<Encoding>) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
     move || {
+        let lang = lang.get();
+        let t = CardText::of(lang);
         let (last, before) = lab.history.live.with(|s| {
             s.sockets
                 .get(&id)
@@ -236,7 +260,7 @@ fn LastResult(id: SocketId, encoding: RwSignal<Encoding>) -> impl IntoView {
         Some(match last? {
             Event::Received { data, spans, summary, bufsize, .. } => view! {
                 <div class="result" data-testid="recv-result">
-                    <div>{format!("recv({bufsize}) returned {} bytes · ", data.len())}<strong data-testid="recv-label">{recv_label(&summary, &spans, before.as_deref())}</strong></div>
+                    <div>{fill(t.recv_returned, &[&bufsize, &data.len()])}<strong data-testid="recv-label">{recv_label(&summary, &spans, before.as_deref(), lang)}</strong></div>
                     <BufferStrip bytes=data.0.clone() spans=spans testid="recv-bytes".to_owned()/>
                     <AsText bytes=data.0 encoding=encoding/>
                 </div>
@@ -244,8 +268,8 @@ fn LastResult(id: SocketId, encoding: RwSignal<Encoding>) -> impl IntoView {
             Event::ReceivedFrom { data, from, truncated, real_len, bufsize, .. } => view! {
                 <div class="result" data-testid="recv-result">
                     <div>
-                        {format!("recvfrom({bufsize}) → {} bytes from {from}", data.len())}
-                        {truncated.then(|| view! { <strong class="warn" data-testid="truncated">{format!(" truncated: the datagram had {real_len} bytes, the rest is lost")}</strong> })}
+                        {fill(t.recvfrom_returned, &[&bufsize, &data.len(), &from])}
+                        {truncated.then(|| view! { <strong class="warn" data-testid="truncated">{fill(t.truncated, &[&real_len])}</strong> })}
                     </div>
                     <BufferStrip bytes=data.0.clone() spans=vec![] testid="recv-bytes".to_owned()/>
                     <AsText bytes=data.0 encoding=encoding/>
@@ -253,20 +277,20 @@ fn LastResult(id: SocketId, encoding: RwSignal<Encoding>) -> impl IntoView {
             }.into_any(),
             Event::Sent { send_no, requested, accepted, .. } => view! {
                 <div class="result" data-testid="send-result">
-                    {format!("send #{send_no}: the kernel accepted {accepted} of {requested} bytes")}
-                    {(accepted < requested).then(|| view! { <strong class="warn">" (partial send)"</strong> })}
+                    {fill(t.sent, &[&send_no, &accepted, &requested])}
+                    {(accepted < requested).then(|| view! { <strong class="warn">{t.partial_send}</strong> })}
                 </div>
             }.into_any(),
             Event::SentTo { send_no, bytes, to, .. } => view! {
-                <div class="result" data-testid="send-result">{format!("datagram #{send_no}: {bytes} bytes to {to}")}</div>
+                <div class="result" data-testid="send-result">{fill(t.sent_to, &[&send_no, &bytes, &to])}</div>
             }.into_any(),
             Event::AutoSummary { recvs, bytes, folded, .. } => view! {
                 <div class="result" data-testid="auto-summary">
-                    {format!("auto-recv: {recvs} recvs, {bytes} bytes since the last report (summed up: too fast to show one by one)")}
-                    {(folded > 0).then(|| format!("; {folded} other event(s) of this socket left out"))}
+                    {fill(t.auto_summary, &[&recvs, &bytes])}
+                    {(folded > 0).then(|| fill(t.auto_folded, &[&folded]))}
                 </div>
             }.into_any(),
-            other => view! { <div class="result muted" data-testid="call-result">{result_text(&other)}</div> }.into_any(),
+            other => view! { <div class="result muted" data-testid="call-result">{result_text(&other, lang)}</div> }.into_any(),
         })
     }
 }

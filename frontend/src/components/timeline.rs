@@ -27,6 +27,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::i18n::timeline::TimelineText;
+use crate::i18n::{fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::timeline::{self as model, Throttle, current_step, window};
 use arrows::Arrows;
@@ -92,9 +94,12 @@ pub fn Timeline() -> impl IntoView {
     // The shown part of the history (the current lesson's or demo's, or all of it when
     // earlier work is shown), kept up to date event by event: each update costs what it adds,
     // not the whole history again (a new session or scope builds again).
+    let lang = ui_lang();
+    let t = move || TimelineText::of(lang.get());
     let basis = move || model::Basis {
         session: lab.history.session.get(),
         start: from.get(),
+        lang: lang.get(),
     };
     let tl = Memo::new_owning(move |live: Option<model::LiveTimeline>| {
         let mut live = live.unwrap_or_default();
@@ -153,9 +158,9 @@ pub fn Timeline() -> impl IntoView {
             {move || (hidden.get() > 0).then(|| {
                 let shown_all = lab.scope.show_earlier.get();
                 let label = if shown_all {
-                    "hide earlier lessons and demos".to_owned()
+                    t().hide_earlier.to_owned()
                 } else {
-                    format!("show {} earlier events (earlier lessons and demos)", hidden.get())
+                    fill(t().show_earlier, &[&hidden.get()])
                 };
                 view! {
                     <button class="quiet tl-earlier-toggle" data-testid="tl-show-earlier"
@@ -168,12 +173,13 @@ pub fn Timeline() -> impl IntoView {
                     let earlier = shown.get().start;
                     (earlier > 0).then(|| view! {
                         <div class="tl-more" data-testid="tl-earlier">
-                            {format!("{earlier} earlier events (step back to see them)")}
+                            {fill(t().earlier, &[&earlier])}
                         </div>
                     })
                 }}
                 <div class="tl-body" node_ref=body style=move || format!("height: {}px", shown.get().len() as f64 * ROW_H)>
-                    <For each=rows key=|r| (r.index, r.arrows_in, r.arrows_out) let:row>
+                    // The language is part of the key: a switch draws the rows again in it.
+                    <For each=rows key=move |r| (r.index, r.arrows_in, r.arrows_out, lang.get_untracked()) let:row>
                         <TimelineRow row=row current=current lanes=lanes controls=controls/>
                     </For>
                     <Arrows tl=tl shown=shown pos=pos/>
@@ -181,11 +187,11 @@ pub fn Timeline() -> impl IntoView {
                 {move || {
                     let later = tl.with(|t| t.rows.len()) - shown.get().end;
                     (later > 0).then(|| view! {
-                        <div class="tl-more">{format!("{later} later events")}</div>
+                        <div class="tl-more">{fill(t().later, &[&later])}</div>
                     })
                 }}
                 <Show when=move || tl.with(|t| t.rows.is_empty())>
-                    <p class="tl-empty">"No calls yet: open a socket above and every call shows up here, in order."</p>
+                    <p class="tl-empty">{move || t().empty}</p>
                 </Show>
             </div>
         </section>

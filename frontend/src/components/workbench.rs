@@ -11,6 +11,8 @@ use socklab_shared::protocol::{Command, SocketKind};
 use super::cable_view::{WireSection, live_cable};
 use super::compare::TcpVsUdpButton;
 use super::socket_card::SocketCard;
+use crate::i18n::ui_lang;
+use crate::i18n::workbench::CardText;
 use crate::lab::Lab;
 use crate::model::wire::{Place, connect_target};
 
@@ -42,6 +44,8 @@ pub fn unix_server_name<'a>(taken: impl IntoIterator<Item = &'a str> + Clone) ->
 #[component]
 pub fn Workbench() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || CardText::of(lang.get());
     // Where the next TCP or UDP socket goes: this machine, host A or host B.
     let place = RwSignal::new(Place::Machine);
     let cable = live_cable(lab);
@@ -127,25 +131,27 @@ pub fn Workbench() -> impl IntoView {
     };
     view! {
         <section class="toolbar">
-            <label class="place" title="where the next TCP or UDP socket lives: this machine's loopback, or host A / host B of the wire (their own network, joined by a cable you can watch)">
+            <label class="place" title=move || t().place_title>
                 <select data-testid="new-on" prop:value=move || place.get().value()
                     on:change=move |ev| place.set(Place::from_value(&event_target_value(&ev)))>
-                    <option value="machine">"on this machine"</option>
-                    <option value="a">"on host A (198.18.0.1)"</option>
-                    <option value="b">"on host B (198.18.0.2)"</option>
+                    <option value="machine">{move || t().on_machine}</option>
+                    <option value="a">{move || t().on_a}</option>
+                    <option value="b">{move || t().on_b}</option>
                 </select>
             </label>
-            <button data-testid="new-tcp-server" on:click=new_server>"+ TCP server"</button>
-            <button data-testid="new-tcp-client" on:click=new_client>"+ TCP client"</button>
-            <button data-testid="new-udp" on:click=new_udp>"+ UDP socket"</button>
-            <button data-testid="new-unix-server" title="an AF_UNIX server: bound to a file path instead of (ip, port)"
-                on:click=new_unix_server>"+ Unix server"</button>
-            <button data-testid="new-unix-client" on:click=new_unix_client>"+ Unix client"</button>
-            <button data-testid="snapshot" title="read every socket's buffers from the kernel again (after an outside program sent something)"
-                on:click=move |_| { lab.command(Command::Snapshot); }>"⟳ kernel view"</button>
+            <button data-testid="new-tcp-server" on:click=new_server>{move || t().new_tcp_server}</button>
+            <button data-testid="new-tcp-client" on:click=new_client>{move || t().new_tcp_client}</button>
+            <button data-testid="new-udp" on:click=new_udp>{move || t().new_udp}</button>
+            <button data-testid="new-unix-server" title=move || t().new_unix_server_title
+                on:click=new_unix_server>{move || t().new_unix_server}</button>
+            <button data-testid="new-unix-client" on:click=new_unix_client>{move || t().new_unix_client}</button>
+            <button data-testid="snapshot" title=move || t().snapshot_title
+                on:click=move |_| { lab.command(Command::Snapshot); }>{move || t().snapshot}</button>
             <TcpVsUdpButton/>
-            {move || lab.cursor.shown.with(|s| s.error().map(|e| (e.message.clone(), e.hint.clone()))).map(|(m, h)| view! {
-                <span class="error" data-testid="lab-error">{m}" "<em>{h}</em></span>
+            {move || lab.cursor.shown.with(|s| s.error().cloned()).map(|e| view! {
+                <span class="error" data-testid="lab-error">
+                    {crate::components::error_view(&e.message, Some(e.hint.as_deref().unwrap_or("")), e.code, lang.get(), true)}
+                </span>
             })}
         </section>
         <section class="cards">

@@ -86,7 +86,12 @@ impl History {
         self.live.maybe_update(|state| state.errors.link_reopened());
     }
 
-    /// The message of the latest error, for the status bar.
+    /// The latest error, for the status bar.
+    pub fn last_error_note(&self) -> Option<crate::model::last_error::ErrorNote> {
+        self.live.with(|state| state.errors.latest().cloned())
+    }
+
+    /// The message of the latest error.
     pub fn last_error(&self) -> Option<String> {
         self.live
             .with(|state| state.errors.latest().map(|e| e.message.clone()))

@@ -8,6 +8,9 @@
 
 use socklab_shared::protocol::SendSpan;
 
+use crate::i18n::workbench::CardText;
+use crate::i18n::{Lang, fill};
+
 /// How many distinct send colours the stylesheet defines (`.send-0` … `.send-7`).
 pub const PALETTE: u32 = 8;
 
@@ -58,8 +61,9 @@ pub fn colour_of(send_no: u32) -> u32 {
     send_no.saturating_sub(1) % PALETTE
 }
 
-/// Turns `bytes` and the spans describing them into cells.
-pub fn cells(bytes: &[u8], spans: &[SendSpan]) -> Vec<Cell> {
+/// Turns `bytes` and the spans describing them into cells (tooltips in `lang`).
+pub fn cells(bytes: &[u8], spans: &[SendSpan], lang: Lang) -> Vec<Cell> {
+    let t = CardText::of(lang);
     let mut out: Vec<Cell> = bytes
         .iter()
         .map(|&b| Cell {
@@ -73,7 +77,7 @@ pub fn cells(bytes: &[u8], spans: &[SendSpan]) -> Vec<Cell> {
             raw: printable(b).is_none(),
             colour: None,
             role: Role::Body,
-            title: String::from("from an external peer"),
+            title: t.byte_external.to_owned(),
         })
         .collect();
     for span in spans {
@@ -90,11 +94,8 @@ pub fn cells(bytes: &[u8], spans: &[SendSpan]) -> Vec<Cell> {
                 Role::Body
             };
             if let (Some(n), Some(from)) = (span.send_no, span.from) {
-                cell.title = format!(
-                    "send #{n} of socket {from}, byte {} of {}",
-                    span.offset_in_send + within + 1,
-                    span.send_len
-                );
+                let byte = span.offset_in_send + within + 1;
+                cell.title = fill(t.byte_title, &[&n, &from, &byte, &span.send_len]);
             }
         }
     }
@@ -125,7 +126,11 @@ mod tests {
 
     #[test]
     fn two_sends_get_two_colours() {
-        let c = cells(b"helloworld", &[span(0, 5, 1, 0), span(5, 5, 2, 0)]);
+        let c = cells(
+            b"helloworld",
+            &[span(0, 5, 1, 0), span(5, 5, 2, 0)],
+            Lang::En,
+        );
         let colours: Vec<_> = c.iter().map(|c| c.colour).collect();
         assert_eq!(&colours[..5], &[Some(0); 5]);
         assert_eq!(&colours[5..], &[Some(1); 5]);
@@ -138,7 +143,7 @@ mod tests {
 
     #[test]
     fn header_bytes_are_marked() {
-        let c = cells(b"\x05\x00\x00\x00hello", &[span(0, 9, 1, 4)]);
+        let c = cells(b"\x05\x00\x00\x00hello", &[span(0, 9, 1, 4)], Lang::En);
         let roles: Vec<_> = c.iter().map(|c| c.role).collect();
         assert_eq!(&roles[..4], &[Role::Header; 4]);
         assert_eq!(&roles[4..], &[Role::Body; 5]);
@@ -149,7 +154,7 @@ mod tests {
 
     #[test]
     fn bytes_without_spans_are_external() {
-        let c = cells(b"hi", &[]);
+        let c = cells(b"hi", &[], Lang::En);
         assert!(c.iter().all(|c| c.colour.is_none()));
     }
 

@@ -25,6 +25,8 @@ use socklab_shared::protocol::wire::{
 use socklab_shared::protocol::{Envelope, ErrorCode, Event, SendSpan};
 
 use super::byte_cells::colour_of;
+use crate::i18n::wire::WireText;
+use crate::i18n::{Lang, fill};
 
 /// How a packet is drawn: its kind for the stylesheet (SYN, FIN and RST stand out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,16 +138,15 @@ pub struct Band {
 }
 
 impl Band {
-    /// "1 200 packets, 1.7 MB (3 dropped)".
-    pub fn label(&self) -> String {
-        let mut s = format!(
-            "{} packet{}, {}",
-            self.packets,
-            if self.packets == 1 { "" } else { "s" },
-            bytes_words(self.bytes)
-        );
+    /// "1 200 packets, 1.7 MB (3 dropped)" (in `lang`).
+    pub fn label(&self, lang: Lang) -> String {
+        let t = WireText::of(lang);
+        let mut s = match self.packets {
+            1 => fill(t.band_one, &[&bytes_words(self.bytes)]),
+            n => fill(t.band_many, &[&n, &bytes_words(self.bytes)]),
+        };
         if self.dropped > 0 {
-            s.push_str(&format!(" ({} dropped)", self.dropped));
+            s.push_str(&fill(t.band_dropped, &[&self.dropped]));
         }
         s
     }
@@ -450,20 +451,19 @@ pub fn stripes(spans: &[SendSpan], payload: u64) -> Vec<Stripe> {
 }
 
 /// A fate in words: "delivered", "delayed 50 ms", "dropped (loss)", "waiting on the cable".
-pub fn fate_words(fate: &Fate) -> String {
+pub fn fate_words(fate: &Fate, lang: Lang) -> String {
+    let t = WireText::of(lang);
     match fate {
-        Fate::Delivered => "delivered".to_owned(),
-        Fate::Duplicated => "delivered twice (duplicated)".to_owned(),
-        Fate::Delayed { ms } => format!("delayed {ms} ms"),
-        Fate::Held => "waiting on the cable".to_owned(),
-        Fate::Dropped { reason } => format!(
-            "dropped ({})",
-            match reason {
-                DropReason::Loss => "lost on the link",
-                DropReason::DropNext => "drop next",
-                DropReason::QueueFull => "queue full",
-            }
-        ),
+        Fate::Delivered => t.delivered.to_owned(),
+        Fate::Duplicated => t.duplicated.to_owned(),
+        Fate::Delayed { ms } => fill(t.delayed, &[ms]),
+        Fate::Held => t.waiting_on_cable.to_owned(),
+        Fate::Dropped { reason } => match reason {
+            DropReason::Loss => t.dropped_loss,
+            DropReason::DropNext => t.dropped_next,
+            DropReason::QueueFull => t.dropped_full,
+        }
+        .to_owned(),
     }
 }
 

@@ -7,6 +7,29 @@
 
 use socklab_shared::protocol::{BufferSnapshot, ErrorCode};
 
+use crate::i18n::results::ResultText;
+use crate::i18n::{Lang, fill};
+
+/// The card's (words, hint) for an error in `lang`, from the page's catalogue: a recv with
+/// nothing to read says what a blocking program would do; any other error is explained by its
+/// code (the server's `message` is shown beside it, as data).
+pub fn card_error_in(code: ErrorCode, message: &str, lang: Lang) -> (String, Option<String>) {
+    let t = ResultText::of(lang);
+    let call = message.split(" failed").next().unwrap_or(message);
+    if code == ErrorCode::WouldBlock && call.starts_with("recv") {
+        let why = message.split(": ").nth(1).unwrap_or("EAGAIN");
+        let errno = why
+            .split_whitespace()
+            .find(|w| w.starts_with('E'))
+            .unwrap_or("EAGAIN");
+        return (
+            fill(t.would_block, &[&call, &errno]),
+            Some(t.would_block_hint.to_owned()),
+        );
+    }
+    (t.explain(code).to_owned(), None)
+}
+
 /// The (message, hint) a card shows for an error with `code`, `message` and `hint`.
 pub fn card_error(code: ErrorCode, message: &str, hint: Option<&str>) -> (String, Option<String>) {
     let call = message.split(" failed").next().unwrap_or(message);
@@ -54,6 +77,19 @@ mod tests {
         assert!(m.starts_with("recv(1024): nothing to read yet"), "{m}");
         assert!(m.contains("EAGAIN"), "{m}");
         assert!(h.unwrap().contains("would wait"));
+    }
+
+    #[test]
+    fn in_chinese_a_recv_with_nothing_to_read_is_explained_too() {
+        let (m, h) = card_error_in(
+            ErrorCode::WouldBlock,
+            "recv(1024) failed: [Errno 11] EAGAIN (Resource temporarily unavailable)",
+            Lang::Zh,
+        );
+        assert_eq!(m, "recv(1024)：还没有数据可读，所以立即返回了（EAGAIN）");
+        assert!(h.unwrap().contains("阻塞"));
+        let (m, h) = card_error_in(ErrorCode::Os, "connect failed: ECONNREFUSED", Lang::Zh);
+        assert!(m.contains("系统调用失败") && h.is_none(), "{m}");
     }
 
     #[test]

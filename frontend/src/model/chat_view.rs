@@ -8,6 +8,9 @@
 
 use serde_json::Value;
 
+use crate::i18n::Lang;
+use crate::i18n::panels::PanelText;
+
 /// One chat message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatLine {
@@ -18,8 +21,8 @@ pub struct ChatLine {
 }
 
 impl ChatLine {
-    /// "alice → bob: hi", "server: carol is offline", "alice (says who they are)".
-    pub fn plain(&self) -> String {
+    /// "alice → bob: hi", "server: carol is offline", "alice (says who they are)" (in `lang`).
+    pub fn plain(&self, lang: Lang) -> String {
         let to = self
             .to
             .as_ref()
@@ -27,7 +30,7 @@ impl ChatLine {
             .unwrap_or_default();
         match &self.text {
             Some(text) => format!("{}{to}: {text}", self.from),
-            None => format!("{}{to} (says who they are)", self.from),
+            None => format!("{}{to}{}", self.from, PanelText::of(lang).chat_hello),
         }
     }
 }
@@ -92,11 +95,12 @@ mod tests {
     #[test]
     fn chat_json_becomes_lines() {
         let l = parse(br#"{"from": "alice", "to": "bob", "text": "hi bob, lunch?"}"#).unwrap();
-        assert_eq!(l.plain(), "alice → bob: hi bob, lunch?");
+        assert_eq!(l.plain(Lang::En), "alice → bob: hi bob, lunch?");
         let hello = parse(br#"{"from": "carol"}"#).unwrap();
-        assert_eq!(hello.plain(), "carol (says who they are)");
+        assert_eq!(hello.plain(Lang::En), "carol (says who they are)");
+        assert_eq!(hello.plain(Lang::Zh), "carol（报上自己的名字）");
         let server = parse(br#"{"from":"server","text":"carol is offline"}"#).unwrap();
-        assert_eq!(server.plain(), "server: carol is offline");
+        assert_eq!(server.plain(Lang::En), "server: carol is offline");
         // A number as text is still shown.
         assert_eq!(
             parse(br#"{"from":"a","to":"b","text":42}"#)

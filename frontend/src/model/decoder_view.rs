@@ -9,6 +9,9 @@
 use socklab_shared::framing::{FrameDecoder, Framing, LengthPrefix, PartialFrame};
 use socklab_shared::protocol::{Command, Envelope, Event, SentCommands, SocketId};
 
+use crate::i18n::panels::PanelText;
+use crate::i18n::{Lang, fill};
+
 /// One whole message the decoder assembled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodedMessage {
@@ -39,29 +42,25 @@ pub struct DecoderView {
 }
 
 impl DecoderView {
-    /// "waiting for 3 more bytes", or what is known while the header itself is incomplete.
-    pub fn partial_text(&self) -> Option<String> {
+    /// "waiting for 3 more bytes", or what is known while the header itself is incomplete
+    /// (in `lang`).
+    pub fn partial_text(&self, lang: Lang) -> Option<String> {
+        let t = PanelText::of(lang);
         let p = self.partial.as_ref()?;
         Some(match p.need {
             Some(need) => {
                 let missing = need.saturating_sub(p.have as u64);
-                format!(
-                    "waiting for {missing} more byte{}: {} of a {need}-byte frame are here",
-                    plural(missing),
-                    p.have
-                )
+                let template = if missing == 1 {
+                    t.waiting_one_more
+                } else {
+                    t.waiting_more
+                };
+                fill(template, &[&missing, &p.have, &need])
             }
-            None => format!(
-                "waiting for more bytes: {} byte{} of a frame whose length is not known yet",
-                p.have,
-                plural(p.have as u64)
-            ),
+            None if p.have == 1 => fill(t.waiting_unknown_one, &[&p.have]),
+            None => fill(t.waiting_unknown, &[&p.have]),
         })
     }
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Feeds every `recv` result of `socket` in `history` (in order) into a decoder for
@@ -215,7 +214,7 @@ mod tests {
         );
         assert_eq!(early.pending, b"\x05\0\0\0he");
         assert_eq!(
-            early.partial_text().unwrap(),
+            early.partial_text(Lang::En).unwrap(),
             "waiting for 3 more bytes: 6 of a 9-byte frame are here"
         );
 
@@ -253,7 +252,8 @@ mod tests {
                 need: None
             })
         );
-        assert!(v.partial_text().unwrap().contains("not known yet"));
+        assert!(v.partial_text(Lang::En).unwrap().contains("not known yet"));
+        assert!(v.partial_text(Lang::Zh).unwrap().contains("长度还不知道"));
     }
 
     #[test]

@@ -14,6 +14,8 @@ use socklab_shared::Payload;
 use socklab_shared::protocol::{Envelope, Event, SendSpan, SocketId};
 
 use super::script::Named;
+use crate::i18n::panels::PanelText;
+use crate::i18n::{Lang, fill};
 
 /// The two messages both sides send.
 pub const MESSAGES: [&str; 2] = ["hello", "world"];
@@ -84,13 +86,17 @@ pub struct CompareView {
 }
 
 impl CompareView {
-    /// "2 sends → 1 recv".
-    pub fn tcp_summary(&self) -> String {
-        format!(
-            "{} → {}",
-            count(self.tcp_sends, "send"),
-            count(self.tcp_recvs.len(), "recv")
-        )
+    /// "2 sends → 1 recv" (in `lang`).
+    pub fn tcp_summary(&self, lang: Lang) -> String {
+        let t = PanelText::of(lang);
+        let (sends, recvs) = (self.tcp_sends, self.tcp_recvs.len());
+        let template = match (sends == 1, recvs == 1) {
+            (true, true) => t.tcp_summary_one_one,
+            (true, false) => t.tcp_summary_one_many,
+            (false, true) => t.tcp_summary_many_one,
+            (false, false) => t.tcp_summary,
+        };
+        fill(template, &[&sends, &recvs])
     }
 
     /// "2 sendto → 2 recvfrom" (Python names, so no plural).
@@ -101,10 +107,6 @@ impl CompareView {
             self.udp_recvs.len()
         )
     }
-}
-
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The demo's results in `history`, for the sockets `names` bound; `None` when a name is
@@ -332,7 +334,8 @@ mod tests {
         });
 
         let v = compare_view(&h, &fake_names()).unwrap();
-        assert_eq!(v.tcp_summary(), "2 sends → 1 recv");
+        assert_eq!(v.tcp_summary(Lang::En), "2 sends → 1 recv");
+        assert_eq!(v.tcp_summary(Lang::Zh), "2 次发送 → 1 次接收");
         assert_eq!(v.udp_summary(), "2 sendto → 2 recvfrom");
         assert_eq!(v.tcp_recvs[0].bytes, b"helloworld");
         assert_eq!(v.udp_recvs[1].bytes, b"world");
@@ -340,7 +343,7 @@ mod tests {
 
         // Earlier in the timeline: only the sends have happened.
         let early = compare_view(&h[..5], &fake_names()).unwrap();
-        assert_eq!(early.tcp_summary(), "2 sends → 0 recvs");
+        assert_eq!(early.tcp_summary(Lang::En), "2 sends → 0 recvs");
         assert!(early.udp_recvs.is_empty());
 
         assert_eq!(compare_view(&h, &HashMap::new()), None);

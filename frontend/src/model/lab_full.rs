@@ -3,6 +3,9 @@
 //! may. The server refuses the WebSocket (503 / 429, which a browser page can't see), so the
 //! page asks `GET /api/stats` and words the answer here: why, and what to do.
 
+use crate::i18n::app::AppText;
+use crate::i18n::{Lang, fill};
+
 /// What `/api/stats` says about sessions (the fields the page needs; a missing one is 0).
 struct Sessions {
     sessions: u64,
@@ -52,19 +55,12 @@ impl LabFull {
         }
     }
 
-    /// What the page says: why, and what to do.
-    pub fn message(&self) -> String {
+    /// What the page says: why, and what to do (in `lang`).
+    pub fn message(&self, lang: Lang) -> String {
+        let t = AppText::of(lang);
         match self {
-            LabFull::Everyone { max } => format!(
-                "The lab is full: all {max} sessions are in use, so this page can't open one. \
-                 It keeps trying and connects as soon as someone closes a lab tab. Lecturer: \
-                 start socklab with a higher --max-sessions for a larger class."
-            ),
-            LabFull::ThisComputer { yours, max } => format!(
-                "This computer already has {yours} lab tabs open, the most one computer may \
-                 ({max}). Close a lab tab you no longer use; this page connects by itself \
-                 once one is closed."
-            ),
+            LabFull::Everyone { max } => fill(t.full_everyone, &[max]),
+            LabFull::ThisComputer { yours, max } => fill(t.full_this_computer, &[yours, max]),
         }
     }
 }
@@ -78,7 +74,9 @@ mod tests {
         let body = r#"{"sessions":64,"max_sessions":64,"your_sessions":3,"max_sessions_per_client":16,"tasks":9}"#;
         let full = LabFull::from_stats(body).unwrap();
         assert_eq!(full, LabFull::Everyone { max: 64 });
-        assert!(full.message().contains("full") && full.message().contains("--max-sessions"));
+        let m = full.message(Lang::En);
+        assert!(m.contains("full") && m.contains("--max-sessions"), "{m}");
+        assert!(full.message(Lang::Zh).contains("--max-sessions"));
     }
 
     #[test]

@@ -9,7 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use socklab_shared::protocol::{BufferSnapshot, Envelope, Event, SendSpan, SocketId, SocketKind};
+use socklab_shared::protocol::{
+    BufferSnapshot, Envelope, ErrorCode, Event, SendSpan, SocketId, SocketKind,
+};
 
 use super::card_error::{card_error, moved_on};
 use super::last_error::{ErrorNote, LastError};
@@ -28,6 +30,9 @@ pub struct SocketView {
     pub last: Option<Event>,
     /// The latest error on this socket.
     pub error: Option<(String, Option<String>)>,
+    /// The code and the server's message of the latest error, for the page's own words
+    /// (`crate::i18n`): meaningful while `error` is shown.
+    pub error_src: Option<(ErrorCode, String)>,
     /// Where the bytes of the recv before the latest one came from (to say "its header
     /// came in the recv before").
     pub recv_before: Option<Vec<SendSpan>>,
@@ -77,6 +82,7 @@ impl LabState {
                         snapshot: None,
                         last: None,
                         error: None,
+                        error_src: None,
                         recv_before: None,
                         recv_latest: None,
                     },
@@ -104,6 +110,7 @@ impl LabState {
             } => {
                 if let Some(view) = socket.and_then(|s| self.sockets.get_mut(&s)) {
                     view.error = Some(card_error(*code, message, hint.as_deref()));
+                    view.error_src = Some((*code, message.clone()));
                     on_a_socket = true;
                 }
             }

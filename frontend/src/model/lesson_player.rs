@@ -1,5 +1,6 @@
-//! The lesson player's state, as plain data: which lesson, how many steps have run, the names
-//! the lesson's commands gave to sockets, and the language of the narration.
+//! The lesson player's state, as plain data: which lesson, how many steps have run and the
+//! names the lesson's commands gave to sockets. The narration's language is the page's
+//! ([`crate::i18n::Lang`]), passed in.
 //!
 //! Stepping back can't undo what real sockets did, so "previous" means: close the lab's
 //! sockets (a clean slate, [`crate::lab::Lab::start_fresh`]) and run the steps before the
@@ -12,13 +13,8 @@ use socklab_shared::lesson::{Lesson, LessonProblem, Panel, Step};
 use socklab_shared::protocol::SocketId;
 use socklab_shared::script::Named;
 
-/// The narration's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Zh,
-}
+pub use crate::i18n::Lang;
+use crate::i18n::{fill, lesson::LessonText};
 
 /// Everything the lesson panel shows.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,7 +27,6 @@ pub struct Player {
     pub done: usize,
     /// Sockets the lesson named so far.
     pub names: HashMap<String, Named>,
-    pub lang: Lang,
 }
 
 impl Player {
@@ -76,21 +71,22 @@ impl Player {
     }
 
     /// "step 2 of 5", or "ready" before the first step.
-    pub fn position(&self) -> String {
+    pub fn position(&self, lang: Lang) -> String {
+        let t = LessonText::of(lang);
         match self.lesson() {
-            Some(l) if self.done > 0 => format!("step {} of {}", self.done, l.steps.len()),
-            Some(l) => format!("ready · {} steps", l.steps.len()),
+            Some(l) if self.done > 0 => fill(t.step, &[&self.done, &l.steps.len()]),
+            Some(l) => fill(t.ready, &[&l.steps.len()]),
             None => String::new(),
         }
     }
 
     /// The narration to show now: the goal before the first step, then each step's text.
-    pub fn narration(&self) -> Option<String> {
+    pub fn narration(&self, lang: Lang) -> Option<String> {
         let text = match self.shown_step() {
             Some(step) => &step.say,
             None => &self.lesson()?.goal,
         };
-        Some(match self.lang {
+        Some(match lang {
             Lang::En => text.en.clone(),
             Lang::Zh => text.zh.clone(),
         })
@@ -156,14 +152,15 @@ mod tests {
             ..Default::default()
         };
         p.select(Some(0));
-        assert_eq!(p.narration().unwrap(), "goal");
-        assert_eq!(p.position(), "ready · 2 steps");
+        assert_eq!(p.narration(Lang::En).unwrap(), "goal");
+        assert_eq!(p.position(Lang::En), "ready · 2 steps");
+        assert_eq!(p.position(Lang::Zh), "准备就绪 · 共 2 步");
         assert_eq!(p.next_commands().unwrap()[0]["cmd"], "ping");
         p.done = 1;
-        assert_eq!(p.narration().unwrap(), "one");
-        p.lang = Lang::Zh;
-        assert_eq!(p.narration().unwrap(), "one（中）");
-        assert_eq!(p.position(), "step 1 of 2");
+        assert_eq!(p.narration(Lang::En).unwrap(), "one");
+        assert_eq!(p.narration(Lang::Zh).unwrap(), "one（中）");
+        assert_eq!(p.position(Lang::En), "step 1 of 2");
+        assert_eq!(p.position(Lang::Zh), "第 1 步，共 2 步");
         assert_eq!(p.remaining_commands().len(), 1);
         assert_eq!(p.commands_up_to(1)[0]["cmd"], "ping");
         p.done = 2;

@@ -2,7 +2,7 @@
 //! had run, the narration's language and the text size. Plain data with a text form for the
 //! tab's `sessionStorage` ([`crate::storage`]).
 
-use super::lesson_player::Lang;
+use crate::i18n::Lang;
 
 /// Where the lecturer was.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,7 +28,8 @@ impl Place {
         .to_string()
     }
 
-    /// Reads what [`Place::to_text`] wrote; anything unreadable is the default place.
+    /// Reads what [`Place::to_text`] wrote; anything unreadable is the default place (use
+    /// [`Place::lang_of`] to tell "English" from "no language stored").
     pub fn from_text(text: &str) -> Self {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
             return Place::default();
@@ -42,6 +43,17 @@ impl Place {
                 Lang::En
             },
             large: v["large"].as_bool().unwrap_or(false),
+        }
+    }
+
+    /// The language stored in `text`, if one was (a first visit has none: the browser's
+    /// language decides then).
+    pub fn lang_of(text: &str) -> Option<Lang> {
+        let v = serde_json::from_str::<serde_json::Value>(text).ok()?;
+        match v["lang"].as_str()? {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
         }
     }
 }
@@ -65,5 +77,8 @@ mod tests {
     fn anything_unreadable_is_the_start() {
         assert_eq!(Place::from_text("{nonsense"), Place::default());
         assert_eq!(Place::from_text("{}"), Place::default());
+        assert_eq!(Place::lang_of("{}"), None);
+        assert_eq!(Place::lang_of("{nonsense"), None);
+        assert_eq!(Place::lang_of(&Place::default().to_text()), Some(Lang::En));
     }
 }

@@ -14,11 +14,10 @@ pub const FORMAT: &str = "socklab-recording";
 pub const VERSION: u64 = 1;
 /// The file name the page saves.
 pub const FILE_NAME: &str = "socklab-recording.jsonl";
-/// What the page says while a recording plays.
-pub const PLAYING_BADGE: &str = "playing a recording (read-only)";
-
-/// Why a command did not go out while a recording plays.
-pub const READ_ONLY: &str = "a recording is playing (read-only): reload the page to use the lab";
+/// Why a command did not go out while a recording plays: the page's own note (no error
+/// code), in English here; the status bar shows it in the page's language
+/// (`crate::components::error_words`).
+pub const READ_ONLY: &str = crate::i18n::app::AppText::EN.rec_read_only;
 
 /// The recording of `events`: the header, then one line per envelope.
 pub fn write(events: &[Envelope], saved: Option<&str>) -> String {

@@ -4,21 +4,36 @@
 //! about bytes but can contradict a lesson about frames: recv(5) after recv(4) got the whole
 //! body "hello", yet "partial" says otherwise, because the send included a 4-byte header.
 //! So a recv that returned only header bytes, or exactly the rest of a send after a header
-//! the recv before returned, says so; anything else keeps the server's summary.
+//! the recv before returned, says so; anything else keeps the server's summary (in English;
+//! in Chinese the same words made by the page from the spans, `recv_summary`).
 
 use socklab_shared::protocol::SendSpan;
 
+use super::timeline::recv_summary;
+use crate::i18n::results::ResultText;
+use crate::i18n::{Lang, fill};
+
 /// The label of a recv whose bytes came from `spans`; `before` are the spans of the recv
 /// before it on the same socket, `summary` the server's words.
-pub fn recv_label(summary: &str, spans: &[SendSpan], before: Option<&[SendSpan]>) -> String {
+pub fn recv_label(
+    summary: &str,
+    spans: &[SendSpan],
+    before: Option<&[SendSpan]>,
+    lang: Lang,
+) -> String {
+    let t = ResultText::of(lang);
+    let summary = match lang {
+        Lang::En => summary.to_owned(),
+        Lang::Zh => recv_summary(spans, lang).unwrap_or_default(),
+    };
     let [s] = spans else {
-        return summary.to_owned();
+        return summary;
     };
     let Some(n) = s.send_no else {
-        return summary.to_owned();
+        return summary;
     };
     if s.len >= s.send_len {
-        return summary.to_owned();
+        return summary;
     }
     let header_before = before.is_some_and(|b| {
         b.iter().any(|p| {
@@ -30,18 +45,12 @@ pub fn recv_label(summary: &str, spans: &[SendSpan], before: Option<&[SendSpan]>
         })
     });
     if s.offset_in_send > 0 && s.offset_in_send + s.len == s.send_len && header_before {
-        return format!(
-            "the whole body of send #{n} ({} bytes); that send also carried a {}-byte header, which the recv before read",
-            s.len, s.offset_in_send
-        );
+        return fill(t.whole_body, &[&n, &s.len, &s.offset_in_send]);
     }
     if s.offset_in_send == 0 && s.header_bytes == s.len {
-        return format!(
-            "{} header bytes of send #{n} (a send of {} bytes with its body)",
-            s.len, s.send_len
-        );
+        return fill(t.header_only, &[&s.len, &n, &s.send_len]);
     }
-    summary.to_owned()
+    summary
 }
 
 #[cfg(test)]
@@ -66,28 +75,45 @@ mod tests {
     fn a_header_then_its_body_are_named_as_such() {
         let header = [span(0, 4, 4)];
         assert_eq!(
-            recv_label("partial: 4 of 9 bytes of send #1", &header, None),
+            recv_label("partial: 4 of 9 bytes of send #1", &header, None, Lang::En),
             "4 header bytes of send #1 (a send of 9 bytes with its body)"
         );
         let body = recv_label(
             "partial: 5 of 9 bytes of send #1",
             &[span(4, 5, 0)],
             Some(&header),
+            Lang::En,
         );
         assert!(
             body.starts_with("the whole body of send #1 (5 bytes)"),
             "{body}"
         );
         assert!(!body.contains("partial"));
+        assert_eq!(
+            recv_label("", &header, None, Lang::Zh),
+            "第 1 次发送的 4 字节头部（那次发送连同消息体共 9 字节）"
+        );
+        assert_eq!(
+            recv_label("partial", &[span(0, 3, 1)], None, Lang::Zh),
+            "第 1 次发送的 9 B 中的 3 B"
+        );
     }
 
     #[test]
     fn other_pieces_keep_the_servers_words() {
         let s = "partial: 3 of 9 bytes of send #1";
-        assert_eq!(recv_label(s, &[span(0, 3, 1)], None), s, "header and body");
-        assert_eq!(recv_label(s, &[span(4, 5, 0)], None), s, "no header before");
         assert_eq!(
-            recv_label("1 send → 1 recv", &[span(0, 9, 4)], None),
+            recv_label(s, &[span(0, 3, 1)], None, Lang::En),
+            s,
+            "header and body"
+        );
+        assert_eq!(
+            recv_label(s, &[span(4, 5, 0)], None, Lang::En),
+            s,
+            "no header before"
+        );
+        assert_eq!(
+            recv_label("1 send → 1 recv", &[span(0, 9, 4)], None, Lang::En),
             "1 send → 1 recv"
         );
     }

@@ -40,7 +40,7 @@ mod window;
 mod tests;
 
 pub use labels::format_time;
-pub(crate) use labels::{auto_set_label, option_label, shutdown_name};
+pub(crate) use labels::{auto_set_label, option_label, recv_summary, shutdown_name};
 pub use live::{Basis, LiveSteps, LiveTimeline, Throttle, streaming};
 pub use steps::{
     current_step, first_step, next_step, position_label, prev_step, step_positions, stop_for_row,
@@ -112,6 +112,9 @@ pub struct Row {
     pub arrows_in: usize,
     /// Arrows that start at this row.
     pub arrows_out: usize,
+    /// The label and tooltip are the protocol's own (an event the page has no words for:
+    /// its name and JSON), data rather than text to translate.
+    pub raw: bool,
 }
 
 /// An arrow between two rows (indices into [`Timeline::rows`]).
@@ -133,10 +136,11 @@ pub struct Timeline {
     pub arrows: Vec<Arrow>,
 }
 
-/// True for the events that are drawn as rows (everything but `hello`, `pong`, `buffers`).
+/// True for the events that are drawn as rows (everything but `hello`, `pong`, `buffers`
+/// and the lesson positions the page marks, which are not calls).
 pub fn is_row_event(event: &Event) -> bool {
     !matches!(
         event,
-        Event::Hello { .. } | Event::Pong | Event::Buffers { .. }
+        Event::Hello { .. } | Event::Pong | Event::Buffers { .. } | Event::LessonAt(_)
     )
 }

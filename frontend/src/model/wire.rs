@@ -6,6 +6,9 @@ use std::net::SocketAddr;
 use socklab_shared::protocol::TcpMetrics;
 use socklab_shared::protocol::wire::{HostName, LinkSettings};
 
+use crate::i18n::wire::WireText;
+use crate::i18n::{Lang, fill};
+
 /// Where a new socket goes: this machine's loopback, or host A or B of the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Place {
@@ -48,11 +51,12 @@ pub fn host_of(addr: &str) -> Option<HostName> {
     HostName::owning(ip)
 }
 
-/// "host A", "host B".
-pub fn host_words(h: HostName) -> &'static str {
+/// "host A", "host B" (in `lang`).
+pub fn host_words(h: HostName, lang: Lang) -> &'static str {
+    let t = WireText::of(lang);
     match h {
-        HostName::A => "host A",
-        HostName::B => "host B",
+        HostName::A => t.host_a,
+        HostName::B => t.host_b,
     }
 }
 
@@ -86,18 +90,18 @@ pub fn connect_target(from: Place, listeners: &[&str], default_port: u16) -> (St
 
 /// A connection's `TCP_INFO` for students: "round trip 0.1 ms · window 64 KiB · in flight 0 ·
 /// retransmitted 2 · congestion window 10 segments of 1448 B".
-pub fn tcp_info_words(m: &TcpMetrics) -> String {
-    let mut parts = vec![format!("round trip {}", ms_words(m.rtt_us))];
+pub fn tcp_info_words(m: &TcpMetrics, lang: Lang) -> String {
+    let t = WireText::of(lang);
+    let mut parts = vec![fill(t.round_trip, &[&ms_words(m.rtt_us)])];
     if let Some(w) = m.peer_window {
-        parts.push(format!("peer's window {}", kib_words(w.into())));
+        parts.push(fill(t.peer_window, &[&kib_words(w.into())]));
     }
-    parts.push(format!(
-        "{} segment{} in flight",
-        m.unacked,
-        if m.unacked == 1 { "" } else { "s" }
-    ));
-    parts.push(format!("retransmitted {}", m.retransmits));
-    parts.push(format!("congestion window {} × {} B", m.cwnd, m.mss));
+    parts.push(match m.unacked {
+        1 => t.in_flight_one.to_owned(),
+        n => fill(t.in_flight_many, &[&n]),
+    });
+    parts.push(fill(t.retransmitted, &[&m.retransmits]));
+    parts.push(fill(t.cwnd, &[&m.cwnd, &m.mss]));
     parts.join(" · ")
 }
 
@@ -131,6 +135,17 @@ pub const MTU_PRESETS: [(u32, &str); 3] = [
     (576, "576 (smallest IPv4)"),
     (9000, "9000 (jumbo frames)"),
 ];
+
+/// The name of an MTU preset in `lang` (the number itself for any other MTU).
+pub fn mtu_name(mtu: u32, lang: Lang) -> String {
+    let t = WireText::of(lang);
+    match mtu {
+        1500 => t.mtu_ethernet.to_owned(),
+        576 => t.mtu_smallest.to_owned(),
+        9000 => t.mtu_jumbo.to_owned(),
+        other => other.to_string(),
+    }
+}
 
 /// The link panel's form, as typed: every field text, checked on "apply".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,30 +182,67 @@ impl LinkForm {
     }
 
     /// The settings and seed, or what is wrong in words ("loss %: 120 is not between 0 and
-    /// 100"). An empty field is its default.
-    pub fn parse(&self) -> Result<(LinkSettings, Option<u64>), String> {
-        fn num<T: std::str::FromStr>(name: &str, text: &str, default: T) -> Result<T, String> {
+    /// 100"; the range check is the protocol crate's, in English). An empty field is its
+    /// default.
+    pub fn parse(&self, lang: Lang) -> Result<(LinkSettings, Option<u64>), String> {
+        let w = WireText::of(lang);
+        // A field's number, its default when empty, or what is wrong with it in `lang`.
+        let num = |name: &str, text: &str| -> Result<Option<String>, String> {
             let t = text.trim();
             if t.is_empty() {
-                return Ok(default);
+                return Ok(None);
             }
-            t.parse()
-                .map_err(|_| format!("{name}: {t:?} is not a number"))
+            match t.parse::<f64>() {
+                Ok(_) => Ok(Some(t.to_owned())),
+                Err(_) => Err(fill(w.not_a_number, &[&name, &format!("{t:?}")])),
+            }
+        };
+        fn as_<T: std::str::FromStr>(
+            v: Option<String>,
+            default: T,
+            wrong: impl Fn() -> String,
+        ) -> Result<T, String> {
+            match v {
+                None => Ok(default),
+                Some(t) => t.parse().map_err(|_| wrong()),
+            }
         }
+        let field = |name: &str, text: &str| {
+            let name = name.to_owned();
+            let shown = format!("{:?}", text.trim());
+            num(&name, text).map(|v| (v, move || fill(w.not_a_number, &[&name, &shown])))
+        };
         let d = LinkSettings::default();
+        let (v, e) = field(w.delay, &self.delay_ms)?;
+        let delay_ms = as_(v, d.delay_ms, e)?;
+        let (v, e) = field(w.jitter, &self.jitter_ms)?;
+        let jitter_ms = as_(v, d.jitter_ms, e)?;
+        let (v, e) = field(&format!("{} %", w.loss), &self.loss_pct)?;
+        let loss_pct = as_(v, d.loss_pct, e)?;
+        let (v, e) = field(&format!("{} %", w.duplicates), &self.duplicate_pct)?;
+        let duplicate_pct = as_(v, d.duplicate_pct, e)?;
+        let (v, e) = field(&format!("{} %", w.reorder), &self.reorder_pct)?;
+        let reorder_pct = as_(v, d.reorder_pct, e)?;
+        let (v, e) = field(w.rate, &self.rate_kbit)?;
+        let rate_kbit = as_(v, d.rate_kbit, e)?;
+        let (v, e) = field("MTU", &self.mtu)?;
+        let mtu = as_(v, d.mtu, e)?;
         let s = LinkSettings {
-            delay_ms: num("delay", &self.delay_ms, d.delay_ms)?,
-            jitter_ms: num("jitter", &self.jitter_ms, d.jitter_ms)?,
-            loss_pct: num("loss %", &self.loss_pct, d.loss_pct)?,
-            duplicate_pct: num("duplicate %", &self.duplicate_pct, d.duplicate_pct)?,
-            reorder_pct: num("reorder %", &self.reorder_pct, d.reorder_pct)?,
-            rate_kbit: num("rate", &self.rate_kbit, d.rate_kbit)?,
-            mtu: num("MTU", &self.mtu, d.mtu)?,
+            delay_ms,
+            jitter_ms,
+            loss_pct,
+            duplicate_pct,
+            reorder_pct,
+            rate_kbit,
+            mtu,
         };
         s.validate().map_err(|e| e.to_string())?;
         let seed = match self.seed.trim() {
             "" => None,
-            t => Some(num("seed", t, 0u64)?),
+            t => Some(
+                t.parse()
+                    .map_err(|_| fill(w.not_a_number, &[&w.seed, &format!("{t:?}")]))?,
+            ),
         };
         Ok((s, seed))
     }
@@ -198,21 +250,22 @@ impl LinkForm {
 
 /// A direction's settings in a few words: "50 ms · 10 % loss · MTU 576"; "no impairment"
 /// when the link is as fresh.
-pub fn settings_words(s: &LinkSettings) -> String {
+pub fn settings_words(s: &LinkSettings, lang: Lang) -> String {
+    let t = WireText::of(lang);
     let mut parts = Vec::new();
     if s.delay_ms > 0 {
-        parts.push(format!("delay {} ms", s.delay_ms));
+        parts.push(fill(t.s_delay, &[&s.delay_ms]));
     }
     if s.jitter_ms > 0 {
-        parts.push(format!("jitter {} ms", s.jitter_ms));
+        parts.push(fill(t.s_jitter, &[&s.jitter_ms]));
     }
-    for (v, name) in [
-        (s.loss_pct, "loss"),
-        (s.duplicate_pct, "duplicates"),
-        (s.reorder_pct, "reordering"),
+    for (v, template) in [
+        (s.loss_pct, t.s_loss),
+        (s.duplicate_pct, t.s_duplicates),
+        (s.reorder_pct, t.s_reordering),
     ] {
         if v > 0.0 {
-            parts.push(format!("{v} % {name}"));
+            parts.push(fill(template, &[&v]));
         }
     }
     if s.rate_kbit > 0 {
@@ -222,7 +275,7 @@ pub fn settings_words(s: &LinkSettings) -> String {
         parts.push(format!("MTU {}", s.mtu));
     }
     if parts.is_empty() {
-        "no delay, no loss".to_owned()
+        t.no_impairment.to_owned()
     } else {
         parts.join(" · ")
     }
@@ -282,7 +335,7 @@ mod tests {
             peer_window: Some(65536),
         };
         assert_eq!(
-            tcp_info_words(&m),
+            tcp_info_words(&m, Lang::En),
             "round trip 0.09 ms · peer's window 64 KiB · 0 segments in flight · retransmitted 2 · congestion window 10 × 1448 B"
         );
         let m = TcpMetrics {
@@ -291,7 +344,7 @@ mod tests {
             peer_window: None,
             ..m
         };
-        let w = tcp_info_words(&m);
+        let w = tcp_info_words(&m, Lang::En);
         assert!(
             w.starts_with("round trip 101 ms · 1 segment in flight"),
             "{w}"
@@ -304,19 +357,19 @@ mod tests {
             delay_ms: "50".into(),
             ..LinkForm::default()
         };
-        let (s, seed) = f.parse().unwrap();
+        let (s, seed) = f.parse(Lang::En).unwrap();
         assert_eq!((s.delay_ms, s.mtu, seed), (50, 1500, None));
         f.seed = "7".into();
         f.loss_pct = "".into();
-        assert_eq!(f.parse().unwrap().1, Some(7));
+        assert_eq!(f.parse(Lang::En).unwrap().1, Some(7));
         f.loss_pct = "120".into();
-        assert!(f.parse().unwrap_err().contains("loss_pct"));
+        assert!(f.parse(Lang::En).unwrap_err().contains("loss_pct"));
         f.loss_pct = "x".into();
-        assert!(f.parse().unwrap_err().contains("loss %"));
+        assert!(f.parse(Lang::En).unwrap_err().contains("loss %"));
         assert_eq!(
-            settings_words(&LinkSettings::default()),
+            settings_words(&LinkSettings::default(), Lang::En),
             "no delay, no loss"
         );
-        assert_eq!(settings_words(&s), "delay 50 ms");
+        assert_eq!(settings_words(&s, Lang::En), "delay 50 ms");
     }
 }

@@ -1,5 +1,5 @@
-//! Keeping the lecturer's place across a reload: the lesson, its step and the narration's
-//! language are written to the tab's storage as they change; after a reload, once the lesson
+//! Keeping the lecturer's place across a reload: the lesson and its step are written to the
+//! tab's storage as they change (the page's language is kept by the app, `crate::app`); after a reload, once the lesson
 //! list has come and the new session said hello, the lesson is chosen again and its steps run
 //! again up to the same one (real sockets can't be carried over a reload: the lab rebuilds
 //! them, quickly, as one script, the way "◀ previous" does).
@@ -16,15 +16,14 @@ pub fn stored_place() -> Place {
     Place::from_text(&storage::read(PLACE_KEY).unwrap_or_default())
 }
 
-/// Restores the stored place into `player` (its language at once; its lesson and step once
-/// both the lessons and a session are there, through `restart`), then keeps it stored.
+/// Restores the stored place into `player` (its lesson and step once both the lessons and a
+/// session are there, through `restart`), then keeps it stored.
 pub(super) fn keep_place(
     lab: Lab,
     player: RwSignal<Player>,
     restart: impl Fn(usize) + Copy + 'static,
 ) {
     let stored = stored_place();
-    player.update(|p| p.lang = stored.lang);
     let pending = StoredValue::new(stored.lesson.is_some().then_some(stored));
     Effect::new(move |_| {
         let ready =
@@ -47,8 +46,7 @@ pub(super) fn keep_place(
         }
     });
     Effect::new(move |_| {
-        let (lesson, done, lang) =
-            player.with(|p| (p.lesson().map(|l| l.slug.clone()), p.done, p.lang));
+        let (lesson, done) = player.with(|p| (p.lesson().map(|l| l.slug.clone()), p.done));
         if pending.with_value(Option::is_some) {
             // Not restored yet: the stored place must not be overwritten by the empty start.
             return;
@@ -56,7 +54,6 @@ pub(super) fn keep_place(
         let mut place = stored_place();
         place.lesson = lesson;
         place.done = done;
-        place.lang = lang;
         storage::write(PLACE_KEY, &place.to_text());
     });
 }

@@ -12,6 +12,8 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::i18n::timeline::TimelineText;
+use crate::i18n::ui_lang;
 use crate::lab::Lab;
 use crate::model::keys::{KeyAction, key_action};
 use crate::model::timeline::{
@@ -183,32 +185,38 @@ pub(crate) fn shortcut(e: &ev::KeyboardEvent, lab: Lab) -> Option<KeyAction> {
 #[component]
 pub(super) fn ControlBar(controls: Controls) -> impl IntoView {
     let lab = controls.lab;
-    let position = move || controls.stops.with(|s| position_label(s, lab.cursor.get()));
+    let lang = ui_lang();
+    let t = move || TimelineText::of(lang.get());
+    let position = move || {
+        controls
+            .stops
+            .with(|s| position_label(s, lab.cursor.get(), lang.get()))
+    };
     let is_live = move || lab.cursor.get().is_none();
     let playing = controls.playing;
     view! {
         <header class="tl-controls">
-            <h2>"Timeline"</h2>
-            <div class="tl-buttons" role="group" aria-label="step through the session">
-                <button data-testid="tl-first" title="first step (Home)" aria-label="first step" on:click=move |_| controls.first()>
+            <h2>{move || t().heading}</h2>
+            <div class="tl-buttons" role="group" aria-label=move || t().buttons>
+                <button data-testid="tl-first" title=move || t().first_title aria-label=move || t().first on:click=move |_| controls.first()>
                     <Icon path="M2 3h2.5v10H2z M14 3 6 8l8 5z"/>
                 </button>
-                <button data-testid="tl-prev" title="previous step (←)" aria-label="previous step" on:click=move |_| controls.prev()>
+                <button data-testid="tl-prev" title=move || t().prev_title aria-label=move || t().prev on:click=move |_| controls.prev()>
                     <Icon path="M12 3 4 8l8 5z"/>
                 </button>
-                <button data-testid="tl-next" title="next step (→)" aria-label="next step" on:click=move |_| controls.next()>
+                <button data-testid="tl-next" title=move || t().next_title aria-label=move || t().next on:click=move |_| controls.next()>
                     <Icon path="M4 3l8 5-8 5z"/>
                 </button>
                 <button data-testid="tl-play" class="tl-play" class:on=move || playing.get()
-                    title="play the session step by step (space)"
+                    title=move || t().play_title
                     on:click=move |_| controls.toggle_play()>
                     {move || if playing.get() {
-                        view! { <Icon path="M3 2h3.5v12H3z M9.5 2H13v12H9.5z"/>" pause" }
+                        view! { <Icon path="M3 2h3.5v12H3z M9.5 2H13v12H9.5z"/>{t().pause}" " }
                     } else {
-                        view! { <Icon path="M4 2l10 6-10 6z"/>" play" }
+                        view! { <Icon path="M4 2l10 6-10 6z"/>{t().play}" " }
                     }}
                 </button>
-                <select data-testid="tl-speed" title="play speed" on:change=move |ev| {
+                <select data-testid="tl-speed" title=move || t().speed on:change=move |ev| {
                     let v = event_target_value(&ev).parse().unwrap_or(1.0);
                     controls.speed.set(v);
                 }>
@@ -216,14 +224,14 @@ pub(super) fn ControlBar(controls: Controls) -> impl IntoView {
                         <option value=label.to_string() selected=*v == 1.0>{format!("{label}×")}</option>
                     }).collect_view()}
                 </select>
-                <button data-testid="tl-live" class="tl-live" class:on=is_live title="back to the present (End)"
-                    on:click=move |_| controls.live()>"● live"</button>
+                <button data-testid="tl-live" class="tl-live" class:on=is_live title=move || t().live_title
+                    on:click=move |_| controls.live()>{move || t().live_button}</button>
             </div>
             <span class="tl-position" class:live=is_live data-testid="tl-position" aria-live="polite">{position}</span>
             <span class="tl-keys">{move || if lab.scope.owner.with(|o| matches!(o, crate::lab::Owner::Lesson(_))) {
-                "← → space: the lesson's steps · Home / End"
+                t().keys_lesson
             } else {
-                "← → step · space play · Home / End"
+                t().keys
             }}</span>
         </header>
     }

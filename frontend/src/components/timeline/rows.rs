@@ -10,6 +10,8 @@ use leptos::prelude::*;
 
 use super::controls::Controls;
 use super::lane_centre;
+use crate::i18n::timeline::TimelineText;
+use crate::i18n::ui_lang;
 use crate::lab::Lab;
 use crate::model::timeline::{self as model, Row, format_time};
 
@@ -37,16 +39,17 @@ pub(super) fn LaneHeads(tl: Memo<model::LiveTimeline>, len: Memo<usize>) -> impl
                     view! {
                         <div class=class data-testid="tl-lane" data-socket=lane.socket.0>
                             <div><span class="tl-sid">{lane.socket.to_string()}</span>" "{lane.label.clone()}</div>
-                            <code>{lane.detail.clone()}</code>
+                            <code translate="no">{lane.detail.clone()}</code>
                         </div>
                     }
                 })
                 .collect_view()
         })
     };
+    let lang = ui_lang();
     view! {
         <div class="tl-head">
-            <span class="tl-when">"time"</span>
+            <span class="tl-when">{move || TimelineText::of(lang.get()).time}</span>
             <div class="tl-lanes">{heads}</div>
         </div>
     }
@@ -94,12 +97,12 @@ pub(super) fn TimelineRow(
         <div class=class data-testid="tl-row" data-index=index data-seq=row.seq
             data-lane=row.lane.map(|l| l.to_string()).unwrap_or_default()
             data-arrows-in=row.arrows_in data-arrows-out=row.arrows_out
-            title=format!("#{} · {}", row.seq, row.title)
+            title=format!("#{} · {}", row.seq, row.title) translate=row.raw.then_some("no")
             on:click=move |_| controls.click_row(index)>
             <span class="tl-when">{format_time(row.t_us)}</span>
             <div class="tl-lanes">
                 <span class=marker_class style=place>
-                    {auto.then(|| view! { <span class="tl-auto">"auto"</span> })}
+                    {auto.then(|| view! { <span class="tl-auto">{TimelineText::of(ui_lang().get_untracked()).auto}</span> })}
                     {label}
                 </span>
             </div>

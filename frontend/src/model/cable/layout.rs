@@ -12,6 +12,8 @@
 use socklab_shared::protocol::wire::{Direction, Fate};
 
 use super::{Crossing, Item, Stripe, fate_name, fate_words};
+use crate::i18n::wire::WireText;
+use crate::i18n::{Lang, fill};
 
 /// Pixels per millisecond of time between two points.
 pub const PX_PER_MS: f64 = 2.0;
@@ -100,7 +102,7 @@ enum What {
 }
 
 /// Lays out `items` (in history order) as they were at history position `pos`.
-pub fn layout(items: &[Item], pos: usize) -> Layout {
+pub fn layout(items: &[Item], pos: usize, lang: Lang) -> Layout {
     // The points on the time axis: (time, what, item).
     let mut points: Vec<(u64, What, usize)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
@@ -175,11 +177,12 @@ pub fn layout(items: &[Item], pos: usize) -> Layout {
                 index: b.index,
                 y: dep[i],
                 a_to_b: b.direction == Direction::AToB,
-                label: b.label(),
+                label: b.label(lang),
             }),
-            Item::Packet(c) => out
-                .arrows
-                .push(arrow(c, pos, dep[i], rel[i], arr[i], bottom)),
+            Item::Packet(c) => {
+                out.arrows
+                    .push(arrow(c, pos, (dep[i], rel[i], arr[i]), bottom, lang))
+            }
         }
     }
     out
@@ -202,13 +205,13 @@ fn arrival(c: &Crossing, pos: usize) -> Option<u64> {
     }
 }
 
+/// One packet's arrow: `ys` are where it left, was released and arrived.
 fn arrow(
     c: &Crossing,
     pos: usize,
-    y_start: u32,
-    released: Option<u32>,
-    arrived: Option<u32>,
+    (y_start, released, arrived): (u32, Option<u32>, Option<u32>),
     bottom: u32,
+    lang: Lang,
 ) -> Arrow {
     let (fate, later) = c.fate_at(pos);
     let mid = y_start + MIN_SLANT / 2;
@@ -229,9 +232,9 @@ fn arrow(
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(" ");
-    let mut words = fate_words(fate);
+    let mut words = fate_words(fate, lang);
     if later.is_some() {
-        words = format!("held on the cable, then {words}");
+        words = fill(WireText::of(lang).held_then, &[&words]);
     }
     Arrow {
         no: c.no,

@@ -6,6 +6,7 @@ use socklab_shared::protocol::{Envelope, ErrorCode, Event, SendSpan, SocketId};
 
 use super::layout::{End, MIN_GAP, MIN_SLANT, layout};
 use super::*;
+use crate::i18n::Lang;
 use crate::test_support::hello;
 
 fn env(seq: u64, t_us: u64, event: Event) -> Envelope {
@@ -206,7 +207,7 @@ fn stepping_back_shows_only_what_had_crossed() {
 fn arrows_go_down_and_slant_with_the_delay() {
     let mut live = LiveCable::default();
     live.sync(&history(), 1);
-    let l = layout(live.visible(0, 6, 100), 6);
+    let l = layout(live.visible(0, 6, 100), 6, Lang::En);
     let a = &l.arrows;
     assert_eq!(a.len(), 5);
     assert!(a[0].a_to_b && !a[1].a_to_b);
@@ -250,14 +251,14 @@ fn a_held_packet_waits_mid_cable_until_its_fate() {
     live.sync(&h, 1);
     assert!(live.waiting.is_empty());
     // Before the step: waiting.
-    let before = layout(live.visible(0, 5, 100), 5);
+    let before = layout(live.visible(0, 5, 100), 5, Lang::En);
     let held = before.arrows.last().unwrap();
     assert_eq!(held.end, End::Waiting);
     assert_eq!(held.fate, "held");
     let (stop, bottom) = held.wait.unwrap();
     assert!(bottom > stop);
     // After it: delivered, below its release.
-    let after = layout(live.visible(0, 6, 100), 6);
+    let after = layout(live.visible(0, 6, 100), 6, Lang::En);
     let done = after.arrows.last().unwrap();
     assert_eq!(done.end, End::Arrives);
     assert_eq!(done.fate, "delivered");
@@ -287,7 +288,7 @@ fn a_dropped_packet_ends_mid_cable() {
     ];
     let mut live = LiveCable::default();
     live.sync(&h, 1);
-    let l = layout(live.visible(0, 2, 100), 2);
+    let l = layout(live.visible(0, 2, 100), 2, Lang::En);
     assert_eq!(l.arrows[0].end, End::Dropped);
     assert!(l.arrows[0].fate_words.contains("drop next"));
 }
@@ -359,7 +360,7 @@ fn summaries_udp_wire_state_and_errors() {
     assert!(live.unavailable.is_some());
     assert!(!live.in_use());
     live.sync(&h, 1);
-    let l = layout(live.visible(0, 4, 100), 4);
+    let l = layout(live.visible(0, 4, 100), 4, Lang::En);
     assert_eq!(l.arrows[0].label, "UDP 5 B");
     assert!(l.arrows[0].duplicated);
     assert_eq!(l.bands[0].label, "1200 packets, 1.7 MB (3 dropped)");

@@ -7,6 +7,7 @@ use socklab_shared::framing::{Message, encode};
 use socklab_shared::protocol::{Envelope, Event, Sequencer};
 
 use super::*;
+use crate::i18n::Lang;
 use crate::model::lab_state::SocketView;
 use socklab_shared::sample_file::splitmix64;
 
@@ -149,6 +150,7 @@ fn view(
         snapshot: None,
         last: None,
         error: None,
+        error_src: None,
         recv_before: None,
         recv_latest: None,
     }
@@ -222,7 +224,7 @@ fn a_transfer_goes_through_its_phases() {
     assert_eq!(t.phase, Phase::WaitingVerdict);
     let v = find_verdict(&stamp(vec![verdict(true, "aa")]), SocketId(3)).unwrap();
     t.judge(v, 3000.0);
-    assert_eq!(t.phase.label(), "verified ✓");
+    assert_eq!(t.phase.label(Lang::En), "verified ✓");
     assert!(t.phase.is_over());
     t.fail("late");
     assert_eq!(t.phase, Phase::Verified, "a verdict is final");
@@ -241,7 +243,7 @@ fn a_verdict_can_come_before_the_last_answer_and_mismatches_show() {
     );
     t.chunk_accepted(10);
     assert_eq!(t.phase, Phase::Mismatch);
-    assert_eq!(t.phase.label(), "MISMATCH ✗");
+    assert_eq!(t.phase.label(Lang::En), "MISMATCH ✗");
     assert_eq!(
         find_verdict(&stamp(vec![verdict(true, "aa")]), SocketId(9)),
         None

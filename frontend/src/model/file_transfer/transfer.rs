@@ -3,6 +3,9 @@
 
 use socklab_shared::protocol::{Envelope, Event, SocketId};
 
+use crate::i18n::Lang;
+use crate::i18n::panels::PanelText;
+
 /// Where a transfer is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
@@ -30,16 +33,18 @@ impl Phase {
         }
     }
 
-    /// What the lecturer reads.
-    pub fn label(&self) -> String {
+    /// What the lecturer reads (in `lang`; a failure's reason is the browser's or the lab's
+    /// own words).
+    pub fn label(&self, lang: Lang) -> String {
+        let t = PanelText::of(lang);
         match self {
-            Phase::Preparing => "switching the receiver to a file server…".into(),
-            Phase::Hashing => "hashing (md5 of the whole file, before sending)…".into(),
-            Phase::Sending => "sending…".into(),
-            Phase::WaitingVerdict => "waiting for the receiver's verdict…".into(),
-            Phase::Verified => "verified ✓".into(),
-            Phase::Mismatch => "MISMATCH ✗".into(),
-            Phase::Failed(why) => format!("failed: {why}"),
+            Phase::Preparing => t.phase_preparing.into(),
+            Phase::Hashing => t.phase_hashing.into(),
+            Phase::Sending => t.phase_sending.into(),
+            Phase::WaitingVerdict => t.phase_waiting.into(),
+            Phase::Verified => t.phase_verified.into(),
+            Phase::Mismatch => t.phase_mismatch.into(),
+            Phase::Failed(why) => format!("{}{why}", t.phase_failed),
         }
     }
 

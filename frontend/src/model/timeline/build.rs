@@ -16,6 +16,9 @@ use super::labels::{
     option_label, recv_label, recvfrom_label, sent_label, shutdown_name,
 };
 use super::{Lane, Row, RowKind, Timeline, is_row_event};
+use crate::i18n::results::{ResultText, explains_errors};
+use crate::i18n::timeline::TimelineText;
+use crate::i18n::{Lang, fill};
 use crate::model::byte_cells::colour_of;
 
 /// What the builder remembers while it walks the history.
@@ -31,6 +34,8 @@ pub(super) struct Builder {
     pub(super) peer: HashMap<SocketId, SocketId>,
     /// A socket → the row of its latest close() or shutdown(SHUT_WR / SHUT_RDWR).
     pub(super) fin: HashMap<SocketId, usize>,
+    /// The language of the rows' words.
+    pub(super) lang: Lang,
 }
 
 impl Timeline {
@@ -43,7 +48,15 @@ impl Timeline {
     /// their index in the whole history, and the sockets of earlier work get no lane (their
     /// `close()` by the clean slate is not drawn).
     pub fn build_from(history: &[Envelope], start: usize) -> Self {
-        let mut b = Builder::default();
+        Self::build_in(history, start, Lang::En)
+    }
+
+    /// [`Timeline::build_from`] with the words in `lang`.
+    pub fn build_in(history: &[Envelope], start: usize, lang: Lang) -> Self {
+        let mut b = Builder {
+            lang,
+            ..Builder::default()
+        };
         for (index, env) in history.iter().enumerate().skip(start) {
             b.feed(index, env, start);
         }
@@ -82,7 +95,7 @@ impl Builder {
         self.tl.lanes.push(Lane {
             socket,
             role: "socket",
-            label: "socket".into(),
+            label: TimelineText::of(self.lang).lane_socket.into(),
             detail: String::new(),
             first_row: row,
             closed_row: None,
@@ -101,17 +114,30 @@ impl Builder {
         // Events with no request number come from auto behaviours (the page numbers every
         // command it sends).
         let auto = env.req.is_none();
+        let lang = self.lang;
+        let t = TimelineText::of(lang);
+        let mut raw = false;
         let (lane, kind, title, colour) = match event {
             Event::Error {
+                code,
                 message,
                 hint,
                 socket,
                 errno,
-                ..
             } => {
                 let lane = socket.and_then(|s| self.lane_of.get(&s).copied());
                 let title = error_title(message, hint.as_deref(), errno.as_ref());
-                let label = message.clone();
+                // In Chinese the row says what the error means; the server's words stay in
+                // the tooltip (with the errno's name, the same in any language).
+                let label = if explains_errors(lang) {
+                    let words = ResultText::of(lang).explain(*code);
+                    match errno {
+                        Some(e) => format!("{words} [{}]", e.name),
+                        None => words.to_owned(),
+                    }
+                } else {
+                    message.clone()
+                };
                 (lane, RowKind::Error { label }, title, None)
             }
             Event::SocketOpened {
@@ -124,7 +150,7 @@ impl Builder {
             } => {
                 let lane = self.lane(*socket, row);
                 let (role, label, detail, call) =
-                    opened_lane(*kind, *listener, local, peer.as_deref());
+                    opened_lane(*kind, *listener, local, peer.as_deref(), lang);
                 let l = &mut self.tl.lanes[lane];
                 l.role = role;
                 l.label = label;
@@ -141,8 +167,8 @@ impl Builder {
                     self.connect_arrow(&end, row);
                 }
                 let title = match peer {
-                    Some(p) => format!("socket {socket}: {local} ⇄ {p}"),
-                    None => format!("socket {socket} bound to {local}"),
+                    Some(p) => fill(t.opened_peer, &[socket, local, p]),
+                    None => fill(t.opened_bound, &[socket, local]),
                 };
                 (Some(lane), call_or_auto(auto, call.into()), title, None)
             }
@@ -155,7 +181,8 @@ impl Builder {
                 ..
             } => {
                 self.sends.insert((*socket, *send_no), row);
-                let (label, title) = sent_label(*socket, *send_no, *requested, *accepted, *all);
+                let (label, title) =
+                    sent_label(*socket, *send_no, *requested, *accepted, *all, lang);
                 let lane = self.lane(*socket, row);
                 (
                     Some(lane),
@@ -175,7 +202,7 @@ impl Builder {
                 (
                     Some(lane),
                     call_or_auto(auto, format!("sendto #{send_no} · {bytes} B")),
-                    format!("datagram #{send_no} from {socket}: {bytes} bytes to {to}"),
+                    fill(t.sendto_title, &[send_no, socket, bytes, to]),
                     Some(colour_of(*send_no)),
                 )
             }
@@ -195,12 +222,17 @@ impl Builder {
                     format!("recv({bufsize}) → 0 B · EOF")
                 } else {
                     self.data_arrows(spans, row);
-                    recv_label(*bufsize, data.len(), spans)
+                    recv_label(*bufsize, data.len(), spans, lang)
+                };
+                // The server's summary is English; in Chinese the page's own words say it.
+                let title = match lang {
+                    Lang::En => summary.clone(),
+                    Lang::Zh => super::labels::recv_summary(spans, lang).unwrap_or_default(),
                 };
                 (
                     Some(lane),
                     call_or_auto(auto || *by_auto, label),
-                    summary.clone(),
+                    title,
                     None,
                 )
             }
@@ -216,11 +248,11 @@ impl Builder {
             } => {
                 let lane = self.lane(*socket, row);
                 self.datagram_arrow(*from_socket, *send_no, *real_len, row);
-                let label = recvfrom_label(*bufsize, data.len(), *truncated, *real_len);
+                let label = recvfrom_label(*bufsize, data.len(), *truncated, *real_len, lang);
                 (
                     Some(lane),
                     call_or_auto(auto, label),
-                    format!("a datagram of {real_len} bytes from {from}"),
+                    fill(t.datagram_from, &[real_len, from]),
                     None,
                 )
             }
@@ -233,7 +265,7 @@ impl Builder {
                 ..
             } => {
                 let lane = self.lane(*socket, row);
-                let (label, title) = auto_summary_label(*recvs, *bytes, *echoed, *eof);
+                let (label, title) = auto_summary_label(*recvs, *bytes, *echoed, *eof, lang);
                 if *eof {
                     self.fin_arrow(*socket, row);
                 }
@@ -248,7 +280,7 @@ impl Builder {
                 (
                     Some(lane),
                     call_or_auto(auto, format!("shutdown({name})")),
-                    format!("shutdown({name}) on {socket}"),
+                    fill(t.shutdown_on, &[&name, socket]),
                     None,
                 )
             }
@@ -259,7 +291,7 @@ impl Builder {
                 (
                     Some(lane),
                     call_or_auto(auto, "close()".into()),
-                    format!("socket {socket} closed"),
+                    fill(t.closed, &[socket]),
                     None,
                 )
             }
@@ -273,26 +305,40 @@ impl Builder {
                 (
                     Some(lane),
                     call_or_auto(auto, label.clone()),
-                    format!("{label} on {socket}"),
+                    fill(t.on_socket, &[&label, socket]),
                     None,
                 )
             }
             Event::AutoSet { socket, auto: a } => {
                 let lane = self.lane(*socket, row);
-                let label = auto_set_label(a);
+                let label = auto_set_label(a, lang);
                 (
                     Some(lane),
                     call_or_auto(auto, label.clone()),
-                    format!("{label} on {socket}"),
+                    fill(t.on_socket, &[&label, socket]),
                     None,
                 )
             }
             Event::Hello { .. } | Event::Pong | Event::Buffers { .. } => return,
             // `get_names`, and any event this page doesn't know yet: a row in its socket's
             // lane named after the event.
+            // The page's own words for following (the English labels are the events' names).
+            Event::Shared { .. } => (
+                None,
+                call_or_auto(auto, t.shared.into()),
+                t.shared_title.into(),
+                None,
+            ),
+            Event::Followers { count } => (
+                None,
+                call_or_auto(auto, t.followers.into()),
+                fill(t.followers_title, &[count]),
+                None,
+            ),
             other => {
                 let lane = other.socket().map(|s| self.lane(s, row));
                 let (label, title) = generic_label(other);
+                raw = !matches!(other, Event::Names { .. });
                 (lane, call_or_auto(auto, label), title, None)
             }
         };
@@ -306,6 +352,7 @@ impl Builder {
             colour,
             arrows_in: 0,
             arrows_out: 0,
+            raw,
         });
     }
 }

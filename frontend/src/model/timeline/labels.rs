@@ -2,15 +2,18 @@
 //! 1 recv", "setsockopt(SO_RCVBUF, 4096) → 8192"), its tooltip, a lane's name and address,
 //! and the time column.
 //!
-//! Pure functions of an event's fields, kept apart from the walk in `build.rs` so the wording
-//! can be read (and changed) in one place.
+//! Pure functions of an event's fields (and the page's language: the words come from
+//! [`crate::i18n::timeline`]), kept apart from the walk in `build.rs`.
 
 use socklab_shared::protocol::{
-    AutoBehaviour, Errno, Event, SendSpan, ShutdownHow, SockOption, SocketId, SocketKind,
+    AutoBehaviour, EchoMode, Errno, Event, SendSpan, ShutdownHow, SockOption, SocketId, SocketKind,
 };
 
 use super::RowKind;
 use super::arrows::by_send;
+use crate::i18n::results::ResultText;
+use crate::i18n::timeline::TimelineText;
+use crate::i18n::{Lang, fill};
 
 /// A row the user (or a script) asked for, or one an auto behaviour made.
 pub(super) fn call_or_auto(auto: bool, label: String) -> RowKind {
@@ -40,44 +43,46 @@ pub(super) fn opened_lane(
     listener: Option<SocketId>,
     local: &str,
     peer: Option<&str>,
+    lang: Lang,
 ) -> (&'static str, String, String, &'static str) {
+    let t = TimelineText::of(lang);
     match (kind, listener) {
         (SocketKind::TcpListener, _) => (
             "listener",
-            "TCP server".to_owned(),
+            t.tcp_server.to_owned(),
             local.to_owned(),
             "listen()",
         ),
         (SocketKind::TcpStream, Some(l)) => (
             "accepted",
-            format!("accepted by {l}"),
+            fill(t.accepted_by, &[&l]),
             peer.map(|p| format!("⇄ {p}"))
                 .unwrap_or_else(|| local.to_owned()),
             "accept()",
         ),
         (SocketKind::TcpStream, None) => (
             "client",
-            "TCP client".to_owned(),
+            t.tcp_client.to_owned(),
             peer.map(|p| format!("→ {p}"))
                 .unwrap_or_else(|| local.to_owned()),
             "connect()",
         ),
-        (SocketKind::Udp, _) => ("udp", "UDP socket".to_owned(), local.to_owned(), "bind()"),
+        (SocketKind::Udp, _) => ("udp", t.udp_socket.to_owned(), local.to_owned(), "bind()"),
         (SocketKind::UnixListener, _) => (
             "listener",
-            "Unix server".to_owned(),
+            t.unix_server.to_owned(),
             local.to_owned(),
             "listen()",
         ),
         (SocketKind::UnixStream, Some(l)) => (
             "accepted",
-            format!("accepted by {l}"),
+            fill(t.accepted_by, &[&l]),
             local.to_owned(),
             "accept()",
         ),
         (SocketKind::UnixStream, None) => (
             "client",
-            "Unix client".to_owned(),
+            t.unix_client.to_owned(),
             peer.map(|p| format!("→ {p}"))
                 .unwrap_or_else(|| local.to_owned()),
             "connect()",
@@ -92,31 +97,43 @@ pub(super) fn sent_label(
     requested: u64,
     accepted: u64,
     all: bool,
+    lang: Lang,
 ) -> (String, String) {
+    let t = TimelineText::of(lang);
     let name = if all { "sendall" } else { "send" };
     let label = if accepted < requested {
-        format!("{name} #{send_no} · {accepted} of {requested} B (partial)")
+        fill(t.sent_partial, &[&name, &send_no, &accepted, &requested])
     } else {
         format!("{name} #{send_no} · {accepted} B")
     };
-    let title = format!(
-        "{name} #{send_no} on {socket}: the kernel accepted {accepted} of {requested} bytes"
+    let title = fill(
+        t.sent_title,
+        &[&name, &send_no, &socket, &accepted, &requested],
     );
     (label, title)
 }
 
 /// A `recv` that returned `got` bytes (not EOF): "recv(12) → 10 B · 2 sends → 1 recv".
-pub(super) fn recv_label(bufsize: u32, got: usize, spans: &[SendSpan]) -> String {
-    match recv_note(spans) {
+pub(super) fn recv_label(bufsize: u32, got: usize, spans: &[SendSpan], lang: Lang) -> String {
+    match recv_summary(spans, lang) {
         Some(note) => format!("recv({bufsize}) → {got} B · {note}"),
         None => format!("recv({bufsize}) → {got} B"),
     }
 }
 
 /// A `recvfrom` row: "recvfrom(4) → 4 B (truncated, was 10)".
-pub(super) fn recvfrom_label(bufsize: u32, got: usize, truncated: bool, real_len: u64) -> String {
+pub(super) fn recvfrom_label(
+    bufsize: u32,
+    got: usize,
+    truncated: bool,
+    real_len: u64,
+    lang: Lang,
+) -> String {
     if truncated {
-        format!("recvfrom({bufsize}) → {got} B (truncated, was {real_len})")
+        fill(
+            TimelineText::of(lang).truncated,
+            &[&bufsize, &got, &real_len],
+        )
     } else {
         format!("recvfrom({bufsize}) → {got} B")
     }
@@ -128,17 +145,17 @@ pub(super) fn auto_summary_label(
     bytes: u64,
     echoed: u64,
     eof: bool,
+    lang: Lang,
 ) -> (String, String) {
-    let mut label = format!("{recvs} recvs · {bytes} B");
+    let t = TimelineText::of(lang);
+    let mut label = fill(t.auto_recvs, &[&recvs, &bytes]);
     if echoed > 0 {
-        label.push_str(&format!(" · echoed {echoed} B"));
+        label.push_str(&fill(t.auto_echoed, &[&echoed]));
     }
     if eof {
         label.push_str(" · EOF");
     }
-    let title = format!(
-        "auto-recv made {recvs} recv calls ({bytes} bytes), summed up to keep the page fast"
-    );
+    let title = fill(t.auto_title, &[&recvs, &bytes]);
     (label, title)
 }
 
@@ -152,7 +169,8 @@ pub(crate) fn shutdown_name(how: ShutdownHow) -> &'static str {
 }
 
 /// What the auto behaviours of a socket now do: "auto: accept, recv(1024)", "auto: off".
-pub(crate) fn auto_set_label(a: &AutoBehaviour) -> String {
+pub(crate) fn auto_set_label(a: &AutoBehaviour, lang: Lang) -> String {
+    let t = ResultText::of(lang);
     let mut on = Vec::new();
     if a.accept {
         on.push("accept".to_owned());
@@ -160,13 +178,17 @@ pub(crate) fn auto_set_label(a: &AutoBehaviour) -> String {
     if a.recv {
         on.push(format!("recv({})", a.bufsize));
     }
-    if a.echo != Default::default() {
-        on.push(format!("echo {:?}", a.echo).to_lowercase());
+    match a.echo {
+        EchoMode::Off => {}
+        EchoMode::Same => on.push(t.echo_same.to_owned()),
+        EchoMode::Upper => on.push(t.echo_upper.to_owned()),
+        // The lessons' own modes: their protocol names.
+        other => on.push(format!("echo {other:?}").to_lowercase()),
     }
     if on.is_empty() {
-        "auto: off".to_owned()
+        t.auto_off.to_owned()
     } else {
-        format!("auto: {}", on.join(", "))
+        fill(t.auto_on, &[&on.join(", ")])
     }
 }
 
@@ -185,24 +207,25 @@ pub(super) fn generic_label(event: &Event) -> (String, String) {
 
 /// Where a recv's bytes came from, short enough for a marker: "2 sends → 1 recv",
 /// "1 send → 1 recv", "2 of 5 B of send #1", "external peer". (The server's longer summary
-/// is the row's tooltip.)
-fn recv_note(spans: &[SendSpan]) -> Option<String> {
+/// is the row's tooltip in English.)
+pub(crate) fn recv_summary(spans: &[SendSpan], lang: Lang) -> Option<String> {
+    let t = ResultText::of(lang);
     let sends = by_send(spans);
     match sends.as_slice() {
         [] if spans.is_empty() => None,
-        [] => Some("external peer".to_owned()),
+        [] => Some(t.external.to_owned()),
         [(from, n, len)] => {
             let total = spans
                 .iter()
                 .find(|s| s.from == Some(*from) && s.send_no == Some(*n))
                 .map_or(*len, |s| s.send_len);
             Some(if *len == total {
-                "1 send → 1 recv".to_owned()
+                t.one_send.to_owned()
             } else {
-                format!("{len} of {total} B of send #{n}")
+                fill(t.piece, &[len, &total, n])
             })
         }
-        more => Some(format!("{} sends → 1 recv", more.len())),
+        more => Some(fill(t.sends, &[&more.len()])),
     }
 }
 

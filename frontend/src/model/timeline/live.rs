@@ -25,6 +25,8 @@ use super::{Timeline, is_row_event};
 pub struct Basis {
     pub session: u64,
     pub start: usize,
+    /// The language of the diagram's words (a switch builds it again).
+    pub lang: crate::i18n::Lang,
 }
 
 /// The diagram of `history[basis.start..]`, kept up to date.
@@ -46,6 +48,10 @@ impl LiveTimeline {
         if basis != self.basis || history.len() < self.seen {
             *self = LiveTimeline {
                 basis,
+                walk: Builder {
+                    lang: basis.lang,
+                    ..Builder::default()
+                },
                 ..LiveTimeline::default()
             };
             rebuilt = true;

@@ -10,6 +10,8 @@ use std::ops::Range;
 use socklab_shared::protocol::{Envelope, Event};
 
 use super::is_row_event;
+use crate::i18n::timeline::TimelineText;
+use crate::i18n::{Lang, fill};
 
 /// The history lengths a stepping cursor stops at, ascending: one per step, right after the
 /// step's final `buffers` snapshot (so the buffer views show the state after the step).
@@ -83,13 +85,13 @@ pub fn current_step(stops: &[usize], cursor: Option<usize>, len: usize) -> Range
 }
 
 /// "step 3 of 7", or "live".
-pub fn position_label(stops: &[usize], cursor: Option<usize>) -> String {
+pub fn position_label(stops: &[usize], cursor: Option<usize>, lang: Lang) -> String {
+    let t = TimelineText::of(lang);
     match cursor {
-        None => "live".to_owned(),
-        Some(pos) => format!(
-            "step {} of {}",
-            stops.partition_point(|&s| s <= pos),
-            stops.len()
+        None => t.live.to_owned(),
+        Some(pos) => fill(
+            t.position,
+            &[&stops.partition_point(|&s| s <= pos), &stops.len()],
         ),
     }
 }

@@ -166,7 +166,11 @@ fn full_stops(h: &[Envelope], start: usize) -> Vec<usize> {
 fn fed_in_batches_the_live_diagram_and_stops_are_the_full_builds() {
     for h in [sticky(), lecture()] {
         for start in 0..=h.len() {
-            let basis = Basis { session: 1, start };
+            let basis = Basis {
+                session: 1,
+                start,
+                ..Basis::default()
+            };
             for size in [1, 2, 3, 5, 8, h.len()] {
                 let (tl, steps) = fed(&h, basis, size);
                 assert_eq!(
@@ -192,6 +196,7 @@ fn a_new_session_or_a_new_scope_builds_again() {
     let first = Basis {
         session: 1,
         start: 0,
+        ..Basis::default()
     };
     assert!(tl.sync(&h, first));
     assert!(steps.sync(&h, first));
@@ -205,6 +210,7 @@ fn a_new_session_or_a_new_scope_builds_again() {
     let second = Basis {
         session: 1,
         start: lesson,
+        ..Basis::default()
     };
     tl.sync(&h, second);
     steps.sync(&h, second);
@@ -220,6 +226,7 @@ fn a_new_session_or_a_new_scope_builds_again() {
     let next = Basis {
         session: 2,
         start: 0,
+        ..Basis::default()
     };
     tl.sync(&again, next);
     steps.sync(&again, next);
@@ -248,6 +255,7 @@ fn a_long_history_fed_a_step_at_a_time_is_the_full_build() {
     let basis = Basis {
         session: 1,
         start: 0,
+        ..Basis::default()
     };
     let (tl, steps) = (
         {

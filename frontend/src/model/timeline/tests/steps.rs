@@ -2,6 +2,7 @@
 //! them, which rows get rendered, and that a long history stays fast.
 
 use super::*;
+use crate::i18n::Lang;
 
 #[test]
 fn one_stop_per_step_right_after_its_snapshot() {
@@ -72,9 +73,13 @@ fn clicking_a_row_shows_the_state_after_its_step() {
 #[test]
 fn position_labels() {
     let stops = [3, 5, 7];
-    assert_eq!(position_label(&stops, None), "live");
-    assert_eq!(position_label(&stops, Some(5)), "step 2 of 3");
-    assert_eq!(position_label(&stops, Some(1)), "step 0 of 3");
+    assert_eq!(position_label(&stops, None, Lang::En), "live");
+    assert_eq!(position_label(&stops, Some(5), Lang::En), "step 2 of 3");
+    assert_eq!(
+        position_label(&stops, Some(5), Lang::Zh),
+        "第 2 步，共 3 步"
+    );
+    assert_eq!(position_label(&stops, Some(1), Lang::En), "step 0 of 3");
 }
 
 #[test]
