@@ -39,6 +39,7 @@ pub mod lab_full;
 pub mod lab_state;
 pub mod last_error;
 pub mod lesson_player;
+pub mod lesson_position;
 pub mod place;
 pub mod recording;
 pub mod recv_label;

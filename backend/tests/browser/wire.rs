@@ -557,14 +557,24 @@ async fn the_handshake_stepped_on_a_held_wire() {
     let crossed = |flags: &'static str| {
         move |d: &[Drawn]| d.iter().any(|p| p.flags == flags && p.fate == "delivered")
     };
+    let delivered = |d: &[Drawn]| d.iter().filter(|p| p.fate == "delivered").count();
     for (now, next) in [("SYN", "SYN, ACK"), ("SYN, ACK", "ACK"), ("ACK", "")] {
         wait_drawn(&b, &format!("{now} waiting"), held(now)).await;
-        b.wait_css("[data-testid='wire-step']:not([disabled])")
-            .await
-            .click()
-            .await
-            .unwrap();
-        wait_drawn(&b, &format!("{now} delivered"), crossed(now)).await;
+        // On a slow machine a packet held past the retransmission timeout is sent again, and
+        // the copy may queue before the next packet: step (one packet each) until `now` crossed.
+        for attempt in 1.. {
+            let before = delivered(&drawn(&b).await);
+            b.wait_css("[data-testid='wire-step']:not([disabled])")
+                .await
+                .click()
+                .await
+                .unwrap();
+            let d = wait_drawn(&b, "one more packet delivered", |d| delivered(d) > before).await;
+            if crossed(now)(&d) {
+                break;
+            }
+            assert!(attempt < 8, "{now} never crossed in {attempt} steps: {d:#?}");
+        }
         if !next.is_empty() {
             wait_drawn(&b, &format!("{next} waiting"), held(next)).await;
         }

@@ -21,6 +21,7 @@ use crate::token::is_refusal;
 
 mod follow;
 mod place;
+mod position;
 use crate::model::script::ScriptRun;
 use follow::follow_highlights;
 pub use place::stored_place;
@@ -117,6 +118,8 @@ pub fn LessonPlayer() -> impl IntoView {
         });
     };
     reload();
+    // Followers and recordings show the lecturer's lesson position; the lecturer sends it.
+    position::share_position(lab, player);
     // Keep the names a step's commands gave to sockets, once its script has finished.
     Effect::new(move |_| {
         let names = lab.scripts.run.with(|r| {

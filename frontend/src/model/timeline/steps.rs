@@ -42,10 +42,21 @@ pub fn step_positions(history: &[Envelope]) -> Vec<usize> {
     stops
 }
 
+/// The history length whose step the page shows: the cursor's, or the whole history's when
+/// live, except that after the last stop come only events that are not calls (a lesson
+/// position the page marked, a pong), so there the step shown is still the last one.
+fn shown(stops: &[usize], cursor: Option<usize>, len: usize) -> usize {
+    let pos = cursor.unwrap_or(len);
+    match stops.last() {
+        Some(&last) if pos > last => last,
+        _ => pos,
+    }
+}
+
 /// The cursor one step back from `cursor` (`None` = live at history length `len`). At the
 /// first step it stays there; with no steps at all it stays where it is.
 pub fn prev_step(stops: &[usize], cursor: Option<usize>, len: usize) -> Option<usize> {
-    let pos = cursor.unwrap_or(len);
+    let pos = shown(stops, cursor, len);
     let before = stops.partition_point(|&s| s < pos);
     match before {
         0 => stops.first().copied().or(cursor),
@@ -78,7 +89,7 @@ pub fn stop_for_row(stops: &[usize], index: usize, len: usize) -> Option<usize> 
 
 /// The history range of the step that ends at the cursor: the rows drawn as "current".
 pub fn current_step(stops: &[usize], cursor: Option<usize>, len: usize) -> Range<usize> {
-    let pos = cursor.unwrap_or(len);
+    let pos = shown(stops, cursor, len);
     let before = stops.partition_point(|&s| s < pos);
     let start = if before == 0 { 0 } else { stops[before - 1] };
     start..pos

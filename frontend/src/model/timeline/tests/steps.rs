@@ -68,6 +68,9 @@ fn clicking_a_row_shows_the_state_after_its_step() {
     assert_eq!(current_step(&stops, Some(11), 13), 9..11);
     assert_eq!(current_step(&stops, None, 13), 11..13);
     assert_eq!(current_step(&stops, Some(3), 13), 0..3);
+    // A lesson position marked after the last step is no step of its own.
+    assert_eq!(current_step(&stops, None, 15), 11..13);
+    assert_eq!(prev_step(&stops, None, 15), Some(11));
 }
 
 #[test]

@@ -1,0 +1,75 @@
+//! The lesson position a page shares with the room, and how a follower's (or a recording's)
+//! lesson player takes it up.
+//!
+//! The lecturer's page sends `lesson_at` whenever its player moves (another lesson, a step
+//! run, the names a step gave to sockets); the answer enters the session's history as an
+//! event like any other. So the position at any moment of the history is the last `lesson_at`
+//! before it: a follower stepping back through the timeline sees the narration of that moment,
+//! and a recording replays it, with no separate channel to keep in step.
+
+use std::collections::{BTreeMap, HashMap};
+
+use socklab_shared::protocol::{Envelope, Event, LessonAt};
+use socklab_shared::script::Named;
+
+use super::lesson_player::Player;
+
+/// The position the player `p` is at, as `lesson_at` says it.
+pub fn of_player(p: &Player) -> LessonAt {
+    LessonAt {
+        lesson: p.lesson().map(|l| l.slug.clone()).unwrap_or_default(),
+        step: if p.lesson().is_some() {
+            u32::try_from(p.done).unwrap_or(LessonAt::MAX_STEP)
+        } else {
+            0
+        },
+        sockets: p
+            .names
+            .iter()
+            .map(|(name, n)| (name.clone(), n.socket))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+/// The last position in the first `upto` events of `history` (all of it for `None`).
+pub fn at(history: &[Envelope], upto: Option<usize>) -> Option<&LessonAt> {
+    let n = upto.unwrap_or(history.len()).min(history.len());
+    history[..n].iter().rev().find_map(|env| match &env.event {
+        Event::LessonAt(at) => Some(at),
+        _ => None,
+    })
+}
+
+/// Moves `p` to `at` (no lesson for `None` or a slug the list doesn't have). Returns whether
+/// anything changed, so a caller inside an effect writes only real changes.
+pub fn show(p: &mut Player, at: Option<&LessonAt>) -> bool {
+    let current = p.current;
+    let index = at.and_then(|at| p.lessons.iter().position(|l| l.slug == at.lesson));
+    let steps = index.map_or(0, |i| p.lessons[i].steps.len());
+    let done = at.map_or(0, |at| (at.step as usize).min(steps));
+    let names: HashMap<String, Named> = at
+        .map(|at| {
+            at.sockets
+                .iter()
+                .map(|(name, socket)| {
+                    // The port is what a lesson's later commands fill in; a follower runs none.
+                    let named = Named {
+                        socket: *socket,
+                        port: 0,
+                    };
+                    (name.clone(), named)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if current == index && p.done == done && p.names == names {
+        return false;
+    }
+    p.current = index;
+    p.done = done;
+    p.names = names;
+    true
+}
+
+#[cfg(test)]
+mod tests;
