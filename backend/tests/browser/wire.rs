@@ -573,7 +573,10 @@ async fn the_handshake_stepped_on_a_held_wire() {
             if crossed(now)(&d) {
                 break;
             }
-            assert!(attempt < 8, "{now} never crossed in {attempt} steps: {d:#?}");
+            assert!(
+                attempt < 8,
+                "{now} never crossed in {attempt} steps: {d:#?}"
+            );
         }
         if !next.is_empty() {
             wait_drawn(&b, &format!("{next} waiting"), held(next)).await;
