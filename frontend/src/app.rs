@@ -8,6 +8,7 @@ use crate::components::lesson_player::{Highlights, LessonPlayer, stored_place};
 use crate::components::past_banner::PastBanner;
 use crate::components::python_panel::PythonPanel;
 use crate::components::recording::RecordingControls;
+use crate::components::stage::StageToggle;
 use crate::components::timeline::Timeline;
 use crate::components::workbench::Workbench;
 use crate::follow::{follow_link, qr_src};
@@ -91,6 +92,7 @@ pub fn App() -> impl IntoView {
                 title=move || t().lang_switch on:click=move |_| lang.update(|l| *l = l.other())>
                 {move || lang.get().switch_label()}
             </button>
+            <StageToggle/>
             <FollowControls/>
             <RecordingControls/>
             <ConnectionBadge/>
@@ -100,11 +102,15 @@ pub fn App() -> impl IntoView {
         <PastBanner/>
         <main class="workbench" data-testid="workbench">
             <LessonPlayer/>
-            <p class="hint">{move || t().hint}</p>
-            <ComparePanel/>
-            <Workbench/>
-            <FileTransferPanel/>
-            <PythonPanel/>
+            // The cards and the panels beside the lesson and the timeline: one column of its
+            // own in the stage layout (components/stage.rs).
+            <div class="desk" data-testid="desk">
+                <p class="hint">{move || t().hint}</p>
+                <ComparePanel/>
+                <Workbench/>
+                <FileTransferPanel/>
+                <PythonPanel/>
+            </div>
             <Timeline/>
         </main>
     }

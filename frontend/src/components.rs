@@ -30,6 +30,7 @@ pub mod past_banner;
 pub mod python_panel;
 pub mod recording;
 pub mod socket_card;
+pub mod stage;
 pub mod stream_actions;
 pub mod timeline;
 pub mod workbench;

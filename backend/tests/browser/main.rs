@@ -13,6 +13,8 @@
 //! - [`follow`]: a follower's page shows the lecturer's shared session, read-only.
 //! - [`keys`]: the keyboard follows the lesson; the past view's banner.
 //! - [`layout`]: the file panel's default size, controls that don't wrap apart.
+//! - [`projector`], [`phone`]: the page at 1280×720 (a lesson, its highlights and the timeline
+//!   on one screen) and at 390×844 (a follower's phone: one column, no sideways pan).
 //! - [`python_scope`]: the Python panel shows the current lesson's program only.
 //! - [`recording`]: a downloaded recording plays on a fresh page, read-only.
 //! - [`reload`]: a reload keeps the lecturer's place.
@@ -28,6 +30,7 @@
 mod support;
 
 mod page;
+mod viewport;
 
 mod basics;
 mod bulk;
@@ -41,6 +44,8 @@ mod keys;
 mod lab;
 mod layout;
 mod lessons;
+mod phone;
+mod projector;
 mod python;
 mod python_scope;
 mod recording;

@@ -7,6 +7,8 @@
 //! `.lessons` in static/lessons.css), unless it is fully visible already. A card taller than
 //! the room left brings the panel the step is about into view instead (its recv result).
 //! Scrolling happens once, so a student who scrolls away during the step is not pulled back.
+//! In the stage layout (components/stage.rs) the page does not scroll: the cards' own column
+//! (`.desk`) is scrolled instead, and no bar covers its top.
 
 use leptos::prelude::*;
 use socklab_shared::lesson::Panel;
@@ -41,49 +43,76 @@ pub(super) fn follow_highlights(looks: RwSignal<Looks>, lab: Lab) {
         }
         // After this change's elements are in the DOM.
         request_animation_frame(move || {
-            let (bar_bottom, bar_height) = document()
-                .query_selector(".lessons")
-                .ok()
-                .flatten()
-                .map_or((0.0, 0.0), |bar| {
-                    let r = bar.get_bounding_client_rect();
-                    (r.bottom(), r.height())
-                });
-            let height = window()
-                .inner_height()
-                .ok()
-                .and_then(|h| h.as_f64())
-                .unwrap_or(0.0);
-            let room = height - bar_height - MARGIN;
-            // Every highlighted element that exists, as (top, bottom) in the window.
-            let spans: Vec<(f64, f64)> =
-                key.iter().filter_map(|look| span_of(look, room)).collect();
+            // In the stage layout (components/stage.rs) the cards scroll in a column of their
+            // own beside the lesson, which covers none of it: that column is what scrolls.
+            let desk = document().query_selector("html.stage .desk").ok().flatten();
+            let (bar_bottom, bar_height) =
+                match &desk {
+                    Some(_) => (0.0, 0.0),
+                    None => document().query_selector(".lessons").ok().flatten().map_or(
+                        (0.0, 0.0),
+                        |bar| {
+                            let r = bar.get_bounding_client_rect();
+                            (r.bottom(), r.height())
+                        },
+                    ),
+                };
+            let (view_top, view_bottom) = match &desk {
+                Some(desk) => {
+                    let r = desk.get_bounding_client_rect();
+                    (r.top(), r.bottom())
+                }
+                None => (
+                    0.0,
+                    window()
+                        .inner_height()
+                        .ok()
+                        .and_then(|h| h.as_f64())
+                        .unwrap_or(0.0),
+                ),
+            };
+            let room = view_bottom - view_top - bar_height - MARGIN;
+            // Every highlighted element that exists (in the column that scrolls), as (top,
+            // bottom) in the window.
+            let spans: Vec<(f64, f64)> = key
+                .iter()
+                .filter_map(|look| span_of(look, room))
+                .filter(|(el, _)| desk.as_ref().is_none_or(|d| d.contains(Some(el))))
+                .map(|(_, span)| span)
+                .collect();
             if spans.is_empty() {
                 return;
             }
             scrolled_for.set_value(key);
             let top = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
             let bottom = spans.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
-            if top >= bar_bottom.max(bar_height) && bottom <= height {
+            let ceiling = view_top + bar_height;
+            if top >= ceiling.max(bar_bottom) && bottom <= view_bottom {
                 return;
             }
             // The topmost just below the bar: a card's title and a panel's start matter most.
             let options = ScrollToOptions::new();
-            options.set_top(top - bar_height - MARGIN);
+            options.set_top(top - ceiling - MARGIN);
             options.set_behavior(ScrollBehavior::Smooth);
-            window().scroll_by_with_scroll_to_options(&options);
+            match desk {
+                Some(desk) => desk.scroll_by_with_scroll_to_options(&options),
+                None => window().scroll_by_with_scroll_to_options(&options),
+            }
         });
     });
 }
 
-/// Where a highlighted element is, as (top, bottom) in the window: the card, or (for a card
+/// Where a highlighted element is, with its (top, bottom) in the window: the card, or (for a card
 /// taller than the `room` below the bar) the panel of the card the step is about, so a tall
 /// card's recv result is what comes into view.
-fn span_of((socket, panel): &(Option<SocketId>, Panel), room: f64) -> Option<(f64, f64)> {
+fn span_of(
+    (socket, panel): &(Option<SocketId>, Panel),
+    room: f64,
+) -> Option<(web_sys::Element, (f64, f64))> {
     let find = |css: &str| document().query_selector(css).ok().flatten();
     let rect = |el: web_sys::Element| {
         let r = el.get_bounding_client_rect();
-        (r.top(), r.bottom())
+        (el, (r.top(), r.bottom()))
     };
     // On the wire, what a step shows happens on the cable: when the cable draws packets of
     // this lesson, "the timeline" means it.
@@ -111,7 +140,7 @@ fn span_of((socket, panel): &(Option<SocketId>, Panel), room: f64) -> Option<(f6
     match (whole, inner) {
         // Buffers and accept queues are highlighted themselves: scroll to them.
         (_, Some(inner)) if matches!(panel, Panel::RecvBuffer | Panel::AcceptQueue) => Some(inner),
-        (Some(whole), Some(inner)) if whole.1 - whole.0 > room => Some(inner),
+        (Some((_, (top, bottom))), Some(inner)) if bottom - top > room => Some(inner),
         (Some(whole), _) => Some(whole),
         (None, inner) => inner,
     }
