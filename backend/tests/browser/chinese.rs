@@ -38,9 +38,11 @@ const visible = el => el.getClientRects().length > 0
 // Data, and text declared English (the language switch says "English" in English).
 const data = el => el.closest('[translate="no"], [lang^="en"], script, style, noscript');
 const where = el => (el.closest('[data-testid]') || {dataset: {}}).dataset.testid || el.tagName;
-// Code quoted in the text is not words: a call, a file name, a path, a query, a flag.
+// Code quoted in the text is not words: a call, a file name, a path, a query, a flag, a
+// version number (v1).
 const code = chunk => chunk.startsWith('--') || chunk.includes('(') || /\.[A-Za-z]/.test(chunk)
-    || chunk.startsWith('/') || chunk.startsWith('?') || chunk.includes('=');
+    || chunk.startsWith('/') || chunk.startsWith('?') || chunk.includes('=')
+    || /^v\d/.test(chunk);
 const check = (text, el) => {
     for (const chunk of text.split(/[\s\u0080-\uffff]+/)) {
         if (code(chunk)) continue;
