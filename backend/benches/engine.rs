@@ -60,8 +60,9 @@ pub const STALL: Duration = Duration::from_secs(120);
 /// Bytes per `send()`/`write()` and per `recv()`/`read()`, on both sides of the comparison.
 pub const CHUNK: usize = 64 * 1024;
 
-/// Timed runs of each transfer; the best and the median are reported.
-pub const RUNS: usize = 3;
+/// Timed runs of each transfer; the best and the median are reported, and the ratio's
+/// spread run by run.
+pub const RUNS: usize = 5;
 
 /// Latency steps run before measuring, so connection set-up, allocator growth and cold
 /// caches don't land in the percentiles.

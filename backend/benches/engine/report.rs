@@ -122,8 +122,10 @@ pub fn print(m: &Machine, s: &Settings, plain: &[Duration], lab: &[Transfer], la
     row("plain: std::net pair, 2 threads", &plain_mb);
     row("lab: send_bulk → auto-recv events add up to N", &lab_mb);
     ratio("ratio lab / plain   (target ≥ 0.80)", &lab_mb);
+    spread("lab / plain", &lab_mb, &plain_mb);
     row("lab, bytes received (server clock)", &received_mb);
     ratio("ratio received / plain", &received_mb);
+    spread("received / plain", &received_mb, &plain_mb);
     println!();
     println!("  lab runs in detail, ms from sending send_bulk:");
     println!(
@@ -211,4 +213,23 @@ pub fn print(m: &Machine, s: &Settings, plain: &[Duration], lab: &[Transfer], la
         );
     }
     println!();
+}
+
+/// The ratio run by run: run i of the lab over run i of the plain pair, which ran right
+/// before it (the runs alternate), so a burst of load elsewhere hits both sides of a pair.
+/// Min, median and max over the runs, then each: one lucky run can't make the figure.
+fn spread(label: &str, lab: &[f64], plain: &[f64]) {
+    let ratios: Vec<f64> = lab.iter().zip(plain).map(|(l, p)| l / p).collect();
+    let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = ratios.iter().copied().fold(0.0, f64::max);
+    let each = ratios
+        .iter()
+        .map(|r| format!("{r:.2}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    println!(
+        "  {:<44} min {min:.2} · median {:.2} · max {max:.2}   (each: {each})",
+        format!("  run by run, {label}"),
+        median(ratios.clone()),
+    );
 }

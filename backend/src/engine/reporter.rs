@@ -3,8 +3,11 @@
 //! A fast transfer makes thousands of recvs a second. The [`Reporter`] sends each one as its own
 //! event while the rate is low (a token bucket: 30 a second, bursts of 30) and otherwise sums
 //! them up in [`Event::AutoSummary`] events: at most every 100 ms while data keeps flowing, and
-//! 2 ms after it pauses (but never sooner than 20 ms after the previous summary), so the last
-//! summary of a transfer arrives right after its last byte.
+//! 2 ms after it pauses, so the last summary of a transfer arrives right after its last byte.
+//! Pauses are rate-limited too: one that finds a token in a small bucket (20 a second, bursts
+//! of 4) is reported after those 2 ms; otherwise not sooner than 20 ms after the previous
+//! summary. So the end of a transfer (rare) is reported at once, and a stop-and-go sender
+//! still can't flood the page with summaries (at most 20 + 50 a second).
 //!
 //! Every event of the task goes through here: recvs, echo replies, file verdicts, chat
 //! forwards, errors. Each detailed event costs a token and needs room in the session's bounded
@@ -42,7 +45,7 @@ pub(super) async fn readable<'a>(
         // Send the summary as soon as the data pauses, but never more often than MIN_GAP.
         match tokio::time::timeout(reporter.quiet_wait(), fd.readable()).await {
             Ok(ready) => return ready.ok(),
-            Err(_) => reporter.flush(),
+            Err(_) => reporter.flush_after_pause(),
         }
     }
 }
@@ -51,9 +54,12 @@ pub(super) async fn readable<'a>(
 const SUMMARY_EVERY: Duration = Duration::from_millis(100);
 /// A pending summary goes out once no data came for this long…
 const QUIET: Duration = Duration::from_millis(2);
-/// …but never sooner than this after the previous one, so a stop-and-go sender can't flood
-/// the page with summaries.
+/// …but, without a token for a quick one, never sooner than this after the previous one, so a
+/// stop-and-go sender can't flood the page with summaries.
 const MIN_GAP: Duration = Duration::from_millis(20);
+/// Summaries sent a QUIET after a pause regardless of MIN_GAP, per second and in one burst.
+const QUICK_PER_SECOND: f64 = 20.0;
+const QUICK_BURST: f64 = 4.0;
 /// Detailed recvs allowed per second, and in one burst.
 const DETAILED_PER_SECOND: f64 = 30.0;
 /// Other detailed events (verdicts, chat forwards, replies, errors) per second…
@@ -67,6 +73,8 @@ pub(super) struct Reporter {
     tx: AutoSender,
     recvs: Bucket,
     others: Bucket,
+    /// Tokens for summaries sent soon after a pause, MIN_GAP or not.
+    quick: Bucket,
     pending: Option<Pending>,
     last_flush: Instant,
 }
@@ -89,6 +97,7 @@ impl Reporter {
             tx,
             recvs: Bucket::new(DETAILED_PER_SECOND, DETAILED_PER_SECOND),
             others: Bucket::new(OTHER_PER_SECOND, OTHER_BURST),
+            quick: Bucket::new(QUICK_PER_SECOND, QUICK_BURST),
             pending: None,
             last_flush: now,
         }
@@ -99,8 +108,19 @@ impl Reporter {
     }
 
     /// How long to wait for more data before sending the pending summary.
-    pub(super) fn quiet_wait(&self) -> Duration {
-        QUIET.max(MIN_GAP.saturating_sub(self.last_flush.elapsed()))
+    pub(super) fn quiet_wait(&mut self) -> Duration {
+        if self.quick.has_token() {
+            QUIET
+        } else {
+            QUIET.max(MIN_GAP.saturating_sub(self.last_flush.elapsed()))
+        }
+    }
+
+    /// The data paused for [`Reporter::quiet_wait`]: sends the pending summary, using up a
+    /// quick token if there is one.
+    pub(super) fn flush_after_pause(&mut self) {
+        self.quick.take();
+        self.flush();
     }
 
     /// One event that is not a recv (an echo's reply, a file verdict, a chat forward, an
@@ -189,5 +209,38 @@ impl Reporter {
             eof: p.eof,
             folded: p.folded,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::auto_queue::auto_queue;
+
+    /// A reporter with a summary pending (more recvs than the detailed bucket allows).
+    fn pending(r: &mut Reporter) {
+        for _ in 0..(DETAILED_PER_SECOND as usize + 1) {
+            r.recv(|| Event::Pong, 1, 0, None, false);
+        }
+        assert!(r.has_pending());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_end_of_a_transfer_is_reported_at_once_but_pauses_cannot_flood() {
+        let (tx, _rx) = auto_queue();
+        let mut r = Reporter::new(SocketId(1), tx);
+        // The first pauses find quick tokens: reported a QUIET after the data stopped, even
+        // right after the previous summary.
+        for _ in 0..QUICK_BURST as usize {
+            pending(&mut r);
+            assert_eq!(r.quiet_wait(), QUIET);
+            r.flush_after_pause();
+        }
+        // A stop-and-go sender has used them up: now MIN_GAP holds.
+        pending(&mut r);
+        assert_eq!(r.quiet_wait(), MIN_GAP);
+        // Tokens come back at QUICK_PER_SECOND.
+        tokio::time::advance(Duration::from_secs_f64(1.0 / QUICK_PER_SECOND)).await;
+        assert_eq!(r.quiet_wait(), QUIET);
     }
 }
