@@ -61,7 +61,7 @@ pub fn error_view(
                 Some(h) => format!("{message} · {h}"),
                 None => message.to_owned(),
             };
-            view! { {t.explain(code)}" "<em class="detail">{t.server_said}<span translate="no">{detail}</span></em> }
+            view! { {t.explain_message(code, message)}" "<em class="detail">{t.server_said}<span translate="no">{detail}</span></em> }
                 .into_any()
         }
         None if explains_errors(lang) => {

@@ -99,7 +99,7 @@ fn TcpColumn(v: CompareView) -> impl IntoView {
     };
     view! {
         <div class="compare-col" data-testid="compare-tcp">
-            <h3>"TCP "<span class="muted">"SOCK_STREAM"</span></h3>
+            <h3>"TCP "<span class="muted" translate="no">"SOCK_STREAM"</span></h3>
             <div class="compare-summary" data-testid="compare-tcp-summary">{v.tcp_summary(lang)}</div>
             {v.tcp_recvs
                 .into_iter()
@@ -121,7 +121,7 @@ fn UdpColumn(v: CompareView) -> impl IntoView {
     };
     view! {
         <div class="compare-col" data-testid="compare-udp">
-            <h3>"UDP "<span class="muted">"SOCK_DGRAM"</span></h3>
+            <h3>"UDP "<span class="muted" translate="no">"SOCK_DGRAM"</span></h3>
             <div class="compare-summary" data-testid="compare-udp-summary">{v.udp_summary()}</div>
             {v.udp_recvs
                 .into_iter()

@@ -129,7 +129,7 @@ fn Decoded(v: View, encoding: Encoding, lang: Lang) -> impl IntoView {
             {partial}
             {v.error.map(|e| view! {
                 <p class="error" data-testid="decoded-error">
-                    {fill(t.decode_stopped, &[&e])}
+                    {t.decode_stopped}<span translate="no">{e}</span>{t.decode_stopped_why}
                 </p>
             })}
             {v.gap.then(|| view! {

@@ -79,7 +79,12 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
         } else {
             InputMode::Text
         };
-        match encode_input(&text.get_untracked(), mode, encoding.get_untracked()) {
+        match encode_input(
+            &text.get_untracked(),
+            mode,
+            encoding.get_untracked(),
+            lang.get_untracked(),
+        ) {
             Ok(bytes) => {
                 problem.set(None);
                 send(bytes);
@@ -154,6 +159,7 @@ pub fn UdpActions(id: SocketId) -> impl IntoView {
             &text.get_untracked(),
             InputMode::Text,
             encoding.get_untracked(),
+            lang.get_untracked(),
         ) {
             Ok(bytes) => {
                 problem.set(None);

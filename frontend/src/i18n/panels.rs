@@ -37,8 +37,9 @@ texts! {
         decoder_heading_one_recv: "the receiver's decoder after 1 recv call: {1} whole messages" => "接收方解码器经过 1 次 recv 调用：得到 {1} 条完整消息",
         decoder_heading_one_message: "the receiver's decoder after {0} recv calls: 1 whole message" => "接收方解码器经过 {0} 次 recv 调用：得到 1 条完整消息",
         decoder_heading_one_one: "the receiver's decoder after 1 recv call: 1 whole message" => "接收方解码器经过 1 次 recv 调用：得到 1 条完整消息",
-        decode_stopped: "decoding stopped: {0}. A real receiver can't find the next frame after this; it closes the connection."
-            => "解码停止：{0}。真实的接收方在这之后找不到下一帧的开头，只能关闭连接。",
+        decode_stopped: "decoding stopped: " => "解码停止：",
+        decode_stopped_why: ". A real receiver can't find the next frame after this; it closes the connection."
+            => "。真实的接收方在这之后找不到下一帧的开头，只能关闭连接。",
         decode_gap: "Some bytes were received by auto-recv without being shown one by one, so the decoder missed them."
             => "有些字节是自动接收收下的，没有逐条显示，所以解码器没有看到它们。",
         after_header: " after a {0}-byte header" => "，在 {0} 字节的头部之后",

@@ -22,6 +22,13 @@ texts! {
         auto_on: "auto: {0}" => "自动：{0}",
         echo_same: "echo same" => "原样回显",
         echo_upper: "echo upper" => "转大写回显",
+        echo_time: "echo time" => "时间服务器",
+        echo_canned: "echo canned" => "命令输出服务器",
+        echo_chat: "echo chat" => "聊天服务器",
+        echo_login: "echo login" => "登录服务器",
+        echo_hmac_server: "echo hmacserver" => "HMAC 挑战服务器",
+        echo_hmac_client: "echo hmacclient" => "HMAC 挑战客户端",
+        echo_file: "echo filereceiver" => "文件接收服务器",
         one_send: "1 send → 1 recv" => "1 次发送 → 1 次接收",
         sends: "{0} sends → 1 recv" => "{0} 次发送 → 1 次接收",
         piece: "{0} of {1} B of send #{2}" => "第 {2} 次发送的 {1} B 中的 {0} B",
@@ -39,7 +46,25 @@ texts! {
         too_large: "The message is larger than the server allows." => "消息超过了服务器允许的大小。",
         unknown_socket: "There is no such socket in this session (it was closed)." => "这个会话中没有这个套接字（它已被关闭）。",
         wrong_socket: "This call does not fit this socket or its state." => "这个调用不适用于该套接字或它当前的状态。",
-        os: "The system call failed; the kernel's error code is below." => "系统调用失败，内核返回的错误码见下方。",
+        os: "The system call failed with an error from the kernel." => "系统调用失败，内核返回了错误。",
+        os_errno: "The system call failed: {0} ({1})." => "系统调用失败：{0}（{1}）。",
+        eaddrinuse: "the address is already in use" => "地址已被占用",
+        eaddrnotavail: "the address is not available on this machine" => "本机没有这个地址",
+        econnrefused: "the connection was refused: nothing listens there" => "连接被拒绝：那里没有程序在监听",
+        econnreset: "the connection was reset by the peer" => "连接被对端重置",
+        econnaborted: "the connection was aborted" => "连接被中止",
+        epipe: "the other end has closed: writing to it fails" => "对端已经关闭，无法再写入",
+        enotconn: "the socket is not connected" => "套接字尚未连接",
+        eisconn: "the socket is already connected" => "套接字已经连接",
+        etimedout: "the connection timed out" => "连接超时",
+        eagain: "nothing to do yet: the call would have to wait" => "暂时无事可做：调用需要等待",
+        einprogress: "the connection is still being made" => "连接仍在建立中",
+        enoent: "no such file" => "没有这个文件",
+        eacces: "permission denied" => "权限不足",
+        einval: "an invalid argument" => "参数无效",
+        emsgsize: "the message is too long for one datagram" => "消息太长，一个数据报装不下",
+        ehostunreach: "the host is unreachable" => "主机不可达",
+        enetunreach: "the network is unreachable" => "网络不可达",
         timed_out: "The call waited until its timeout and gave up." => "调用一直等到超时，然后放弃了。",
         refused: "A safety limit of the lab refused this command." => "实验的安全限制拒绝了这条命令。",
         framing: "The bytes could not be framed (length prefix) as asked." => "无法按所选的方式（长度前缀）对这些字节分帧。",
@@ -57,6 +82,44 @@ texts! {
 }
 
 impl ResultText {
+    /// What the kernel's error `name` (`EADDRINUSE`…) means, when the page knows it.
+    pub fn errno_words(&self, name: &str) -> Option<&'static str> {
+        Some(match name {
+            "EADDRINUSE" => self.eaddrinuse,
+            "EADDRNOTAVAIL" => self.eaddrnotavail,
+            "ECONNREFUSED" => self.econnrefused,
+            "ECONNRESET" => self.econnreset,
+            "ECONNABORTED" => self.econnaborted,
+            "EPIPE" => self.epipe,
+            "ENOTCONN" => self.enotconn,
+            "EISCONN" => self.eisconn,
+            "ETIMEDOUT" => self.etimedout,
+            "EAGAIN" | "EWOULDBLOCK" => self.eagain,
+            "EINPROGRESS" => self.einprogress,
+            "ENOENT" => self.enoent,
+            "EACCES" | "EPERM" => self.eacces,
+            "EINVAL" => self.einval,
+            "EMSGSIZE" => self.emsgsize,
+            "EHOSTUNREACH" => self.ehostunreach,
+            "ENETUNREACH" => self.enetunreach,
+            _ => return None,
+        })
+    }
+
+    /// [`ResultText::explain`], with the kernel's error in words when `message` names one the
+    /// page knows ("bind(...) failed: [Errno 98] EADDRINUSE" → "the address is already in use").
+    pub fn explain_message(&self, code: ErrorCode, message: &str) -> String {
+        let errno = message
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .find(|w| {
+                w.len() > 3 && w.starts_with('E') && w.chars().all(|c| c.is_ascii_uppercase())
+            });
+        match errno.and_then(|e| Some((e, self.errno_words(e)?))) {
+            Some((name, words)) => super::fill(self.os_errno, &[&words, &name]),
+            None => self.explain(code).to_owned(),
+        }
+    }
+
     /// What an error with `code` means, in this table's language.
     pub fn explain(&self, code: ErrorCode) -> &'static str {
         match code {
@@ -82,4 +145,21 @@ impl ResultText {
 /// message as a detail: in English the server's words are the explanation.
 pub fn explains_errors(lang: Lang) -> bool {
     lang == Lang::Zh
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_known_errno_is_explained_in_words() {
+        let t = ResultText::of(Lang::Zh);
+        let m = "bind(('127.0.0.1', 9000)) failed: [Errno 98] EADDRINUSE (Address already in use)";
+        assert_eq!(
+            t.explain_message(ErrorCode::Os, m),
+            "系统调用失败：地址已被占用（EADDRINUSE）。"
+        );
+        assert_eq!(t.explain_message(ErrorCode::Os, "odd"), t.os);
+        assert_eq!(t.explain_message(ErrorCode::ReadOnly, "no"), t.read_only);
+    }
 }

@@ -47,6 +47,9 @@ texts! {
         sticky_title: "send(b'hello'); send(b'world') back to back" => "紧接着执行 send(b'hello') 和 send(b'world')",
         bad_bufsize: "bufsize must be a whole number above 0" => "bufsize 必须是大于 0 的整数",
         need_port: "type the port of the socket to send to" => "请输入目标套接字的端口",
+        hex_pairs: "hex needs two digits per byte (e.g. 0a, not a)" => "十六进制每个字节需要两位数字（例如 0a、3f）",
+        not_hex_byte: "{0} is not a hex byte" => "{0} 不是一个十六进制字节",
+        no_code: "{0} has no code in {1}: pick another encoding or remove it" => "{0} 在 {1} 中没有对应的编码：请换一种编码，或者删掉它",
         to_port: " to port " => " 发往端口 ",
         to_host_port: " to {0} port " => " 发往{0}的端口 ",
         encoding_title: "text encoding: str.encode() for sends, bytes.decode() for what recv returns"

@@ -27,7 +27,7 @@ pub fn card_error_in(code: ErrorCode, message: &str, lang: Lang) -> (String, Opt
             Some(t.would_block_hint.to_owned()),
         );
     }
-    (t.explain(code).to_owned(), None)
+    (t.explain_message(code, message), None)
 }
 
 /// The (message, hint) a card shows for an error with `code`, `message` and `hint`.

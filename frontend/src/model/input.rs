@@ -8,6 +8,9 @@
 
 mod gbk;
 
+use crate::i18n::workbench::CardText;
+use crate::i18n::{Lang, fill};
+
 /// How the send box reads its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputMode {
@@ -18,20 +21,21 @@ pub enum InputMode {
     Hex,
 }
 
-/// The bytes for `input`, or a message saying what is wrong with it.
-pub fn to_bytes(input: &str, mode: InputMode) -> Result<Vec<u8>, String> {
+/// The bytes for `input`, or a message saying what is wrong with it (in `lang`).
+pub fn to_bytes(input: &str, mode: InputMode, lang: Lang) -> Result<Vec<u8>, String> {
+    let t = CardText::of(lang);
     match mode {
         InputMode::Text => Ok(input.as_bytes().to_vec()),
         InputMode::Hex => {
             let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
             if !digits.len().is_multiple_of(2) {
-                return Err("hex needs two digits per byte (e.g. 0a, not a)".into());
+                return Err(t.hex_pairs.into());
             }
             (0..digits.len())
                 .step_by(2)
                 .map(|i| {
                     u8::from_str_radix(&digits[i..i + 2], 16)
-                        .map_err(|_| format!("{:?} is not a hex byte", &digits[i..i + 2]))
+                        .map_err(|_| fill(t.not_hex_byte, &[&format!("{:?}", &digits[i..i + 2])]))
                 })
                 .collect()
         }
@@ -92,14 +96,17 @@ impl Encoding {
 
 /// The bytes for `input` read as `mode`, with text encoded in `encoding` (hex ignores it).
 /// A character the encoding has no code for is an error, as `"😀".encode("gbk")` is in Python.
-pub fn encode_input(input: &str, mode: InputMode, encoding: Encoding) -> Result<Vec<u8>, String> {
+pub fn encode_input(
+    input: &str,
+    mode: InputMode,
+    encoding: Encoding,
+    lang: Lang,
+) -> Result<Vec<u8>, String> {
     match mode {
-        InputMode::Hex => to_bytes(input, mode),
+        InputMode::Hex => to_bytes(input, mode, lang),
         InputMode::Text => encoding.encode(input).map_err(|bad| {
-            format!(
-                "{bad:?} has no code in {}: pick another encoding or remove it",
-                encoding.label()
-            )
+            let t = CardText::of(lang);
+            fill(t.no_code, &[&format!("{bad:?}"), &encoding.label()])
         }),
     }
 }
@@ -128,17 +135,17 @@ mod tests {
 
     #[test]
     fn text_is_encoded_in_the_chosen_encoding() {
-        let utf8 = encode_input("你好", InputMode::Text, Encoding::Utf8).unwrap();
+        let utf8 = encode_input("你好", InputMode::Text, Encoding::Utf8, Lang::En).unwrap();
         assert_eq!(utf8, NIHAO_UTF8);
-        let gbk = encode_input("你好", InputMode::Text, Encoding::Gbk).unwrap();
+        let gbk = encode_input("你好", InputMode::Text, Encoding::Gbk, Lang::En).unwrap();
         assert_eq!(gbk, NIHAO_GBK);
         assert_eq!(
-            encode_input("hi", InputMode::Text, Encoding::Gbk).unwrap(),
+            encode_input("hi", InputMode::Text, Encoding::Gbk, Lang::En).unwrap(),
             b"hi",
             "ASCII is the same in both"
         );
         assert_eq!(
-            encode_input("e4 bd", InputMode::Hex, Encoding::Gbk).unwrap(),
+            encode_input("e4 bd", InputMode::Hex, Encoding::Gbk, Lang::En).unwrap(),
             [0xe4, 0xbd],
             "hex ignores the encoding"
         );
@@ -146,9 +153,9 @@ mod tests {
 
     #[test]
     fn characters_gbk_cannot_hold_are_refused() {
-        let err = encode_input("ok😀", InputMode::Text, Encoding::Gbk).unwrap_err();
+        let err = encode_input("ok😀", InputMode::Text, Encoding::Gbk, Lang::En).unwrap_err();
         assert!(err.contains('😀') && err.contains("gbk"), "{err}");
-        assert!(encode_input("ok😀", InputMode::Text, Encoding::Utf8).is_ok());
+        assert!(encode_input("ok😀", InputMode::Text, Encoding::Utf8, Lang::En).is_ok());
     }
 
     #[test]
@@ -205,10 +212,22 @@ mod tests {
 
     #[test]
     fn text_and_hex() {
-        assert_eq!(to_bytes("hi", InputMode::Text).unwrap(), b"hi");
-        assert_eq!(to_bytes("68 69", InputMode::Hex).unwrap(), b"hi");
-        assert_eq!(to_bytes("0A0b", InputMode::Hex).unwrap(), b"\n\x0b");
-        assert!(to_bytes("abc", InputMode::Hex).is_err());
-        assert!(to_bytes("zz", InputMode::Hex).unwrap_err().contains("zz"));
+        assert_eq!(to_bytes("hi", InputMode::Text, Lang::En).unwrap(), b"hi");
+        assert_eq!(to_bytes("68 69", InputMode::Hex, Lang::En).unwrap(), b"hi");
+        assert_eq!(
+            to_bytes("0A0b", InputMode::Hex, Lang::En).unwrap(),
+            b"\n\x0b"
+        );
+        assert!(to_bytes("abc", InputMode::Hex, Lang::En).is_err());
+        assert!(
+            to_bytes("zz", InputMode::Hex, Lang::En)
+                .unwrap_err()
+                .contains("zz")
+        );
+        assert!(
+            to_bytes("abc", InputMode::Hex, Lang::Zh)
+                .unwrap_err()
+                .contains("十六进制")
+        );
     }
 }

@@ -126,17 +126,22 @@ impl Builder {
                 errno,
             } => {
                 let lane = socket.and_then(|s| self.lane_of.get(&s).copied());
-                let title = error_title(message, hint.as_deref(), errno.as_ref());
-                // In Chinese the row says what the error means; the server's words stay in
-                // the tooltip (with the errno's name, the same in any language).
-                let label = if explains_errors(lang) {
-                    let words = ResultText::of(lang).explain(*code);
-                    match errno {
-                        Some(e) => format!("{words} [{}]", e.name),
-                        None => words.to_owned(),
-                    }
+                // In Chinese the row and its tooltip say what the error means in the page's
+                // words (the kernel's errno by name, the same in any language); the server's
+                // English message is on the card or the workbench, marked as data.
+                let (label, title) = if explains_errors(lang) {
+                    let t = ResultText::of(lang);
+                    let words = match errno {
+                        Some(e) => match t.errno_words(&e.name) {
+                            Some(_) => t.explain_message(*code, &e.name),
+                            None => format!("{} [{}]", t.explain(*code), e.name),
+                        },
+                        None => t.explain(*code).to_owned(),
+                    };
+                    (words.clone(), words)
                 } else {
-                    message.clone()
+                    let title = error_title(message, hint.as_deref(), errno.as_ref());
+                    (message.clone(), title)
                 };
                 (lane, RowKind::Error { label }, title, None)
             }

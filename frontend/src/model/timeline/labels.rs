@@ -182,8 +182,16 @@ pub(crate) fn auto_set_label(a: &AutoBehaviour, lang: Lang) -> String {
         EchoMode::Off => {}
         EchoMode::Same => on.push(t.echo_same.to_owned()),
         EchoMode::Upper => on.push(t.echo_upper.to_owned()),
-        // The lessons' own modes: their protocol names.
-        other => on.push(format!("echo {other:?}").to_lowercase()),
+        // The lessons' servers: in English the mode as the protocol names it (with its
+        // settings, "echo canned { bytes: 4096 }"), in Chinese what the server is.
+        other if lang == Lang::En => on.push(format!("echo {other:?}").to_lowercase()),
+        EchoMode::Time => on.push(t.echo_time.to_owned()),
+        EchoMode::Canned { .. } => on.push(t.echo_canned.to_owned()),
+        EchoMode::Chat => on.push(t.echo_chat.to_owned()),
+        EchoMode::Login => on.push(t.echo_login.to_owned()),
+        EchoMode::HmacServer => on.push(t.echo_hmac_server.to_owned()),
+        EchoMode::HmacClient { .. } => on.push(t.echo_hmac_client.to_owned()),
+        EchoMode::FileReceiver => on.push(t.echo_file.to_owned()),
     }
     if on.is_empty() {
         t.auto_off.to_owned()
