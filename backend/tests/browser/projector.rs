@@ -1,8 +1,9 @@
 //! The projector: at 1280×720 the lecturer sees, at once and without scrolling, the lesson's
 //! whole narration, every card or panel the step highlights, and the timeline with room for
-//! its rows. Lesson 13 (a custom header: the longest narration and a 156-byte buffer) is
-//! walked step by step with normal text, then again with large text (the narration and the
-//! timeline). At this size the page takes its stage layout by itself (components/stage.rs).
+//! its rows. Lessons 9 and 18 (the longest narrations) and 13 (a long narration and a
+//! 156-byte buffer) are walked step by step with normal text, then lesson 13 again with large
+//! text (the narration and the timeline). At this size the page takes its stage layout by
+//! itself (components/stage.rs).
 
 use crate::lessons::{lesson, open_lab, step_to};
 use crate::page::Browser;
@@ -56,6 +57,16 @@ async fn a_lesson_fits_the_projector_without_scrolling() {
     b.set_viewport(PROJECTOR.0, PROJECTOR.1).await;
     b.wait_css("html.stage [data-testid='stage'][aria-pressed='true']")
         .await;
+    // The longest narrations: lesson 9's last step and lesson 18's second (whose 4 KB
+    // buffer is taller than the screen: there, the narration and the timeline).
+    for (file, looks) in [
+        ("09-sticky-sender.toml", true),
+        ("18-send-vs-sendall.toml", false),
+    ] {
+        let l = lesson(file);
+        b.choose_lesson(l.number).await;
+        walk_checking_fit(&b, &l, looks, "normal text").await;
+    }
     let l = lesson("13-custom-header.toml");
     b.choose_lesson(l.number).await;
     walk_checking_fit(&b, &l, true, "normal text").await;
