@@ -109,3 +109,66 @@ async fn a_downloaded_recording_plays_on_a_fresh_page() {
     second.close().await;
     first.close().await;
 }
+
+/// A recording of a lesson, dropped on a fresh page, plays with the lesson's narration, and
+/// stepping back through its timeline shows the narration of that moment.
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn a_dropped_lesson_recording_plays_with_its_narration() {
+    use crate::lessons::{lesson, open_lab, step_to};
+    let (server, first) = open_lab().await;
+    let nine = lesson("09-sticky-sender.toml");
+    let n = nine.steps.len();
+    first.choose_lesson(9).await;
+    step_to(&first, &nine, 1, 2).await;
+    first
+        .wait_css("[data-testid='lesson-next']:not([disabled])")
+        .await;
+    first.click_testid("recording-download").await;
+    first
+        .wait_js(
+            "const b = document.querySelector(\"[data-testid='recording-download']\");
+             return (b.dataset.recording || '').includes('\"event\":\"lesson_at\"');",
+            "a recording with the lesson's positions",
+        )
+        .await;
+    let recording = first
+        .attr("[data-testid='recording-download']", "data-recording")
+        .await
+        .unwrap();
+
+    let second = Browser::start().await;
+    second.client.goto(&server.page_url()).await.unwrap();
+    second.wait_for_text("connection-status", "connected").await;
+    // Dropped on the page, as a lecturer drags the file in from the desktop.
+    second
+        .client
+        .execute(
+            "const data = new DataTransfer();
+             data.items.add(new File([arguments[0]], 'socklab-recording.jsonl'));
+             document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));",
+            vec![serde_json::json!(recording)],
+        )
+        .await
+        .unwrap();
+    second.wait_css("[data-testid='recording-badge']").await;
+    second
+        .wait_text_in("[data-testid='lesson-step']", &format!("step 2 of {n}"))
+        .await;
+    let say2: String = nine.steps[1].say.en.chars().take(20).collect();
+    second
+        .wait_text_in("[data-testid='lesson-say']", &say2)
+        .await;
+    second.click_testid("tl-first").await;
+    second
+        .wait_js(
+            &format!(
+                "const s = document.querySelector(\"[data-testid='lesson-step']\");
+                 return !s || !s.textContent.includes('step 2 of {n}');"
+            ),
+            "the narration of the recording's first step",
+        )
+        .await;
+    second.close().await;
+    first.close().await;
+}

@@ -1,5 +1,6 @@
 //! Recordings on the page: "download recording" saves the session's history
-//! (model/recording.rs), "open recording" plays one back, read-only.
+//! (model/recording.rs), "open recording" (or a file dropped on the page) plays one back,
+//! read-only.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -50,11 +51,7 @@ pub fn RecordingControls() -> impl IntoView {
             error.set(Some(RecordingError::Save(format!("{e:?}"))));
         }
     };
-    let open = move |ev: leptos::ev::Event| {
-        let input = event_target::<web_sys::HtmlInputElement>(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
+    let play_file = move |file: web_sys::File| {
         spawn_local(async move {
             let text = match JsFuture::from(file.text()).await {
                 Ok(t) => t.as_string().unwrap_or_default(),
@@ -72,6 +69,30 @@ pub fn RecordingControls() -> impl IntoView {
             }
         });
     };
+    let open = move |ev: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            play_file(file);
+        }
+    };
+    // A recording dropped anywhere on the page plays too (a lecturer drags it in from the
+    // desktop). Any dropped file is taken here: left to the browser, a drop would navigate
+    // away from the page and end the session; a file that is no recording says so.
+    let over = window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
+    let dropped = window_event_listener(leptos::ev::drop, move |ev| {
+        ev.prevent_default();
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
+            play_file(file);
+        }
+    });
+    on_cleanup(move || {
+        over.remove();
+        dropped.remove();
+    });
     view! {
         <button class="quiet" data-testid="recording-download" on:click=download
             data-recording=move || saved.get()
