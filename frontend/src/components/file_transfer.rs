@@ -264,7 +264,11 @@ fn Status(t: Transfer, received: u64, lang: Lang) -> impl IntoView {
     });
     view! {
         <div class="file-status">
-            <div class="file-phase" data-testid="file-phase">{t.phase.label(lang)}</div>
+            <div class="file-phase" data-testid="file-phase">{match &t.phase {
+                // Why it failed is the browser's or the lab's own message: data.
+                Phase::Failed(why) => view! { {w.phase_failed}<span translate="no">{why.clone()}</span> }.into_any(),
+                phase => phase.label(lang).into_any(),
+            }}</div>
             <div class="muted">{fill(w.file_line, &[&t.name, &human(t.total), &t.total])}</div>
             <Bar label=w.bar_md5 testid="file-hash-progress" done=t.hashed total=t.total lang=lang/>
             <Bar label=w.bar_sent testid="file-progress" done=t.accepted total=t.total lang=lang/>

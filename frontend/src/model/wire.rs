@@ -186,66 +186,32 @@ impl LinkForm {
     /// default.
     pub fn parse(&self, lang: Lang) -> Result<(LinkSettings, Option<u64>), String> {
         let w = WireText::of(lang);
-        // A field's number, its default when empty, or what is wrong with it in `lang`.
-        let num = |name: &str, text: &str| -> Result<Option<String>, String> {
-            let t = text.trim();
-            if t.is_empty() {
-                return Ok(None);
-            }
-            match t.parse::<f64>() {
-                Ok(_) => Ok(Some(t.to_owned())),
-                Err(_) => Err(fill(w.not_a_number, &[&name, &format!("{t:?}")])),
-            }
-        };
-        fn as_<T: std::str::FromStr>(
-            v: Option<String>,
-            default: T,
-            wrong: impl Fn() -> String,
-        ) -> Result<T, String> {
-            match v {
-                None => Ok(default),
-                Some(t) => t.parse().map_err(|_| wrong()),
-            }
-        }
-        let field = |name: &str, text: &str| {
-            let name = name.to_owned();
-            let shown = format!("{:?}", text.trim());
-            num(&name, text).map(|v| (v, move || fill(w.not_a_number, &[&name, &shown])))
-        };
         let d = LinkSettings::default();
-        let (v, e) = field(w.delay, &self.delay_ms)?;
-        let delay_ms = as_(v, d.delay_ms, e)?;
-        let (v, e) = field(w.jitter, &self.jitter_ms)?;
-        let jitter_ms = as_(v, d.jitter_ms, e)?;
-        let (v, e) = field(&format!("{} %", w.loss), &self.loss_pct)?;
-        let loss_pct = as_(v, d.loss_pct, e)?;
-        let (v, e) = field(&format!("{} %", w.duplicates), &self.duplicate_pct)?;
-        let duplicate_pct = as_(v, d.duplicate_pct, e)?;
-        let (v, e) = field(&format!("{} %", w.reorder), &self.reorder_pct)?;
-        let reorder_pct = as_(v, d.reorder_pct, e)?;
-        let (v, e) = field(w.rate, &self.rate_kbit)?;
-        let rate_kbit = as_(v, d.rate_kbit, e)?;
-        let (v, e) = field("MTU", &self.mtu)?;
-        let mtu = as_(v, d.mtu, e)?;
         let s = LinkSettings {
-            delay_ms,
-            jitter_ms,
-            loss_pct,
-            duplicate_pct,
-            reorder_pct,
-            rate_kbit,
-            mtu,
+            delay_ms: number(w, w.delay, &self.delay_ms)?.unwrap_or(d.delay_ms),
+            jitter_ms: number(w, w.jitter, &self.jitter_ms)?.unwrap_or(d.jitter_ms),
+            loss_pct: number(w, w.loss_pct, &self.loss_pct)?.unwrap_or(d.loss_pct),
+            duplicate_pct: number(w, w.duplicate_pct, &self.duplicate_pct)?
+                .unwrap_or(d.duplicate_pct),
+            reorder_pct: number(w, w.reorder_pct, &self.reorder_pct)?.unwrap_or(d.reorder_pct),
+            rate_kbit: number(w, w.rate, &self.rate_kbit)?.unwrap_or(d.rate_kbit),
+            mtu: number(w, "MTU", &self.mtu)?.unwrap_or(d.mtu),
         };
         s.validate().map_err(|e| e.to_string())?;
-        let seed = match self.seed.trim() {
-            "" => None,
-            t => Some(
-                t.parse()
-                    .map_err(|_| fill(w.not_a_number, &[&w.seed, &format!("{t:?}")]))?,
-            ),
-        };
-        Ok((s, seed))
+        Ok((s, number(w, w.seed, &self.seed)?))
     }
+}
+
+/// A field's number (`None` when empty: its default), or what is wrong with it in `w`'s
+/// language ("loss %: \"x\" is not a number").
+fn number<T: std::str::FromStr>(w: &WireText, name: &str, text: &str) -> Result<Option<T>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse()
+        .map(Some)
+        .map_err(|_| fill(w.not_a_number, &[&name, &format!("{t:?}")]))
 }
 
 /// A direction's settings in a few words: "50 ms · 10 % loss · MTU 576"; "no impairment"

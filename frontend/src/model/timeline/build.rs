@@ -12,11 +12,10 @@ use socklab_shared::protocol::{Envelope, Event, ShutdownHow, SocketId};
 
 use super::arrows::StreamEnd;
 use super::labels::{
-    auto_set_label, auto_summary_label, call_or_auto, error_title, generic_label, opened_lane,
+    auto_set_label, auto_summary_label, call_or_auto, error_row, generic_label, opened_lane,
     option_label, recv_label, recvfrom_label, sent_label, shutdown_name,
 };
 use super::{Lane, Row, RowKind, Timeline, is_row_event};
-use crate::i18n::results::{ResultText, explains_errors};
 use crate::i18n::timeline::TimelineText;
 use crate::i18n::{Lang, fill};
 use crate::model::byte_cells::colour_of;
@@ -126,23 +125,8 @@ impl Builder {
                 errno,
             } => {
                 let lane = socket.and_then(|s| self.lane_of.get(&s).copied());
-                // In Chinese the row and its tooltip say what the error means in the page's
-                // words (the kernel's errno by name, the same in any language); the server's
-                // English message is on the card or the workbench, marked as data.
-                let (label, title) = if explains_errors(lang) {
-                    let t = ResultText::of(lang);
-                    let words = match errno {
-                        Some(e) => match t.errno_words(&e.name) {
-                            Some(_) => t.explain_message(*code, &e.name),
-                            None => format!("{} [{}]", t.explain(*code), e.name),
-                        },
-                        None => t.explain(*code).to_owned(),
-                    };
-                    (words.clone(), words)
-                } else {
-                    let title = error_title(message, hint.as_deref(), errno.as_ref());
-                    (message.clone(), title)
-                };
+                let (label, title) =
+                    error_row(*code, message, hint.as_deref(), errno.as_ref(), lang);
                 (lane, RowKind::Error { label }, title, None)
             }
             Event::SocketOpened {

@@ -6,12 +6,13 @@
 //! [`crate::i18n::timeline`]), kept apart from the walk in `build.rs`.
 
 use socklab_shared::protocol::{
-    AutoBehaviour, EchoMode, Errno, Event, SendSpan, ShutdownHow, SockOption, SocketId, SocketKind,
+    AutoBehaviour, EchoMode, Errno, ErrorCode, Event, SendSpan, ShutdownHow, SockOption, SocketId,
+    SocketKind,
 };
 
 use super::RowKind;
 use super::arrows::by_send;
-use crate::i18n::results::ResultText;
+use crate::i18n::results::{ResultText, explains_errors};
 use crate::i18n::timeline::TimelineText;
 use crate::i18n::{Lang, fill};
 
@@ -35,6 +36,29 @@ pub(super) fn error_title(message: &str, hint: Option<&str>, errno: Option<&Errn
         title.push_str(h);
     }
     title
+}
+
+/// An error row's label and tooltip. In English the server's message and, as the tooltip,
+/// [`error_title`]; in Chinese what the error means in the page's words for both (the kernel's
+/// errno by name, the same in any language): the server's English message is on the card or
+/// the workbench, marked as data.
+pub(super) fn error_row(
+    code: ErrorCode,
+    message: &str,
+    hint: Option<&str>,
+    errno: Option<&Errno>,
+    lang: Lang,
+) -> (String, String) {
+    if !explains_errors(lang) {
+        return (message.to_owned(), error_title(message, hint, errno));
+    }
+    let t = ResultText::of(lang);
+    let words = match errno {
+        Some(e) if t.errno_words(&e.name).is_some() => t.explain_message(code, &e.name),
+        Some(e) => format!("{} [{}]", t.explain(code), e.name),
+        None => t.explain(code).to_owned(),
+    };
+    (words.clone(), words)
 }
 
 /// A new socket's lane: its role, name, address, and the call that made it.
