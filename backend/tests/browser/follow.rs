@@ -111,6 +111,16 @@ async fn a_follower_reads_the_narration_steps_back_and_returns_to_live() {
     follower
         .wait_text_in("[data-testid='lesson-say']", &say(2))
         .await;
+    // The Python panel writes the lecturer's calls, bytes included, with the lesson's names.
+    follower
+        .wait_text_in("[data-testid='python-code']", "client.send(b'hello')")
+        .await;
+    follower
+        .wait_text_in(
+            "[data-testid='python-code']",
+            "conn, addr = server.accept()",
+        )
+        .await;
 
     // Back to the start of the session: the narration of that moment, not step 2's.
     follower.click_testid("tl-first").await;

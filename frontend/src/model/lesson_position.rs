@@ -40,6 +40,25 @@ pub fn at(history: &[Envelope], upto: Option<usize>) -> Option<&LessonAt> {
     })
 }
 
+/// The socket names of `at`, as a script binds them (the Python panel names its variables
+/// after them).
+pub fn names(at: Option<&LessonAt>) -> HashMap<String, Named> {
+    at.map(|at| {
+        at.sockets
+            .iter()
+            .map(|(name, socket)| {
+                // The port is what a lesson's later commands fill in; a follower runs none.
+                let named = Named {
+                    socket: *socket,
+                    port: 0,
+                };
+                (name.clone(), named)
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 /// Moves `p` to `at` (no lesson for `None` or a slug the list doesn't have). Returns whether
 /// anything changed, so a caller inside an effect writes only real changes.
 pub fn show(p: &mut Player, at: Option<&LessonAt>) -> bool {
@@ -47,21 +66,7 @@ pub fn show(p: &mut Player, at: Option<&LessonAt>) -> bool {
     let index = at.and_then(|at| p.lessons.iter().position(|l| l.slug == at.lesson));
     let steps = index.map_or(0, |i| p.lessons[i].steps.len());
     let done = at.map_or(0, |at| (at.step as usize).min(steps));
-    let names: HashMap<String, Named> = at
-        .map(|at| {
-            at.sockets
-                .iter()
-                .map(|(name, socket)| {
-                    // The port is what a lesson's later commands fill in; a follower runs none.
-                    let named = Named {
-                        socket: *socket,
-                        port: 0,
-                    };
-                    (name.clone(), named)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = names(at);
     if current == index && p.done == done && p.names == names {
         return false;
     }

@@ -53,5 +53,10 @@ pub(super) fn share_position(lab: Lab, player: RwSignal<Player>) {
         if let Some(moved) = changed {
             player.set(moved);
         }
+        // The Python panel names its variables after the lecturer's sockets too.
+        let names = lesson_position::names(at.as_ref());
+        if lab.scripts.last_names.with_untracked(|n| *n != names) {
+            lab.scripts.last_names.set(names);
+        }
     });
 }
