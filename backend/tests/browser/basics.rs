@@ -87,8 +87,18 @@ async fn sticky_demo_through_the_ui() {
     assert_eq!(b.attr(&got, "data-colours").await.as_deref(), Some("2"));
     // And the kernel buffer is empty again.
     b.wait_css(&format!("{buffer}[data-bytes='0']")).await;
-    // scripts/screenshot sets this to refresh the README's picture from the real page.
+    // scripts/screenshot sets this to refresh the README's picture from the real page: on a
+    // 1280×720 projector, the server's card with its merged recv in view.
     if let Some(path) = std::env::var_os("SOCKLAB_SCREENSHOT") {
+        b.set_viewport(1280, 720).await;
+        b.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({block: 'end'});",
+                vec![serde_json::json!(server_card)],
+            )
+            .await
+            .unwrap();
+        b.next_frame().await;
         let png = b.client.screenshot().await.unwrap();
         std::fs::write(&path, png).unwrap();
     }
