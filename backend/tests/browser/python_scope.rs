@@ -11,8 +11,9 @@ async fn after_a_second_lesson_the_panel_shows_only_its_program() {
     let (_server, b) = open_lab().await;
     // Lesson 9: two raw sends, one recv(12).
     run_lesson(&b, 9).await;
+    // Named after the lesson's sockets (`conn`, not `s3`) once its script is done.
     let first = b
-        .wait_text_in("[data-testid='python-code']", "recv(12)")
+        .wait_text_in("[data-testid='python-code']", "conn.recv(12)")
         .await;
     assert!(first.contains("client.send(b'hello')"), "{first}");
 
