@@ -13,7 +13,7 @@ use crate::components::timeline::Timeline;
 use crate::components::workbench::Workbench;
 use crate::follow::{follow_link, qr_src};
 use crate::i18n::app::AppText;
-use crate::i18n::{Lang, UiLang, fill, ui_lang};
+use crate::i18n::{Lang, UiLang, Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::link::LinkStatus;
 use crate::model::place::Place;
@@ -64,7 +64,7 @@ pub fn App() -> impl IntoView {
     provide_context(lab);
     provide_context(Highlights(RwSignal::new(Vec::new())));
     let lang = provide_lang();
-    let t = move || AppText::of(lang.get());
+    let w = Words::<AppText>::new();
     lab.connect();
     // Large text for the back of a lecture hall: everything is sized in rem, so one class on
     // the root scales the page.
@@ -85,11 +85,11 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="topbar">
             <h1 class="brand">"socklab"</h1>
-            <span class="tagline">{move || t().tagline}</span>
+            <span class="tagline">{w.get(|t| t.tagline)}</span>
             <button class="quiet" data-testid="large-text" aria-pressed=move || large.get().to_string()
-                title=move || t().large_text on:click=move |_| large.update(|l| *l = !*l)>"A+"</button>
+                title=w.get(|t| t.large_text) on:click=move |_| large.update(|l| *l = !*l)>"A+"</button>
             <button class="quiet" data-testid="ui-lang" lang=move || lang.get().other().tag()
-                title=move || t().lang_switch on:click=move |_| lang.update(|l| *l = l.other())>
+                title=w.get(|t| t.lang_switch) on:click=move |_| lang.update(|l| *l = l.other())>
                 {move || lang.get().switch_label()}
             </button>
             <StageToggle/>
@@ -105,7 +105,7 @@ pub fn App() -> impl IntoView {
             // The cards and the panels beside the lesson and the timeline: one column of its
             // own in the stage layout (components/stage.rs).
             <div class="desk" data-testid="desk">
-                <p class="hint">{move || t().hint}</p>
+                <p class="hint">{w.get(|t| t.hint)}</p>
                 <ComparePanel/>
                 <Workbench/>
                 <FileTransferPanel/>
@@ -121,13 +121,12 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn FollowControls() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let lang = ui_lang();
-    let t = move || AppText::of(lang.get());
+    let w = Words::<AppText>::new();
     let follow = lab.follow;
     if follow.is_follower() {
         return view! {
             <Show when=move || follow.following.get()>
-                <span class="badge badge-following" data-testid="following-badge">{move || t().following_badge}</span>
+                <span class="badge badge-following" data-testid="following-badge">{w.get(|t| t.following_badge)}</span>
             </Show>
         }
         .into_any();
@@ -144,16 +143,16 @@ pub fn FollowControls() -> impl IntoView {
             view! {
                 <span class="follow-share" data-testid="follow-share">
                     <a data-testid="follow-link" href=href target="_blank" translate="no">{link}</a>
-                    <img data-testid="follow-qr" class="follow-qr" src=qr alt=move || t().qr_alt width="96" height="96"/>
+                    <img data-testid="follow-qr" class="follow-qr" src=qr alt=w.get(|t| t.qr_alt) width="96" height="96"/>
                     <span data-testid="follower-count">{move || follow.followers.get()}</span>
-                    {move || t().following}
+                    {w.get(|t| t.following)}
                 </span>
             }
         })
     };
     view! {
         <button class="quiet" data-testid="share" on:click=share
-            title=move || t().share_title>{move || t().share}</button>
+            title=w.get(|t| t.share_title)>{w.get(|t| t.share)}</button>
         {shared}
     }
     .into_any()
@@ -197,6 +196,7 @@ pub fn ConnectionBadge() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
     let t = move || AppText::of(lang.get());
+    let w = Words::<AppText>::new();
     let status = move || lab.connection.status.get();
     // The class names the state in English whatever the language (styles and tests use it).
     let class = move || format!("badge badge-{}", status().label());
@@ -220,7 +220,7 @@ pub fn ConnectionBadge() -> impl IntoView {
             </span>
             <span class="version" data-testid="protocol-version">{version}</span>
             <Show when=move || status() == LinkStatus::Disconnected>
-                <span class="retrying">{move || t().reconnecting}</span>
+                <span class="retrying">{w.get(|t| t.reconnecting)}</span>
             </Show>
             {move || last_error.get().map(|e| view! {
                 <span class="error" data-testid="last-error">{crate::components::error_words(&e, lang.get())}</span>

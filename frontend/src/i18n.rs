@@ -9,12 +9,21 @@
 //! filled by [`fill`] (the holes may come in another order in Chinese: word order differs).
 //! English plurals are separate entries (`..._one` / `..._many`); Chinese needs none.
 //!
-//! # Invariants (checked natively by the tests in [`check`])
-//! - Every `ZH` entry contains Chinese, or is on [`check::SAME_IN_BOTH`] (short technical
+//! # Invariants (checked natively by the tests in `i18n/check.rs`)
+//! - Every `ZH` entry contains Chinese, or is on `check::SAME_IN_BOTH` (short technical
 //!   words written the same in both languages: `TCP`, `recv()`, `◀`…).
 //! - No `ZH` entry contains an English word, except the technical terms and API names listed
-//!   in [`check::TECH_TERMS`] (what students type or read in their code: `send`, `TCP`, …).
+//!   in `check::TECH_TERMS` (what students type or read in their code: `send`, `TCP`, …).
 //! - Both columns of a template have the same holes.
+//!
+//! Code quoted in a sentence (`str.encode()`, `lab.py`, `--max-sessions`) and numbers (`0a`)
+//! are not words. backend/tests/browser/chinese.rs checks the rendered page by the same rules.
+//!
+//! # Areas
+//! [`app`] (top bar, notices, the past banner, recordings), [`lesson`] (the lesson bar),
+//! [`workbench`] (toolbar, cards, send/recv controls), [`results`] (call results, recv labels,
+//! errors by code and errno), [`timeline`], [`panels`] (TCP vs UDP, decoder, chat, file,
+//! Python), [`wire`] (link panel, cable view, `TCP_INFO`).
 //!
 //! # One language for the page
 //! [`Lang`] is provided as context ([`UiLang`], an `RwSignal`) by the app; components read it
@@ -98,6 +107,62 @@ pub fn ui_lang() -> RwSignal<Lang> {
         .unwrap_or_else(|| RwSignal::new(Lang::En))
 }
 
+/// A table of words ([`texts!`] implements it for each area's struct).
+pub trait Table: Sync + 'static {
+    /// The table in `lang`.
+    fn in_lang(lang: Lang) -> &'static Self;
+}
+
+/// The words of table `T` in the page's language, for `view!`: `w.get(|t| t.reset)` is a
+/// reactive text (or attribute) that follows the switch.
+///
+/// Why not `move || T::of(lang.get()).reset` at each place: every closure is a type of its
+/// own, and Leptos compiles its rendering code once per type, so hundreds of them made the
+/// page tens of KB larger. [`Words::get`] returns the same closure type for every word of a
+/// table (the word is a plain function pointer inside it), so that code exists once.
+pub struct Words<T: 'static> {
+    lang: RwSignal<Lang>,
+    table: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: 'static> Clone for Words<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for Words<T> {}
+
+impl<T: Table> Words<T> {
+    /// The words of `T` in the language the app provides.
+    pub fn new() -> Self {
+        Words {
+            lang: ui_lang(),
+            table: std::marker::PhantomData,
+        }
+    }
+
+    /// The word `pick` chooses, following the page's language.
+    pub fn get(
+        self,
+        pick: fn(&'static T) -> &'static str,
+    ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let lang = self.lang;
+        move || pick(T::in_lang(lang.get()))
+    }
+
+    /// The whole table now (tracked: for closures that build text from several words).
+    pub fn now(self) -> &'static T {
+        T::in_lang(self.lang.get())
+    }
+}
+
+impl<T: Table> Default for Words<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `template` with `{0}`, `{1}`… replaced by `args` (a hole without an argument stays as is).
 pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
     let mut out = String::with_capacity(template.len() + 8);
@@ -146,6 +211,12 @@ macro_rules! texts {
             #[cfg(test)]
             pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
                 vec![$((stringify!($field), self.$field),)*]
+            }
+        }
+
+        impl $crate::i18n::Table for $name {
+            fn in_lang(lang: $crate::i18n::Lang) -> &'static Self {
+                Self::of(lang)
             }
         }
     };

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use socklab_shared::protocol::{AutoBehaviour, Command, EchoMode, SocketId};
 
 use crate::i18n::workbench::CardText;
-use crate::i18n::{fill, ui_lang};
+use crate::i18n::{Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::lab_state::auto_totals;
 
@@ -14,7 +14,7 @@ use crate::model::lab_state::auto_totals;
 pub fn AutoControls(id: SocketId) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
-    let t = move || CardText::of(lang.get());
+    let w = Words::<CardText>::new();
     let receiving = RwSignal::new(false);
     let echo = RwSignal::new(String::from("off"));
     let megabytes = RwSignal::new(String::from("10"));
@@ -58,7 +58,7 @@ pub fn AutoControls(id: SocketId) -> impl IntoView {
                     receiving.set(event_target_checked(&ev));
                     apply();
                 }/>
-                {move || t().auto_recv}
+                {w.get(|t| t.auto_recv)}
             </label>
             <select data-testid="auto-echo" on:change=move |ev| {
                 echo.set(event_target_value(&ev));
@@ -67,14 +67,14 @@ pub fn AutoControls(id: SocketId) -> impl IntoView {
                 }
                 apply();
             }>
-                <option value="off">{move || t().echo_off}</option>
-                <option value="same">{move || t().echo_same}</option>
-                <option value="upper">{move || t().echo_upper}</option>
+                <option value="off">{w.get(|t| t.echo_off)}</option>
+                <option value="same">{w.get(|t| t.echo_same)}</option>
+                <option value="upper">{w.get(|t| t.echo_upper)}</option>
             </select>
             // "10 MB sendall()" is one control: the number and its unit never wrap apart.
             <span class="together" data-testid="bulk">
                 <input class="num" data-testid="bulk-mb" translate="no" prop:value=megabytes on:input=move |ev| megabytes.set(event_target_value(&ev))/>
-                <button data-testid="bulk-send" on:click=bulk title=move || t().bulk_title>"MB sendall()"</button>
+                <button data-testid="bulk-send" on:click=bulk title=w.get(|t| t.bulk_title)>"MB sendall()"</button>
             </span>
             {move || {
                 let t = totals.get();

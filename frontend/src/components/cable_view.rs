@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use super::link_panel::LinkPanel;
 use crate::i18n::wire::WireText;
-use crate::i18n::{fill, ui_lang};
+use crate::i18n::{Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::byte_cells::PALETTE;
 use crate::model::cable::layout::{Arrow, BandRow, End, Pause, layout};
@@ -71,6 +71,7 @@ fn CableView(cable: Memo<LiveCable>) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
     let t = move || WireText::of(lang.get());
+    let w = Words::<WireText>::new();
     let len = Memo::new(move |_| lab.history.events.with(Vec::len));
     let pos = Memo::new(move |_| lab.cursor.get().unwrap_or_else(|| len.get()));
     let start = Memo::new(move |_| lab.scope.timeline_start());
@@ -116,8 +117,8 @@ fn CableView(cable: Memo<LiveCable>) -> impl IntoView {
             <div class="cv-heads">
                 <LaneHead host=HostName::A/>
                 <div class="cv-head cv-head-mid">
-                    <span class="cv-cable-name">{move || t().cable_name}</span>
-                    <span class="muted">{move || t().cable_note}</span>
+                    <span class="cv-cable-name">{w.get(|t| t.cable_name)}</span>
+                    <span class="muted">{w.get(|t| t.cable_note)}</span>
                 </div>
                 <LaneHead host=HostName::B/>
             </div>
@@ -141,7 +142,7 @@ fn CableView(cable: Memo<LiveCable>) -> impl IntoView {
                     </For>
                 </svg>
                 <Show when=move || picture.with(|l| l.arrows.is_empty() && l.bands.is_empty())>
-                    <p class="cv-empty muted">{move || t().cable_empty}</p>
+                    <p class="cv-empty muted">{w.get(|t| t.cable_empty)}</p>
                 </Show>
             </div>
         </div>

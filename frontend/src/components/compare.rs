@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::buffer_strip::BufferStrip;
 use crate::i18n::panels::PanelText;
-use crate::i18n::{fill, ui_lang};
+use crate::i18n::{Words, fill, ui_lang};
 use crate::lab::{Lab, Owner};
 use crate::model::demos::{self, CompareView, Got};
 use crate::model::script::Named;
@@ -27,11 +27,10 @@ pub fn TcpVsUdpButton() -> impl IntoView {
     // A clean slate each time: the last demo's (or lesson's) sockets are closed first, so
     // clicking again and again never runs into the session's socket limit.
     let run = move |_| lab.start_fresh(DEMO, demos::tcp_vs_udp(), HashMap::new());
-    let lang = ui_lang();
     view! {
         <button class="demo" data-testid="demo-tcp-vs-udp" on:click=run
-            title=move || PanelText::of(lang.get()).demo_title>
-            {move || PanelText::of(lang.get()).demo_button}
+            title={Words::<PanelText>::new().get(|t| t.demo_title)}>
+            {Words::<PanelText>::new().get(|t| t.demo_button)}
         </button>
     }
 }

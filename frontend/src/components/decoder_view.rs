@@ -8,7 +8,7 @@ use socklab_shared::protocol::SocketId;
 use super::chat_view::ChatView;
 use super::stream_actions::{FRAMINGS, framing_choice, framing_for, framing_label};
 use crate::i18n::panels::PanelText;
-use crate::i18n::{Lang, fill, ui_lang};
+use crate::i18n::{Lang, Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::chat_view;
 use crate::model::decoder_view::{
@@ -61,11 +61,12 @@ pub fn DecoderView(
     });
     let lang = ui_lang();
     let t = move || PanelText::of(lang.get());
+    let w = Words::<PanelText>::new();
     view! {
         <div class="decoder">
             <div class="actions">
-                <label title=move || t().decode_title>
-                    {move || t().decodes}
+                <label title=w.get(|t| t.decode_title)>
+                    {w.get(|t| t.decodes)}
                     <select data-testid="decode-framing" on:change=move |ev| picked.set(Some(event_target_value(&ev)))>
                         {FRAMINGS
                             .iter()

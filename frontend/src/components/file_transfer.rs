@@ -26,7 +26,7 @@ use leptos::task::spawn_local;
 use socklab_shared::protocol::{Envelope, SocketId};
 
 use crate::i18n::panels::PanelText;
-use crate::i18n::{Lang, fill, ui_lang};
+use crate::i18n::{Lang, Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::file_transfer::{
     DEFAULT_SIZE, Phase, SIZES, Transfer, Verdict, body_received, find_verdict, human, percent,
@@ -90,6 +90,7 @@ pub fn FileTransferPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
     let t = move || PanelText::of(lang.get());
+    let w = Words::<PanelText>::new();
     let pairs = Memo::new(move |_| pair_options(lab, lang.get()));
     let chosen_pair = RwSignal::new(String::new());
     // The chosen connection, or the first one (a client sending to its server).
@@ -191,17 +192,17 @@ pub fn FileTransferPanel() -> impl IntoView {
     let phase_key = move || transfer.with(|t| t.as_ref().map_or("idle", |t| t.phase.key()));
     view! {
         <section class="file-panel" data-testid="file-panel" data-phase=phase_key>
-            <h2>{move || t().file_heading}</h2>
+            <h2>{w.get(|t| t.file_heading)}</h2>
             <p class="hint">
-                {move || t().file_intro_1}<code translate="no">"struct.pack('i', len(header))"</code>{move || t().file_intro_2}
-                <code translate="no">"{filename, size, md5}"</code>{move || t().file_intro_3}
-                <code translate="no">"sendall()"</code>{move || t().file_intro_4}
+                {w.get(|t| t.file_intro_1)}<code translate="no">"struct.pack('i', len(header))"</code>{w.get(|t| t.file_intro_2)}
+                <code translate="no">"{filename, size, md5}"</code>{w.get(|t| t.file_intro_3)}
+                <code translate="no">"sendall()"</code>{w.get(|t| t.file_intro_4)}
             </p>
             {move || pairs.with(Vec::is_empty).then(|| view! {
                 <p class="muted" data-testid="file-no-connection">{t().file_need_connection}</p>
             })}
             <div class="actions">
-                <label>{move || t().file_connection}
+                <label>{w.get(|t| t.file_connection)}
                     <select data-testid="file-sender" on:change=move |ev| chosen_pair.set(event_target_value(&ev))>
                         {move || {
                             let current = pair().map(|(k, _)| k);
@@ -212,18 +213,18 @@ pub fn FileTransferPanel() -> impl IntoView {
                         }}
                     </select>
                 </label>
-                <label>{move || t().file_file}
+                <label>{w.get(|t| t.file_file)}
                     <select data-testid="file-size" prop:value=size on:change=move |ev| size.set(event_target_value(&ev))>
                         {SIZES.iter().map(|(bytes, label)| view! {
                             <option value=bytes.to_string() selected=*bytes == DEFAULT_SIZE>{move || fill(t().file_generated, &[label])}</option>
                         }).collect_view()}
-                        <option value="file">{move || t().file_chosen}</option>
+                        <option value="file">{w.get(|t| t.file_chosen)}</option>
                     </select>
                 </label>
                 <input type="file" data-testid="file-input" node_ref=input
                     on:change=move |_| size.set("file".into())/>
                 <button data-testid="file-send" on:click=send
-                    prop:disabled=move || busy() || pair().is_none()>{move || t().file_send}</button>
+                    prop:disabled=move || busy() || pair().is_none()>{w.get(|t| t.file_send)}</button>
             </div>
             {move || problem.get().map(|p| view! { <p class="error">{p}</p> })}
             {move || transfer.get().map(|t| view! { <Status t=t received=received.get().unwrap_or(0) lang=lang.get()/> })}

@@ -13,7 +13,7 @@ use socklab_shared::protocol::SocketId;
 
 use crate::components::timeline::shortcut;
 use crate::connection::api;
-use crate::i18n::{Lang, fill, lesson::LessonText, ui_lang};
+use crate::i18n::{Lang, Words, fill, lesson::LessonText, ui_lang};
 use crate::lab::{Lab, Owner};
 use crate::model::keys::KeyAction;
 use crate::model::lesson_player::Player;
@@ -95,6 +95,7 @@ pub fn LessonPlayer() -> impl IntoView {
     let player = RwSignal::new(Player::default());
     let lang = ui_lang();
     let t = move || LessonText::of(lang.get());
+    let w = Words::<LessonText>::new();
     let load_error = RwSignal::new(None::<LoadError>);
     if let Some(Highlights(looks)) = use_context::<Highlights>() {
         Effect::new(move |_| looks.set(player.with(|p| p.looks())));
@@ -212,7 +213,7 @@ pub fn LessonPlayer() -> impl IntoView {
         <section class="lessons" class:active=move || player.with(|p| p.current.is_some()) data-testid="lesson-player">
             <div class="lesson-bar">
                 <select data-testid="lesson-select" on:change=choose>
-                    <option value="">{move || t().choose}</option>
+                    <option value="">{w.get(|t| t.choose)}</option>
                     {move || player.with(|p| p.lessons.iter().enumerate().map(|(i, l)| {
                         let label = match lang.get() {
                             Lang::En => format!("{}. {}", l.number, l.title.en),
@@ -222,19 +223,19 @@ pub fn LessonPlayer() -> impl IntoView {
                     }).collect_view())}
                 </select>
                 <button data-testid="lesson-prev" on:click=move |_| restart(player.with_untracked(|p| p.done.saturating_sub(1)))
-                    disabled=move || busy() || player.with(|p| p.done == 0)>{move || t().prev}</button>
+                    disabled=move || busy() || player.with(|p| p.done == 0)>{w.get(|t| t.prev)}</button>
                 <button data-testid="lesson-next" on:click=move |_| next()
-                    disabled=move || busy() || player.with(|p| p.next_commands().is_none())>{move || t().next}</button>
+                    disabled=move || busy() || player.with(|p| p.next_commands().is_none())>{w.get(|t| t.next)}</button>
                 <button data-testid="lesson-run-all" on:click=run_all
-                    disabled=move || busy() || player.with(|p| p.next_commands().is_none())>{move || t().run_all}</button>
+                    disabled=move || busy() || player.with(|p| p.next_commands().is_none())>{w.get(|t| t.run_all)}</button>
                 <button data-testid="lesson-reset" on:click=move |_| restart(0)
-                    disabled=move || player.with(|p| p.current.is_none())>{move || t().reset}</button>
+                    disabled=move || player.with(|p| p.current.is_none())>{w.get(|t| t.reset)}</button>
                 // The page's one language switch, here too (the same signal as the top bar's).
                 <button data-testid="lesson-lang" lang=move || lang.get().other().tag()
                     on:click=move |_| lang.update(|l| *l = l.other())>
                     {move || lang.get().switch_label()}
                 </button>
-                <button class="quiet" on:click=move |_| reload()>{move || t().reload}</button>
+                <button class="quiet" on:click=move |_| reload()>{w.get(|t| t.reload)}</button>
                 <span class="muted" data-testid="lesson-step">{move || player.with(|p| p.position(lang.get()))}</span>
             </div>
             {move || player.with(|p| p.narration(lang.get())).map(|text| view! { <p class="narration" data-testid="lesson-say">{text}</p> })}

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::i18n::wire::WireText;
-use crate::i18n::{fill, ui_lang};
+use crate::i18n::{Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::cable::{LiveCable, bytes_words};
 use crate::model::wire::{LinkForm, MTU_PRESETS, mtu_name, settings_words};
@@ -37,6 +37,7 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
     let t = move || WireText::of(lang.get());
+    let w = Words::<WireText>::new();
     let wire = Memo::new(move |_| cable.with(|c| c.wire.clone()));
     let held = move || wire.with(|w| w.as_ref().is_some_and(|(_, w)| w.held));
     let waiting_list = Memo::new(move |_| {
@@ -97,11 +98,11 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
     view! {
         <div class="link-panel" data-testid="link-panel">
             <div class="lp-bar">
-                <h2>{move || t().heading}</h2>
+                <h2>{w.get(|t| t.heading)}</h2>
                 <span class="lp-status" data-testid="wire-status">{status}</span>
                 <Show when=move || !in_use.get()>
-                    <button data-testid="wire-up" title=move || t().make_title
-                        on:click=move |_| { lab.command(Command::WireStatus { up: true }); }>{move || t().make}</button>
+                    <button data-testid="wire-up" title=w.get(|t| t.make_title)
+                        on:click=move |_| { lab.command(Command::WireStatus { up: true }); }>{w.get(|t| t.make)}</button>
                 </Show>
                 <Show when=move || in_use.get()>
                     {move || if held() {
@@ -118,8 +119,8 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
                         }.into_any()
                     }}
                     <button data-testid="wire-step" disabled=move || !held() || waiting() == 0
-                        title=move || t().step_title
-                        on:click=move |_| { lab.command(Command::WireStep { count: 1 }); }>{move || t().step}</button>
+                        title=w.get(|t| t.step_title)
+                        on:click=move |_| { lab.command(Command::WireStep { count: 1 }); }>{w.get(|t| t.step)}</button>
                     <span data-testid="wire-waiting" class=move || { if waiting() > 0 { "lp-waiting on" } else { "lp-waiting" } }>
                         {move || match waiting() { 1 => t().waiting_one.to_owned(), n => fill(t().waiting_many, &[&n]) }}
                     </span>
@@ -130,9 +131,9 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
                         </ol>
                     })}
                     <DropNext/>
-                    <button data-testid="wire-pcap" title=move || t().pcap_title
+                    <button data-testid="wire-pcap" title=w.get(|t| t.pcap_title)
                         data-bytes=move || pcap_note.get().map(|(_, b)| b.to_string())
-                        on:click=download>{move || t().pcap}</button>
+                        on:click=download>{w.get(|t| t.pcap)}</button>
                     {move || pcap_note.get().map(|(p, b)| view! {
                         <span class="muted" data-testid="pcap-note">{fill(t().pcap_note, &[&PCAP_NAME, &p, &bytes_words(b as u64)])}</span>
                     })}
@@ -160,15 +161,14 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
 #[component]
 fn DropNext() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let lang = ui_lang();
-    let t = move || WireText::of(lang.get());
+    let w = Words::<WireText>::new();
     let dir = RwSignal::new(Directions::Both);
     view! {
         <span class="lp-drop">
-            <button data-testid="wire-drop-next" title=move || t().drop_next_title
-                on:click=move |_| { lab.command(Command::WireDropNext { directions: dir.get_untracked() }); }>{move || t().drop_next}</button>
+            <button data-testid="wire-drop-next" title=w.get(|t| t.drop_next_title)
+                on:click=move |_| { lab.command(Command::WireDropNext { directions: dir.get_untracked() }); }>{w.get(|t| t.drop_next)}</button>
             <select data-testid="drop-direction" on:change=move |ev| dir.set(directions(&event_target_value(&ev)))>
-                <option value="both">{move || t().either_way}</option>
+                <option value="both">{w.get(|t| t.either_way)}</option>
                 <option value="a_to_b">"A → B"</option>
                 <option value="b_to_a">"B → A"</option>
             </select>
@@ -192,6 +192,7 @@ fn LinkSettingsForm(
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
     let t = move || WireText::of(lang.get());
+    let w = Words::<WireText>::new();
     let form = RwSignal::new(LinkForm::default());
     let dir = RwSignal::new(Directions::Both);
     let problem = RwSignal::new(None::<String>);
@@ -254,9 +255,9 @@ fn LinkSettingsForm(
     view! {
         <div class="lp-form" data-testid="link-form">
             <label class="lp-field">
-                <span>{move || t().direction}</span>
+                <span>{w.get(|t| t.direction)}</span>
                 <select data-testid="link-direction" on:change=move |ev| dir.set(directions(&event_target_value(&ev)))>
-                    <option value="both">{move || t().both_ways_option}</option>
+                    <option value="both">{w.get(|t| t.both_ways_option)}</option>
                     <option value="a_to_b">"A → B"</option>
                     <option value="b_to_a">"B → A"</option>
                 </select>
@@ -276,7 +277,7 @@ fn LinkSettingsForm(
                 </select>
             </label>
             {field("link-seed", |t| t.seed, |t| t.seed_unit, |f| f.seed.clone(), |f, v| f.seed = v)}
-            <button data-testid="link-apply" on:click=move |_| apply(())>{move || t().apply}</button>
+            <button data-testid="link-apply" on:click=move |_| apply(())>{w.get(|t| t.apply)}</button>
             {move || problem.get().map(|p| view! { <span class="error" data-testid="link-problem">{p}</span> })}
         </div>
     }

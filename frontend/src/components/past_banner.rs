@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::app::AppText;
-use crate::i18n::{Lang, fill, ui_lang};
+use crate::i18n::{Lang, Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::timeline::{position_label, step_positions};
 
@@ -30,7 +30,7 @@ pub fn PastBanner() -> impl IntoView {
                 <div class="past-banner" role="status" data-testid="past-banner">
                     <span>{t}</span>
                     <button data-testid="past-back" on:click=move |_| lab.cursor.set(None)>
-                        {move || AppText::of(lang.get()).past_back}
+                        {Words::<AppText>::new().get(|t| t.past_back)}
                     </button>
                 </div>
             }

@@ -16,7 +16,7 @@ use socklab_shared::protocol::{Envelope, Event, SocketId};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::i18n::panels::PanelText;
-use crate::i18n::ui_lang;
+use crate::i18n::{Words, ui_lang};
 use crate::lab::Lab;
 use crate::model::timeline::{Basis, LiveSteps, Throttle, current_step, streaming};
 
@@ -223,6 +223,7 @@ pub fn PythonPanel() -> impl IntoView {
     };
     let lang = ui_lang();
     let t = move || PanelText::of(lang.get());
+    let w = Words::<PanelText>::new();
     // What the copy button said, in the language of the moment it is shown.
     let copied = RwSignal::new(None::<fn(&PanelText) -> &'static str>);
     let copy = move |_| {
@@ -257,9 +258,9 @@ pub fn PythonPanel() -> impl IntoView {
         <section class="python-panel" data-testid="python-panel">
             <header>
                 <h2>"Python"</h2>
-                <span class="muted">{move || t().python_intro}</span>
-                <button data-testid="python-copy" title=move || t().copy_title
-                    disabled=move || lines.with(Vec::is_empty) on:click=copy>{move || t().copy}</button>
+                <span class="muted">{w.get(|t| t.python_intro)}</span>
+                <button data-testid="python-copy" title=w.get(|t| t.copy_title)
+                    disabled=move || lines.with(Vec::is_empty) on:click=copy>{w.get(|t| t.copy)}</button>
                 <span class="py-copied" data-testid="python-copied" aria-live="polite">
                     {move || copied.get().map(|said| said(t()))}
                 </span>
@@ -272,7 +273,7 @@ pub fn PythonPanel() -> impl IntoView {
                 </For>
             </code></pre>
             <Show when=move || lines.with(Vec::is_empty)>
-                <p class="muted">{move || t().python_empty}</p>
+                <p class="muted">{w.get(|t| t.python_empty)}</p>
             </Show>
         </section>
     }

@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::i18n::app::AppText;
-use crate::i18n::{Lang, ui_lang};
+use crate::i18n::{Lang, Words, ui_lang};
 use crate::lab::Lab;
 use crate::model::recording::{FILE_NAME, read, write};
 
@@ -39,7 +39,7 @@ impl RecordingError {
 pub fn RecordingControls() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
-    let t = move || AppText::of(lang.get());
+    let w = Words::<AppText>::new();
     // The last recording saved, on the button too (the browser tests read it there).
     let saved = RwSignal::new(String::new());
     let error = RwSignal::new(None::<RecordingError>);
@@ -96,13 +96,13 @@ pub fn RecordingControls() -> impl IntoView {
     view! {
         <button class="quiet" data-testid="recording-download" on:click=download
             data-recording=move || saved.get()
-            title=move || t().rec_download_title>{move || t().rec_download}</button>
-        <label class="quiet recording-open" title=move || t().rec_open_title>
-            {move || t().rec_open}
+            title=w.get(|t| t.rec_download_title)>{w.get(|t| t.rec_download)}</button>
+        <label class="quiet recording-open" title=w.get(|t| t.rec_open_title)>
+            {w.get(|t| t.rec_open)}
             <input type="file" accept=".jsonl,.json,application/json" data-testid="recording-open" on:change=open/>
         </label>
         <Show when=move || lab.recording.get()>
-            <span class="badge badge-following" data-testid="recording-badge">{move || t().rec_playing}</span>
+            <span class="badge badge-following" data-testid="recording-badge">{w.get(|t| t.rec_playing)}</span>
         </Show>
         {move || error.get().map(|e| {
             let (words, detail) = e.words(lang.get());

@@ -10,7 +10,7 @@ use super::buffer_strip::BufferStrip;
 use super::stream_actions::{StreamActions, UdpActions};
 use crate::components::lesson_player::Highlights;
 use crate::i18n::workbench::CardText;
-use crate::i18n::{fill, ui_lang};
+use crate::i18n::{Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::lab_state::SocketView;
 use crate::model::wire::{host_of, host_words, tcp_info_words};
@@ -41,7 +41,7 @@ pub fn SocketCard(id: SocketId) -> impl IntoView {
             class:look=move || looked_at(id, &[Panel::RecvResult, Panel::SendResult, Panel::Error, Panel::Decoded])>
             <CardHeader v=v.clone() view_of=view_of/>
             {move || view_of.with(|v| v.as_ref()?.snapshot.as_ref()?.tcp_info.as_ref().map(|m| tcp_info_words(m, lang.get()))).map(|w| view! {
-                <p class="tcp-info muted" data-testid="tcp-info" title=move || CardText::of(lang.get()).tcp_info_title>{w}</p>
+                <p class="tcp-info muted" data-testid="tcp-info" title={Words::<CardText>::new().get(|t| t.tcp_info_title)}>{w}</p>
             })}
             {match v.kind {
                 SocketKind::TcpListener | SocketKind::UnixListener => view! { <ListenerActions id=id view_of=view_of/> }.into_any(),
@@ -135,7 +135,7 @@ fn ListenerActions(id: SocketId, view_of: Memo<Option<SocketView>>) -> impl Into
                     auto_on.set(on);
                     lab.command(Command::SetAuto { socket: id, auto: AutoBehaviour { accept: on, ..Default::default() } });
                 }/>
-                {move || CardText::of(lang.get()).accept_auto}
+                {Words::<CardText>::new().get(|t| t.accept_auto)}
             </label>
             <span class="muted accept-queue" data-testid="accept-queue"
                 class:look=move || looked_at(id, &[Panel::AcceptQueue])>{queued}</span>

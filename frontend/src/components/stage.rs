@@ -9,8 +9,8 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::i18n::Words;
 use crate::i18n::app::AppText;
-use crate::i18n::ui_lang;
 use crate::storage;
 
 /// Where the lecturer's own choice is kept ("on" or "off"; nothing: by the window's size).
@@ -51,10 +51,9 @@ pub fn StageToggle() -> impl IntoView {
         storage::write(STAGE_KEY, if now { "on" } else { "off" });
         chosen.set(Some(now));
     };
-    let lang = ui_lang();
-    let t = move || AppText::of(lang.get());
+    let w = Words::<AppText>::new();
     view! {
-        <button class="quiet" data-testid="stage" title=move || t().stage_title
-            aria-pressed=move || on.get().to_string() on:click=flip>{move || t().stage}</button>
+        <button class="quiet" data-testid="stage" title=w.get(|t| t.stage_title)
+            aria-pressed=move || on.get().to_string() on:click=flip>{w.get(|t| t.stage)}</button>
     }
 }

@@ -10,7 +10,7 @@ use super::auto_controls::AutoControls;
 use super::buffer_strip::BufferStrip;
 use super::decoder_view::DecoderView;
 use crate::i18n::workbench::CardText;
-use crate::i18n::{Lang, fill, ui_lang};
+use crate::i18n::{Lang, Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::input::{Encoding, InputMode, decode_display, encode_input, show_controls};
 use crate::model::recv_label::recv_label;
@@ -59,6 +59,7 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
     let t = move || CardText::of(lang.get());
+    let w = Words::<CardText>::new();
     let text = RwSignal::new(String::from("hello"));
     let hex = RwSignal::new(false);
     let encoding = RwSignal::new(Encoding::Utf8);
@@ -110,7 +111,7 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
     view! {
         <div class="actions">
             <input data-testid="send-text" translate="no" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
-            <label><input type="checkbox" prop:checked=hex on:change=move |ev| hex.set(event_target_checked(&ev))/>{move || t().hex}</label>
+            <label><input type="checkbox" prop:checked=hex on:change=move |ev| hex.set(event_target_checked(&ev))/>{w.get(|t| t.hex)}</label>
             <EncodingSelect encoding=encoding/>
             <select data-testid="framing" on:change=move |ev| framing.set(event_target_value(&ev))>
                 {FRAMINGS
@@ -119,7 +120,7 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
                     .collect_view()}
             </select>
             <button data-testid="send" on:click=send_typed>"send()"</button>
-            <button data-testid="send-sticky" on:click=sticky title=move || t().sticky_title>{move || t().sticky}</button>
+            <button data-testid="send-sticky" on:click=sticky title=w.get(|t| t.sticky_title)>{w.get(|t| t.sticky)}</button>
         </div>
         <div class="actions">
             "recv("<input class="num" data-testid="recv-bufsize" translate="no" prop:value=bufsize on:input=move |ev| bufsize.set(event_target_value(&ev))/>")"
@@ -204,10 +205,9 @@ pub fn UdpActions(id: SocketId) -> impl IntoView {
 /// This side's text encoding: how typed text becomes bytes, and received bytes text.
 #[component]
 fn EncodingSelect(encoding: RwSignal<Encoding>) -> impl IntoView {
-    let lang = ui_lang();
     // The encodings' names (utf-8, gbk) are what Python calls them: data, not words.
     view! {
-        <select data-testid="encoding" translate="no" title=move || CardText::of(lang.get()).encoding_title
+        <select data-testid="encoding" translate="no" title={Words::<CardText>::new().get(|t| t.encoding_title)}
             on:change=move |ev| encoding.set(Encoding::from_label(&event_target_value(&ev)))>
             {Encoding::ALL
                 .into_iter()

@@ -28,7 +28,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::i18n::timeline::TimelineText;
-use crate::i18n::{fill, ui_lang};
+use crate::i18n::{Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::timeline::{self as model, Throttle, current_step, window};
 use arrows::Arrows;
@@ -96,6 +96,7 @@ pub fn Timeline() -> impl IntoView {
     // not the whole history again (a new session or scope builds again).
     let lang = ui_lang();
     let t = move || TimelineText::of(lang.get());
+    let w = Words::<TimelineText>::new();
     let basis = move || model::Basis {
         session: lab.history.session.get(),
         start: from.get(),
@@ -191,7 +192,7 @@ pub fn Timeline() -> impl IntoView {
                     })
                 }}
                 <Show when=move || tl.with(|t| t.rows.is_empty())>
-                    <p class="tl-empty">{move || t().empty}</p>
+                    <p class="tl-empty">{w.get(|t| t.empty)}</p>
                 </Show>
             </div>
         </section>

@@ -11,8 +11,8 @@ use socklab_shared::protocol::{Command, SocketKind};
 use super::cable_view::{WireSection, live_cable};
 use super::compare::TcpVsUdpButton;
 use super::socket_card::SocketCard;
-use crate::i18n::ui_lang;
 use crate::i18n::workbench::CardText;
+use crate::i18n::{Words, ui_lang};
 use crate::lab::Lab;
 use crate::model::wire::{Place, connect_target};
 
@@ -45,7 +45,7 @@ pub fn unix_server_name<'a>(taken: impl IntoIterator<Item = &'a str> + Clone) ->
 pub fn Workbench() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
-    let t = move || CardText::of(lang.get());
+    let w = Words::<CardText>::new();
     // Where the next TCP or UDP socket goes: this machine, host A or host B.
     let place = RwSignal::new(Place::Machine);
     let cable = live_cable(lab);
@@ -131,22 +131,22 @@ pub fn Workbench() -> impl IntoView {
     };
     view! {
         <section class="toolbar">
-            <label class="place" title=move || t().place_title>
+            <label class="place" title=w.get(|t| t.place_title)>
                 <select data-testid="new-on" prop:value=move || place.get().value()
                     on:change=move |ev| place.set(Place::from_value(&event_target_value(&ev)))>
-                    <option value="machine">{move || t().on_machine}</option>
-                    <option value="a">{move || t().on_a}</option>
-                    <option value="b">{move || t().on_b}</option>
+                    <option value="machine">{w.get(|t| t.on_machine)}</option>
+                    <option value="a">{w.get(|t| t.on_a)}</option>
+                    <option value="b">{w.get(|t| t.on_b)}</option>
                 </select>
             </label>
-            <button data-testid="new-tcp-server" on:click=new_server>{move || t().new_tcp_server}</button>
-            <button data-testid="new-tcp-client" on:click=new_client>{move || t().new_tcp_client}</button>
-            <button data-testid="new-udp" on:click=new_udp>{move || t().new_udp}</button>
-            <button data-testid="new-unix-server" title=move || t().new_unix_server_title
-                on:click=new_unix_server>{move || t().new_unix_server}</button>
-            <button data-testid="new-unix-client" on:click=new_unix_client>{move || t().new_unix_client}</button>
-            <button data-testid="snapshot" title=move || t().snapshot_title
-                on:click=move |_| { lab.command(Command::Snapshot); }>{move || t().snapshot}</button>
+            <button data-testid="new-tcp-server" on:click=new_server>{w.get(|t| t.new_tcp_server)}</button>
+            <button data-testid="new-tcp-client" on:click=new_client>{w.get(|t| t.new_tcp_client)}</button>
+            <button data-testid="new-udp" on:click=new_udp>{w.get(|t| t.new_udp)}</button>
+            <button data-testid="new-unix-server" title=w.get(|t| t.new_unix_server_title)
+                on:click=new_unix_server>{w.get(|t| t.new_unix_server)}</button>
+            <button data-testid="new-unix-client" on:click=new_unix_client>{w.get(|t| t.new_unix_client)}</button>
+            <button data-testid="snapshot" title=w.get(|t| t.snapshot_title)
+                on:click=move |_| { lab.command(Command::Snapshot); }>{w.get(|t| t.snapshot)}</button>
             <TcpVsUdpButton/>
             {move || lab.cursor.shown.with(|s| s.error().cloned()).map(|e| view! {
                 <span class="error" data-testid="lab-error">

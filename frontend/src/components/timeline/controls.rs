@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::timeline::TimelineText;
-use crate::i18n::ui_lang;
+use crate::i18n::{Words, ui_lang};
 use crate::lab::Lab;
 use crate::model::keys::{KeyAction, key_action};
 use crate::model::timeline::{
@@ -187,6 +187,7 @@ pub(super) fn ControlBar(controls: Controls) -> impl IntoView {
     let lab = controls.lab;
     let lang = ui_lang();
     let t = move || TimelineText::of(lang.get());
+    let w = Words::<TimelineText>::new();
     let position = move || {
         controls
             .stops
@@ -196,19 +197,19 @@ pub(super) fn ControlBar(controls: Controls) -> impl IntoView {
     let playing = controls.playing;
     view! {
         <header class="tl-controls">
-            <h2>{move || t().heading}</h2>
-            <div class="tl-buttons" role="group" aria-label=move || t().buttons>
-                <button data-testid="tl-first" title=move || t().first_title aria-label=move || t().first on:click=move |_| controls.first()>
+            <h2>{w.get(|t| t.heading)}</h2>
+            <div class="tl-buttons" role="group" aria-label=w.get(|t| t.buttons)>
+                <button data-testid="tl-first" title=w.get(|t| t.first_title) aria-label=w.get(|t| t.first) on:click=move |_| controls.first()>
                     <Icon path="M2 3h2.5v10H2z M14 3 6 8l8 5z"/>
                 </button>
-                <button data-testid="tl-prev" title=move || t().prev_title aria-label=move || t().prev on:click=move |_| controls.prev()>
+                <button data-testid="tl-prev" title=w.get(|t| t.prev_title) aria-label=w.get(|t| t.prev) on:click=move |_| controls.prev()>
                     <Icon path="M12 3 4 8l8 5z"/>
                 </button>
-                <button data-testid="tl-next" title=move || t().next_title aria-label=move || t().next on:click=move |_| controls.next()>
+                <button data-testid="tl-next" title=w.get(|t| t.next_title) aria-label=w.get(|t| t.next) on:click=move |_| controls.next()>
                     <Icon path="M4 3l8 5-8 5z"/>
                 </button>
                 <button data-testid="tl-play" class="tl-play" class:on=move || playing.get()
-                    title=move || t().play_title
+                    title=w.get(|t| t.play_title)
                     on:click=move |_| controls.toggle_play()>
                     {move || if playing.get() {
                         view! { <Icon path="M3 2h3.5v12H3z M9.5 2H13v12H9.5z"/>{t().pause}" " }
@@ -216,7 +217,7 @@ pub(super) fn ControlBar(controls: Controls) -> impl IntoView {
                         view! { <Icon path="M4 2l10 6-10 6z"/>{t().play}" " }
                     }}
                 </button>
-                <select data-testid="tl-speed" title=move || t().speed on:change=move |ev| {
+                <select data-testid="tl-speed" title=w.get(|t| t.speed) on:change=move |ev| {
                     let v = event_target_value(&ev).parse().unwrap_or(1.0);
                     controls.speed.set(v);
                 }>
@@ -224,8 +225,8 @@ pub(super) fn ControlBar(controls: Controls) -> impl IntoView {
                         <option value=label.to_string() selected=*v == 1.0>{format!("{label}×")}</option>
                     }).collect_view()}
                 </select>
-                <button data-testid="tl-live" class="tl-live" class:on=is_live title=move || t().live_title
-                    on:click=move |_| controls.live()>{move || t().live_button}</button>
+                <button data-testid="tl-live" class="tl-live" class:on=is_live title=w.get(|t| t.live_title)
+                    on:click=move |_| controls.live()>{w.get(|t| t.live_button)}</button>
             </div>
             <span class="tl-position" class:live=is_live data-testid="tl-position" aria-live="polite">{position}</span>
             <span class="tl-keys">{move || if lab.scope.owner.with(|o| matches!(o, crate::lab::Owner::Lesson(_))) {

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::controls::Controls;
 use super::lane_centre;
 use crate::i18n::timeline::TimelineText;
-use crate::i18n::ui_lang;
+use crate::i18n::{Words, ui_lang};
 use crate::lab::Lab;
 use crate::model::timeline::{self as model, Row, format_time};
 
@@ -46,10 +46,9 @@ pub(super) fn LaneHeads(tl: Memo<model::LiveTimeline>, len: Memo<usize>) -> impl
                 .collect_view()
         })
     };
-    let lang = ui_lang();
     view! {
         <div class="tl-head">
-            <span class="tl-when">{move || TimelineText::of(lang.get()).time}</span>
+            <span class="tl-when">{Words::<TimelineText>::new().get(|t| t.time)}</span>
             <div class="tl-lanes">{heads}</div>
         </div>
     }
