@@ -106,12 +106,12 @@ ensure_wasm_toolchain() {
 }
 
 # Build tools are installed with a cheap release profile: they mostly wait on cargo and rustc,
-# so fat LTO and one codegen unit (trunk's own profile: one rustc ran alone for 6 minutes) buy
-# nothing at run time and cost most of the install.
+# so fat LTO, one codegen unit (trunk's own profile: one rustc ran alone for 6 minutes) and
+# full optimisation buy nothing at run time and cost most of the install.
 TOOL_PROFILE=(
     CARGO_PROFILE_RELEASE_LTO=false
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=2
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1
     CARGO_PROFILE_RELEASE_DEBUG=false
 )
 
@@ -142,7 +142,9 @@ ensure_trunk() {
     fi
     say "installing trunk $TRUNK_VERSION (a few minutes on 2 cores)"
     # --locked: without it a newer cssparser breaks lightningcss; newer trunks need rustc 1.96.1.
-    timed "installing trunk" env "${TOOL_PROFILE[@]}" cargo install trunk --version "$TRUNK_VERSION" --locked >&2
+    # --no-default-features: no TLS stack and no update check; `trunk build --offline` uses
+    # neither (they serve `trunk serve --tls` and the check for a newer trunk).
+    timed "installing trunk" env "${TOOL_PROFILE[@]}" cargo install trunk --version "$TRUNK_VERSION" --locked --no-default-features >&2
 }
 
 # cargo-fuzz, for scripts/fuzz (libFuzzer targets in fuzz/; see docs/fuzzing.md).
@@ -157,8 +159,16 @@ ensure_cargo_fuzz() {
 # Builds the page into frontend/dist (release, offline: trunk must not try to download tools).
 build_frontend() {
     ensure_wasm_toolchain
-    ensure_wasm_bindgen
-    ensure_trunk
+    # The two tools are independent cargo installs (each in its own temporary target dir):
+    # side by side, one's single-threaded stretches (build scripts, proc macros, linking) use
+    # the core the other leaves idle.
+    local tools=()
+    ensure_wasm_bindgen & tools+=($!)
+    ensure_trunk & tools+=($!)
+    local job
+    for job in "${tools[@]}"; do
+        wait "$job" || die "a build tool did not install (its output is above)"
+    done
     # Compile first with plain cargo (online): on the Debian path build-std needs the standard
     # library's own dependencies from crates.io, which trunk's --offline cargo call can't fetch.
     say "compiling the page for wasm32 (cargo build --profile wasm-release)"
