@@ -5,8 +5,8 @@
 # What gets installed, at most (first run on a fresh Debian machine, 2 cores):
 #   - the wasm32 target: `rustup target add` (seconds) when rustup can fetch it; otherwise
 #     Debian's rustc-web toolchain, which builds std for wasm32 from source (apt, ~1 min)
-#   - wasm-bindgen-cli at exactly the version in Cargo.lock (cargo install, ~2 min)
-#   - trunk 0.21.14 (cargo install --locked, ~5.5 min)
+#   - wasm-bindgen-cli at exactly the version in Cargo.lock and trunk 0.21.14, side by side
+#     (cargo install; 5 min 10 s for both, measured cold)
 #   - for tests only: Debian's chromium and chromium-driver (apt, ~1 min), and tshark (apt)
 #   - for scripts/fuzz only: cargo-fuzz 0.13.2 (cargo install --locked, ~30 s)
 
