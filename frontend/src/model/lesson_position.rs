@@ -59,21 +59,49 @@ pub fn names(at: Option<&LessonAt>) -> HashMap<String, Named> {
     .unwrap_or_default()
 }
 
-/// Moves `p` to `at` (no lesson for `None` or a slug the list doesn't have). Returns whether
-/// anything changed, so a caller inside an effect writes only real changes.
-pub fn show(p: &mut Player, at: Option<&LessonAt>) -> bool {
-    let current = p.current;
-    let index = at.and_then(|at| p.lessons.iter().position(|l| l.slug == at.lesson));
-    let steps = index.map_or(0, |i| p.lessons[i].steps.len());
-    let done = at.map_or(0, |at| (at.step as usize).min(steps));
-    let names = names(at);
-    if current == index && p.done == done && p.names == names {
-        return false;
+/// What a player shows for a position: the lesson (index into its list), the steps run and
+/// the names of the lesson's sockets.
+#[derive(Debug, PartialEq)]
+pub struct Shown {
+    current: Option<usize>,
+    done: usize,
+    names: HashMap<String, Named>,
+}
+
+impl Shown {
+    /// What `p` shows for `at` (no lesson for `None` or a slug the list doesn't have), or
+    /// `None` when it shows that already: checked without copying the player, which holds
+    /// every lesson (a follower asks on every event).
+    pub fn of(p: &Player, at: Option<&LessonAt>) -> Option<Shown> {
+        let current = at.and_then(|at| p.lessons.iter().position(|l| l.slug == at.lesson));
+        let steps = current.map_or(0, |i| p.lessons[i].steps.len());
+        let done = at.map_or(0, |at| (at.step as usize).min(steps));
+        let names = names(at);
+        let same = p.current == current && p.done == done && p.names == names;
+        (!same).then_some(Shown {
+            current,
+            done,
+            names,
+        })
     }
-    p.current = index;
-    p.done = done;
-    p.names = names;
-    true
+
+    /// Moves the player there.
+    pub fn apply(self, p: &mut Player) {
+        p.current = self.current;
+        p.done = self.done;
+        p.names = self.names;
+    }
+}
+
+/// Moves `p` to `at`; whether anything changed.
+pub fn show(p: &mut Player, at: Option<&LessonAt>) -> bool {
+    match Shown::of(p, at) {
+        Some(shown) => {
+            shown.apply(p);
+            true
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use socklab_shared::protocol::{Command, LessonAt};
 
 use crate::lab::Lab;
 use crate::model::lesson_player::Player;
-use crate::model::lesson_position;
+use crate::model::lesson_position::{self, Shown};
 
 /// Wires `player` to the session's lesson positions, in whichever direction this page has.
 pub(super) fn share_position(lab: Lab, player: RwSignal<Player>) {
@@ -46,12 +46,8 @@ pub(super) fn share_position(lab: Lab, player: RwSignal<Player>) {
             .events
             .with(|h| lesson_position::at(h, cursor).cloned());
         // Only a real change is written: the player is read above through `lessons` alone.
-        let changed = player.with_untracked(|p| {
-            let mut moved = p.clone();
-            lesson_position::show(&mut moved, at.as_ref()).then_some(moved)
-        });
-        if let Some(moved) = changed {
-            player.set(moved);
+        if let Some(shown) = player.with_untracked(|p| Shown::of(p, at.as_ref())) {
+            player.update(|p| shown.apply(p));
         }
         // The Python panel names its variables after the lecturer's sockets too.
         let names = lesson_position::names(at.as_ref());
