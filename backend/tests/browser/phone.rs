@@ -46,27 +46,8 @@ return problems;
 
 /// Waits until everything matched fits the width ([`WIDTH_JS`]); panics with what doesn't.
 async fn wait_fits_width(b: &Browser, selectors: &[&str], containing: Option<&str>, when: &str) {
-    let deadline = tokio::time::Instant::now() + crate::page::UI_TIMEOUT / 2;
-    loop {
-        let problems = b
-            .client
-            .execute(
-                WIDTH_JS,
-                vec![serde_json::json!(selectors), serde_json::json!(containing)],
-            )
-            .await
-            .unwrap();
-        let problems: Vec<String> = serde_json::from_value(problems).unwrap();
-        if problems.is_empty() {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{when}:\n  {}",
-            problems.join("\n  ")
-        );
-        b.next_frame().await;
-    }
+    let args = vec![serde_json::json!(selectors), serde_json::json!(containing)];
+    b.wait_no_problems(WIDTH_JS, args, when).await;
 }
 
 /// The lesson bar's height, in px.

@@ -89,26 +89,18 @@ return problems;
 "#;
 
 impl Browser {
-    /// What of `whole` is not wholly visible and what of `unclipped` is cut off ([`FIT_JS`]).
-    pub async fn unfit(&self, whole: &[&str], unclipped: &[&str]) -> Vec<String> {
-        let problems = self
-            .client
-            .execute(
-                FIT_JS,
-                vec![serde_json::json!(whole), serde_json::json!(unclipped)],
-            )
-            .await
-            .unwrap();
+    /// Runs `js` (a function body returning a list of sentences) with `args`.
+    async fn problems(&self, js: &str, args: Vec<serde_json::Value>) -> Vec<String> {
+        let problems = self.client.execute(js, args).await.unwrap();
         serde_json::from_value(problems).unwrap()
     }
 
-    /// Waits until everything of `whole` is wholly visible and nothing of `unclipped` is cut
-    /// off (the page scrolls smoothly to a step's highlights, so this can take a few frames);
-    /// panics with what is not, saying `when`.
-    pub async fn wait_fit(&self, whole: &[&str], unclipped: &[&str], when: &str) {
+    /// Waits until `js` finds no problems (the page scrolls and lays out over a few frames);
+    /// panics with what it still finds, saying `when`.
+    pub async fn wait_no_problems(&self, js: &str, args: Vec<serde_json::Value>, when: &str) {
         let deadline = tokio::time::Instant::now() + crate::page::UI_TIMEOUT / 2;
         loop {
-            let problems = self.unfit(whole, unclipped).await;
+            let problems = self.problems(js, args.clone()).await;
             if problems.is_empty() {
                 return;
             }
@@ -119,5 +111,13 @@ impl Browser {
             );
             self.next_frame().await;
         }
+    }
+
+    /// Waits until everything of `whole` is wholly visible and nothing of `unclipped` is cut
+    /// off (the page scrolls smoothly to a step's highlights, so this can take a few frames);
+    /// panics with what is not, saying `when`.
+    pub async fn wait_fit(&self, whole: &[&str], unclipped: &[&str], when: &str) {
+        let args = vec![serde_json::json!(whole), serde_json::json!(unclipped)];
+        self.wait_no_problems(FIT_JS, args, when).await;
     }
 }
