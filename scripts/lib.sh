@@ -15,7 +15,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
 CARGO_FUZZ_VERSION="0.13.2"
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 say() { printf '\033[1m[socklab]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[socklab] error:\033[0m %s\n' "$*" >&2; exit 1; }
