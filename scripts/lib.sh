@@ -201,9 +201,16 @@ shrink_page() {
     local dist="$ROOT/frontend/dist" wasm
     wasm="$(ls "$dist"/*_bg.wasm)"
     if ensure_wasm_opt; then
-        local before after
+        # wasm-opt takes ~14 s; an unchanged page reuses its last result (keyed by the input's
+        # hash and binaryen's version), so a second scripts/run starts in seconds.
+        local before after cache="$ROOT/target/wasm-opt-cache" key
+        key="$(sha256sum "$wasm" | cut -c1-64)-binaryen$BINARYEN_VERSION-Oz.wasm"
         before=$(stat -c %s "$wasm")
-        timed "wasm-opt -Oz" "$WASM_OPT" -Oz "$wasm" -o "$wasm.opt" && mv "$wasm.opt" "$wasm"
+        if [ -f "$cache/$key" ]; then
+            cp "$cache/$key" "$wasm" && say "wasm-opt: the page is unchanged, its last result reused"
+        elif timed "wasm-opt -Oz" "$WASM_OPT" -Oz "$wasm" -o "$wasm.opt" && mv "$wasm.opt" "$wasm"; then
+            mkdir -p "$cache" && rm -f "$cache"/*.wasm && cp "$wasm" "$cache/$key"
+        fi
         after=$(stat -c %s "$wasm")
         say "wasm-opt: $before → $after bytes"
         fix_integrity "$dist/index.html" "$wasm"
