@@ -41,9 +41,6 @@ pub enum ScriptError {
     /// Hex text with an odd number of digits.
     #[error("hex {0:?} has an odd number of digits")]
     OddHexDigits(String),
-    /// Hex text with something other than ASCII in it.
-    #[error("{0:?} is not hex")]
-    NotHex(String),
     /// Two characters of hex text that are not a byte.
     #[error("{0:?} is not a hex byte")]
     NotAHexByte(String),

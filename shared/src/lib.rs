@@ -12,6 +12,7 @@
 //! - [`script`]: command templates with named sockets, for demos and lessons.
 //! - [`framing`]: the message framings a course teaches (raw, length-prefixed, JSON header,
 //!   lines) as pure, incremental codecs.
+//! - [`hex_digits`]: hex bytes as a person types them (a card's hex box, a lesson's `"hex"`).
 //! - [`sample_file`]: the generated test files of the file-transfer panel, byte for byte.
 //! - [`upload`]: the course's file upload (length, JSON header, chunked body): shape, limits.
 //!
@@ -23,6 +24,7 @@
 
 pub mod error;
 pub mod framing;
+pub mod hex_digits;
 pub mod lesson;
 pub mod payload;
 pub mod protocol;

@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use crate::Payload;
 use crate::error::ScriptError;
+use crate::hex_digits::{self, BadHex};
 use crate::protocol::{Command, SocketId};
 
 /// A named socket: its id and port.
@@ -133,17 +134,10 @@ pub fn resolve(template: &Value, names: &HashMap<String, Named>) -> Result<Value
 
 /// Hex digits (spaces allowed) → bytes.
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, ScriptError> {
-    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if !digits.len().is_multiple_of(2) {
-        return Err(ScriptError::OddHexDigits(text.to_owned()));
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            let s = std::str::from_utf8(pair).map_err(|_| ScriptError::NotHex(text.to_owned()))?;
-            u8::from_str_radix(s, 16).map_err(|_| ScriptError::NotAHexByte(s.to_owned()))
-        })
-        .collect()
+    hex_digits::parse(text).map_err(|bad| match bad {
+        BadHex::OddDigits => ScriptError::OddHexDigits(text.to_owned()),
+        BadHex::NotAByte(pair) => ScriptError::NotAHexByte(pair),
+    })
 }
 
 /// Checks a sequence of templates without running it: every command parses, and every name

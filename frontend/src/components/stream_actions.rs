@@ -111,7 +111,7 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
     view! {
         <div class="actions">
             <input data-testid="send-text" translate="no" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
-            <label><input type="checkbox" prop:checked=hex on:change=move |ev| hex.set(event_target_checked(&ev))/>{w.get(|t| t.hex)}</label>
+            <label><input type="checkbox" data-testid="send-hex" prop:checked=hex on:change=move |ev| hex.set(event_target_checked(&ev))/>{w.get(|t| t.hex)}</label>
             <EncodingSelect encoding=encoding/>
             <select data-testid="framing" on:change=move |ev| framing.set(event_target_value(&ev))>
                 {FRAMINGS
@@ -128,7 +128,7 @@ pub fn StreamActions(id: SocketId) -> impl IntoView {
             <button on:click=move |_| { lab.command(Command::Shutdown { socket: id, how: socklab_shared::protocol::ShutdownHow::Write }); }>"shutdown(SHUT_WR)"</button>
         </div>
         <AutoControls id=id/>
-        {move || problem.get().map(|p| view! { <p class="error">{p}</p> })}
+        {move || problem.get().map(|p| view! { <p class="error" data-testid="send-problem">{p}</p> })}
         <LastResult id=id encoding=encoding/>
         <DecoderView id=id encoding=encoding/>
     }

@@ -8,6 +8,8 @@
 
 mod gbk;
 
+use socklab_shared::hex_digits::{self, BadHex};
+
 use crate::i18n::workbench::CardText;
 use crate::i18n::{Lang, fill};
 
@@ -26,19 +28,10 @@ pub fn to_bytes(input: &str, mode: InputMode, lang: Lang) -> Result<Vec<u8>, Str
     let t = CardText::of(lang);
     match mode {
         InputMode::Text => Ok(input.as_bytes().to_vec()),
-        InputMode::Hex => {
-            let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
-            if !digits.len().is_multiple_of(2) {
-                return Err(t.hex_pairs.into());
-            }
-            (0..digits.len())
-                .step_by(2)
-                .map(|i| {
-                    u8::from_str_radix(&digits[i..i + 2], 16)
-                        .map_err(|_| fill(t.not_hex_byte, &[&format!("{:?}", &digits[i..i + 2])]))
-                })
-                .collect()
-        }
+        InputMode::Hex => hex_digits::parse(input).map_err(|bad| match bad {
+            BadHex::OddDigits => t.hex_pairs.into(),
+            BadHex::NotAByte(pair) => fill(t.not_hex_byte, &[&format!("{pair:?}")]),
+        }),
     }
 }
 
@@ -224,6 +217,13 @@ mod tests {
                 .unwrap_err()
                 .contains("zz")
         );
+        // A character of several bytes is named whole (slicing by bytes panicked here).
+        assert!(
+            to_bytes("中a", InputMode::Hex, Lang::En)
+                .unwrap_err()
+                .contains("中a")
+        );
+        assert!(to_bytes("+f", InputMode::Hex, Lang::En).is_err());
         assert!(
             to_bytes("abc", InputMode::Hex, Lang::Zh)
                 .unwrap_err()
