@@ -15,9 +15,7 @@ use crate::i18n::{Lang, fill};
 /// code (the server's `message` is shown beside it, as data).
 pub fn card_error_in(code: ErrorCode, message: &str, lang: Lang) -> (String, Option<String>) {
     let t = ResultText::of(lang);
-    let call = message.split(" failed").next().unwrap_or(message);
-    if code == ErrorCode::WouldBlock && call.starts_with("recv") {
-        let why = message.split(": ").nth(1).unwrap_or("EAGAIN");
+    if let Some((call, why)) = nothing_to_read(code, message) {
         let errno = why
             .split_whitespace()
             .find(|w| w.starts_with('E'))
@@ -30,20 +28,23 @@ pub fn card_error_in(code: ErrorCode, message: &str, lang: Lang) -> (String, Opt
     (t.explain_message(code, message), None)
 }
 
-/// The (message, hint) a card shows for an error with `code`, `message` and `hint`.
-pub fn card_error(code: ErrorCode, message: &str, hint: Option<&str>) -> (String, Option<String>) {
+/// For a recv that found nothing to read: the call (`recv(1024)`) and the kernel's reason
+/// after it (`[Errno 11] EAGAIN (…)`).
+fn nothing_to_read(code: ErrorCode, message: &str) -> Option<(&str, &str)> {
     let call = message.split(" failed").next().unwrap_or(message);
-    let is_recv = call.starts_with("recv");
-    if code == ErrorCode::WouldBlock && is_recv {
-        let why = message.split(": ").nth(1).unwrap_or("EAGAIN");
+    (code == ErrorCode::WouldBlock && call.starts_with("recv"))
+        .then(|| (call, message.split(": ").nth(1).unwrap_or("EAGAIN")))
+}
+
+/// The (message, hint) a card shows for an error with `code`, `message` and `hint`.
+/// In English, the catalogue's words for a recv with nothing to read, with the kernel's whole
+/// reason; any other error keeps the server's own words and hint.
+pub fn card_error(code: ErrorCode, message: &str, hint: Option<&str>) -> (String, Option<String>) {
+    if let Some((call, why)) = nothing_to_read(code, message) {
+        let t = &ResultText::EN;
         return (
-            format!("{call}: nothing to read yet, so it returned at once ({why})"),
-            Some(
-                "A program with a blocking socket (Python's default) would wait at this recv until bytes \
-                 arrive. The lab's sockets never block, so the page never freezes: send something from \
-                 the other end, then press recv() again."
-                    .to_owned(),
-            ),
+            fill(t.would_block, &[&call, &why]),
+            Some(t.would_block_hint.to_owned()),
         );
     }
     (message.to_owned(), hint.map(str::to_owned))
