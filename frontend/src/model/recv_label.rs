@@ -5,11 +5,11 @@
 //! body "hello", yet "partial" says otherwise, because the send included a 4-byte header.
 //! So a recv that returned only header bytes, or exactly the rest of a send after a header
 //! the recv before returned, says so; anything else keeps the server's summary (in English;
-//! in Chinese the same words made by the page from the spans, `recv_summary`).
+//! in Chinese the same words made by the page from the spans: `timeline::summary_in`).
 
 use socklab_shared::protocol::SendSpan;
 
-use super::timeline::recv_summary;
+use super::timeline::summary_in;
 use crate::i18n::results::ResultText;
 use crate::i18n::{Lang, fill};
 
@@ -22,10 +22,7 @@ pub fn recv_label(
     lang: Lang,
 ) -> String {
     let t = ResultText::of(lang);
-    let summary = match lang {
-        Lang::En => summary.to_owned(),
-        Lang::Zh => recv_summary(spans, lang).unwrap_or_default(),
-    };
+    let summary = summary_in(summary, spans, lang);
     let [s] = spans else {
         return summary;
     };

@@ -40,7 +40,7 @@ mod window;
 mod tests;
 
 pub use labels::format_time;
-pub(crate) use labels::{auto_set_label, option_label, recv_summary, shutdown_name};
+pub(crate) use labels::{auto_set_label, option_label, shutdown_name, summary_in};
 pub use live::{Basis, LiveSteps, LiveTimeline, Throttle, streaming};
 pub use steps::{
     current_step, first_step, next_step, position_label, prev_step, step_positions, stop_for_row,

@@ -213,11 +213,7 @@ impl Builder {
                     self.data_arrows(spans, row);
                     recv_label(*bufsize, data.len(), spans, lang)
                 };
-                // The server's summary is English; in Chinese the page's own words say it.
-                let title = match lang {
-                    Lang::En => summary.clone(),
-                    Lang::Zh => super::labels::recv_summary(spans, lang).unwrap_or_default(),
-                };
+                let title = super::labels::summary_in(summary, spans, lang);
                 (
                     Some(lane),
                     call_or_auto(auto || *by_auto, label),

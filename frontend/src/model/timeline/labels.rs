@@ -237,6 +237,15 @@ pub(super) fn generic_label(event: &Event) -> (String, String) {
     (label, json.to_string())
 }
 
+/// A recv's summary in `lang`: the server's own `summary` in English (it is English); in
+/// Chinese the page's words for the same spans ([`recv_summary`]).
+pub(crate) fn summary_in(summary: &str, spans: &[SendSpan], lang: Lang) -> String {
+    match lang {
+        Lang::En => summary.to_owned(),
+        Lang::Zh => recv_summary(spans, lang).unwrap_or_default(),
+    }
+}
+
 /// Where a recv's bytes came from, short enough for a marker: "2 sends → 1 recv",
 /// "1 send → 1 recv", "2 of 5 B of send #1", "external peer". (The server's longer summary
 /// is the row's tooltip in English.)
