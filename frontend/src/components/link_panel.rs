@@ -244,12 +244,12 @@ fn LinkSettingsForm(
     };
     let mtu_options = MTU_PRESETS
         .iter()
-        .map(|(v, _)| view! { <option value=v.to_string()>{move || mtu_name(*v, lang.get())}</option> })
+        .map(|&v| view! { <option value=v.to_string()>{move || mtu_name(v, lang.get())}</option> })
         .collect_view();
     // An MTU a lesson set that is none of the presets shows as its own choice.
     let other_mtu = move || {
         let mtu = form.with(|f| f.mtu.clone());
-        (!MTU_PRESETS.iter().any(|(v, _)| v.to_string() == mtu))
+        (!MTU_PRESETS.iter().any(|v| v.to_string() == mtu))
             .then(|| view! { <option value=mtu.clone()>{mtu.clone()}</option> })
     };
     view! {

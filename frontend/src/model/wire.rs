@@ -129,12 +129,8 @@ fn kib_words(n: u64) -> String {
     }
 }
 
-/// The MTU presets: Ethernet, the IPv4 minimum, jumbo frames.
-pub const MTU_PRESETS: [(u32, &str); 3] = [
-    (1500, "1500 (Ethernet)"),
-    (576, "576 (smallest IPv4)"),
-    (9000, "9000 (jumbo frames)"),
-];
+/// The MTU presets: Ethernet, the IPv4 minimum, jumbo frames (named by [`mtu_name`]).
+pub const MTU_PRESETS: [u32; 3] = [1500, 576, 9000];
 
 /// The name of an MTU preset in `lang` (the number itself for any other MTU).
 pub fn mtu_name(mtu: u32, lang: Lang) -> String {
