@@ -12,6 +12,7 @@
 //! - [`model`]: the lab state rebuilt from events, byte colouring, input parsing (pure).
 //! - [`components`]: the workbench, socket cards and buffer strips.
 //! - [`app`]: the top-level component and the connection badge.
+//! - [`on_demand`]: parts of the page fetched as WASM chunks the first time they are needed.
 //! - [`i18n`]: the page's words in English and 简体中文, one typed catalogue; the page's language.
 //!
 //! Domain logic lives in plain Rust modules outside `view!` so `cargo test` checks it without a
@@ -25,6 +26,7 @@ pub mod i18n;
 pub mod lab;
 pub mod link;
 pub mod model;
+pub mod on_demand;
 pub mod storage;
 pub mod token;
 

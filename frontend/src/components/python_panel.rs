@@ -11,13 +11,14 @@ use std::ops::Range;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use socklab_python::{PyLine, PythonCode, socket_names};
-use socklab_shared::protocol::{Envelope, Event, SocketId};
+use socklab_python::{PyLine, PythonCode, SocketNames, socket_names};
+use socklab_shared::protocol::{Envelope, Event, SentCommands, SocketId};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::i18n::panels::PanelText;
 use crate::i18n::{Words, ui_lang};
 use crate::lab::Lab;
+use crate::on_demand::{ChunkMissing, chunk_missing_view, wasm_split};
 use crate::model::timeline::{Basis, LiveSteps, Throttle, current_step, streaming};
 
 /// How many socket colours static/python.css defines (`.py-sock-0` … `.py-sock-7`).
@@ -114,6 +115,17 @@ impl ScopeEvents {
     }
 }
 
+/// The program for a scope's events. The generator is a chunk of its own
+/// ([`crate::on_demand`]), fetched when the first program is made.
+#[wasm_split(python, wasm_split_path = leptos::wasm_split, fallible)]
+fn make_program(
+    events: Vec<Envelope>,
+    sent: SentCommands,
+    names: SocketNames,
+) -> Result<PythonCode, ChunkMissing> {
+    Ok(PythonCode::with_commands(&events, &sent, &names))
+}
+
 fn class_of(line: &Shown) -> String {
     match (line.now, line.colour) {
         (true, Some(c)) => format!("py-line py-now py-sock-{c}"),
@@ -181,15 +193,31 @@ pub fn PythonPanel() -> impl IntoView {
             None => {}
         }
     });
-    let code = Memo::new(move |_| {
+    // The generator is a chunk of its own (`make_program`): fetched for the first program,
+    // so a page with no socket yet never downloads it. Programs arrive asynchronously; only
+    // the latest one asked for is kept.
+    let code = RwSignal::new(None::<(Basis, PythonCode)>);
+    let missing = RwSignal::new(false);
+    let asked = StoredValue::new(0u64);
+    Effect::new(move |_| {
         remake.track();
+        asked.update_value(|n| *n += 1);
+        let ticket = asked.get_value();
+        let (basis, events) = scoped.with_untracked(|s| (s.basis, s.events.clone()));
+        if events.is_empty() {
+            code.set(None);
+            return;
+        }
         let names = lab.scripts.last_names.with_untracked(socket_names);
-        lab.history.sent.with_untracked(|sent| {
-            scoped.with_untracked(|s| {
-                let code = PythonCode::with_commands(&s.events, sent, &names);
-                (s.basis, code)
-            })
-        })
+        let sent = lab.history.sent.get_untracked();
+        leptos::task::spawn_local(async move {
+            let made = make_program(events, sent, names).await;
+            if asked.try_get_value() != Some(ticket) {
+                return;
+            }
+            missing.try_set(made.is_err());
+            code.try_set(made.ok().map(|c| (basis, c)));
+        });
     });
     let len = Memo::new(move |_| lab.history.events.with(Vec::len));
     let stops = Memo::new_owning(move |live: Option<LiveSteps>| {
@@ -204,12 +232,9 @@ pub fn PythonPanel() -> impl IntoView {
     let lines = Memo::new(move |_| {
         let upto = lab.cursor.get().unwrap_or_else(|| len.get());
         scoped.with(|s| {
-            code.with(|(basis, c)| {
-                if *basis == s.basis {
-                    s.lines(c, upto)
-                } else {
-                    Vec::new()
-                }
+            code.with(|made| match made {
+                Some((basis, c)) if *basis == s.basis => s.lines(c, upto),
+                _ => Vec::new(),
             })
         })
     });
@@ -272,7 +297,8 @@ pub fn PythonPanel() -> impl IntoView {
                     <span class=class_of(&l)>{l.text.clone()}"\n"</span>
                 </For>
             </code></pre>
-            <Show when=move || lines.with(Vec::is_empty)>
+            <Show when=move || missing.get()>{chunk_missing_view()}</Show>
+            <Show when=move || lines.with(Vec::is_empty) && !missing.get()>
                 <p class="muted">{w.get(|t| t.python_empty)}</p>
             </Show>
         </section>

@@ -25,6 +25,8 @@ texts! {
         following: " following" => " 人在跟随",
         qr_alt: "QR code of the follow link" => "跟随链接的二维码",
         following_badge: "following the lecturer (read-only)" => "正在跟随老师（只读）",
+        chunk_missing: "This part of the page did not load from the server (was socklab stopped or rebuilt?). Reload the page to get it."
+            => "页面的这一部分没能从服务器加载（socklab 是否已停止或重新构建？）。请刷新页面后再试。",
         token_needed: "This lab needs its token: open the URL socklab printed when it started (it ends in ?token=…)."
             => "这个实验需要令牌：请打开 socklab 启动时打印的网址（以 ?token=… 结尾）。",
         full_everyone: "The lab is full: all {0} sessions are in use, so this page can't open one. It keeps trying and connects as soon as someone closes a lab tab. Lecturer: start socklab with a higher --max-sessions for a larger class."

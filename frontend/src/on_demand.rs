@@ -1,0 +1,78 @@
+//! Parts of the page that load on demand, each from a WASM chunk of its own.
+//!
+//! A student's browser first downloads only what the page needs to start: the connection,
+//! the cards, the timeline and the lesson list. Code that is needed later, or never in a
+//! class (the Python generator, the file-transfer panel, the cable's diagram, reading and
+//! writing recordings, a lesson step's commands), is split into chunks fetched the first
+//! time it runs.
+//!
+//! How: such a function is marked
+//! `#[wasm_split(chunk, wasm_split_path = leptos::wasm_split, fallible)]` (the macro behind
+//! Leptos's `#[lazy]`). It becomes `async` and returns `Result<T, ChunkMissing>`. After
+//! cargo, `scripts/lib.sh` (`split_page`) runs `wasm-split-cli`: everything only those
+//! functions reach moves into `split_<chunk>.wasm`, which `__wasm_split.js` fetches on the
+//! first call. Functions naming the same chunk share it. Natively (unit tests) they are
+//! plain calls.
+//!
+//! Invariants:
+//! - A split function takes and returns only owned, concrete types (no generics, no
+//!   `impl Trait`): it is called across the chunk's boundary.
+//! - Loading never panics the page. A chunk that fails to load (the server was stopped or
+//!   rebuilt while the page was open) is a [`ChunkMissing`], shown in place of what it would
+//!   have drawn; a later call tries the download again.
+//! - Once its chunk is loaded, a split function's future is ready on its first poll, so a
+//!   view made again (a `<Show>` turning on twice) draws at once, without a blank frame.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+
+use crate::i18n::app::AppText;
+use crate::i18n::Words;
+
+pub use leptos::wasm_split::wasm_split;
+
+/// A chunk of the page did not load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkMissing;
+
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
+    fn from(e: leptos::wasm_split::SplitLoaderError) -> Self {
+        leptos::logging::error!("a part of the page did not load: {e}");
+        ChunkMissing
+    }
+}
+
+/// What the page shows where a chunk's view would be: what happened and what to do.
+pub fn chunk_missing_view() -> AnyView {
+    let w = Words::<AppText>::new();
+    view! { <p class="error" role="alert" data-testid="chunk-missing">{w.get(|t| t.chunk_missing)}</p> }
+        .into_any()
+}
+
+/// The view `load` makes in its chunk, while `wanted` is true.
+///
+/// Like `<Show>`: nothing while `wanted` is false (and the chunk is not fetched), the view
+/// made afresh each time it turns true.
+pub fn view_when<F>(
+    wanted: impl Fn() -> bool + Send + Sync + 'static,
+    load: fn() -> F,
+) -> impl IntoView
+where
+    F: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
+{
+    let wanted = Memo::new(move |_| wanted());
+    move || wanted.get().then(|| loaded_view(load))
+}
+
+/// The view `load` makes in its chunk, drawn once the chunk is there.
+pub fn loaded_view<F>(load: fn() -> F) -> impl IntoView
+where
+    F: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
+{
+    // The page runs on one thread: the future never leaves it.
+    Suspend::new(SendWrapper::new(async move {
+        load().await.unwrap_or_else(|ChunkMissing| chunk_missing_view())
+    }))
+}
