@@ -27,7 +27,8 @@ use socklab_shared::protocol::{Command, Envelope, Event, Request};
 use crate::connection::{Connection, Listener};
 use crate::follow::{FollowState, Route, route};
 use crate::link::ServerInfo;
-use crate::model::script::ScriptRun;
+use crate::model::script::{ScriptRun, load_scripts};
+use crate::on_demand::{ChunkMissing, ready_now};
 
 pub mod cursor;
 pub mod history;
@@ -109,9 +110,23 @@ impl Lab {
     }
 
     /// Starts running `run`; its commands go out one at a time as answers come back.
+    /// Its steps are resolved in a chunk of the page ([`crate::model::script::resolve_step`]):
+    /// the first script waits for it to load; later ones start at once.
     pub fn run_script(&self, run: ScriptRun) {
         self.scripts.start(run);
-        self.advance_script();
+        match ready_now(load_scripts()) {
+            Some(Ok(())) => self.advance_script(),
+            Some(Err(e)) => self.scripts.fail(ChunkMissing::from(e).both_languages()),
+            None => {
+                let lab = *self;
+                leptos::task::spawn_local(async move {
+                    match load_scripts().await {
+                        Ok(()) => lab.advance_script(),
+                        Err(e) => lab.scripts.fail(ChunkMissing::from(e).both_languages()),
+                    }
+                });
+            }
+        }
     }
 
     /// Starts a lesson or demo from a clean slate: closes every socket still open, begins a

@@ -24,12 +24,14 @@
 //!   view made again (a `<Show>` turning on twice) draws at once, without a blank frame.
 
 use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
-use crate::i18n::app::AppText;
 use crate::i18n::Words;
+use crate::i18n::app::AppText;
 
 pub use leptos::wasm_split::wasm_split;
 
@@ -55,24 +57,47 @@ pub fn chunk_missing_view() -> AnyView {
 ///
 /// Like `<Show>`: nothing while `wanted` is false (and the chunk is not fetched), the view
 /// made afresh each time it turns true.
-pub fn view_when<F>(
-    wanted: impl Fn() -> bool + Send + Sync + 'static,
-    load: fn() -> F,
-) -> impl IntoView
+pub fn view_when<L, F>(wanted: impl Fn() -> bool + Send + Sync + 'static, load: L) -> impl IntoView
 where
+    L: Fn() -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
 {
     let wanted = Memo::new(move |_| wanted());
-    move || wanted.get().then(|| loaded_view(load))
+    move || wanted.get().then(|| loaded_view(load.clone()))
 }
 
 /// The view `load` makes in its chunk, drawn once the chunk is there.
-pub fn loaded_view<F>(load: fn() -> F) -> impl IntoView
+pub fn loaded_view<F>(load: impl FnOnce() -> F + 'static) -> impl IntoView
 where
     F: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
 {
     // The page runs on one thread: the future never leaves it.
     Suspend::new(SendWrapper::new(async move {
-        load().await.unwrap_or_else(|ChunkMissing| chunk_missing_view())
+        load()
+            .await
+            .unwrap_or_else(|ChunkMissing| chunk_missing_view())
     }))
+}
+
+/// A split function's result when its future is ready on the first poll: always once its
+/// chunk is loaded (awaited its `preload` first), so code that must stay synchronous (a
+/// script's next command) can call into a chunk. `None` while the chunk is still loading.
+pub fn ready_now<F: Future>(fut: F) -> Option<F::Output> {
+    let fut = pin!(fut);
+    match fut.poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(out) => Some(out),
+        Poll::Pending => None,
+    }
+}
+
+impl ChunkMissing {
+    /// What a script says when its chunk did not load: in both languages, as the notice about
+    /// the token does (a failed step is shown as the server's words are, untranslated).
+    pub fn both_languages(self) -> String {
+        format!(
+            "{} {}",
+            AppText::EN.chunk_missing,
+            AppText::ZH.chunk_missing
+        )
+    }
 }

@@ -19,6 +19,7 @@ use crate::model::byte_cells::PALETTE;
 use crate::model::cable::layout::{Arrow, BandRow, End, Pause, layout};
 use crate::model::cable::{LiveCable, Stripe};
 use crate::model::wire::{host_of, host_words};
+use crate::on_demand::{ChunkMissing, view_when, wasm_split};
 use socklab_shared::protocol::wire::HostName;
 
 /// Host A's lane, in % of the width.
@@ -58,11 +59,16 @@ pub fn WireSection(cable: Memo<LiveCable>) -> impl IntoView {
     view! {
         <section class="wire" data-testid="wire" class:in-use=move || in_use.get()>
             <LinkPanel cable=cable in_use=in_use/>
-            <Show when=move || in_use.get()>
-                <CableView cable=cable/>
-            </Show>
+            {view_when(move || in_use.get(), move || cable_view(cable))}
         </section>
     }
+}
+
+/// The sequence diagram of the cable: a chunk of the page of its own ([`crate::on_demand`]),
+/// fetched when the wire is first used.
+#[wasm_split(cable, wasm_split_path = leptos::wasm_split, fallible)]
+fn cable_view(cable: Memo<LiveCable>) -> Result<AnyView, ChunkMissing> {
+    Ok(view! { <CableView cable=cable/> }.into_any())
 }
 
 /// The sequence diagram of the cable.

@@ -25,6 +25,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use socklab_shared::protocol::{Envelope, SocketId};
 
+use crate::i18n::app::AppText;
 use crate::i18n::panels::PanelText;
 use crate::i18n::{Lang, Words, fill, ui_lang};
 use crate::lab::Lab;
@@ -32,7 +33,7 @@ use crate::model::file_transfer::{
     DEFAULT_SIZE, Phase, SIZES, Transfer, Verdict, body_received, find_verdict, human, percent,
     received_upto, stream_pairs,
 };
-use upload::{Source, now_ms, run};
+use upload::{Source, now_ms};
 
 /// What the panel has read of a transfer's events: up to which history position, the
 /// receiver's stream offset so far and its verdict, for (session, transfer start, receiver).
@@ -139,7 +140,12 @@ pub fn FileTransferPanel() -> impl IntoView {
             ids,
             start,
         )));
-        spawn_local(run(lab, transfer, ids, source));
+        spawn_local(async move {
+            if upload::start(lab, transfer, ids, source).await.is_err() {
+                let why = AppText::of(lang.get_untracked()).chunk_missing.to_owned();
+                transfer.update(|t| t.iter_mut().for_each(|t| t.fail(why.clone())));
+            }
+        });
     };
 
     // The receiver's verdict and how far it got, from the events after the transfer began:

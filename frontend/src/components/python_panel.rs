@@ -18,8 +18,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::i18n::panels::PanelText;
 use crate::i18n::{Words, ui_lang};
 use crate::lab::Lab;
-use crate::on_demand::{ChunkMissing, chunk_missing_view, wasm_split};
 use crate::model::timeline::{Basis, LiveSteps, Throttle, current_step, streaming};
+use crate::on_demand::{ChunkMissing, chunk_missing_view, wasm_split};
 
 /// How many socket colours static/python.css defines (`.py-sock-0` … `.py-sock-7`).
 const COLOURS: usize = 8;

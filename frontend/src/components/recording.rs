@@ -11,6 +11,8 @@ use crate::i18n::app::AppText;
 use crate::i18n::{Lang, Words, ui_lang};
 use crate::lab::Lab;
 use crate::model::recording::{FILE_NAME, read, write};
+use crate::on_demand::{ChunkMissing, wasm_split};
+use socklab_shared::protocol::Envelope;
 
 /// What went wrong with a recording: the page's words, and the detail as it came (a parser's
 /// or the browser's English, shown as data).
@@ -34,6 +36,13 @@ impl RecordingError {
     }
 }
 
+/// The recording of `events`, saved at `iso`. Writing events as JSON is a chunk of the page of
+/// its own ([`crate::on_demand`]), fetched at the first download.
+#[wasm_split(recording, wasm_split_path = leptos::wasm_split, fallible)]
+fn recording_text(events: Vec<Envelope>, iso: String) -> Result<String, ChunkMissing> {
+    Ok(write(&events, Some(&iso)))
+}
+
 /// The download button, the file input, the badge while one plays and a file's error.
 #[component]
 pub fn RecordingControls() -> impl IntoView {
@@ -45,11 +54,17 @@ pub fn RecordingControls() -> impl IntoView {
     let error = RwSignal::new(None::<RecordingError>);
     let download = move |_| {
         let iso: String = js_sys::Date::new_0().to_iso_string().into();
-        let text = lab.history.events.with_untracked(|e| write(e, Some(&iso)));
-        saved.set(text.clone());
-        if let Err(e) = save(&text) {
-            error.set(Some(RecordingError::Save(format!("{e:?}"))));
-        }
+        let events = lab.history.events.get_untracked();
+        spawn_local(async move {
+            let Ok(text) = recording_text(events, iso).await else {
+                error.set(Some(RecordingError::Save(ChunkMissing.both_languages())));
+                return;
+            };
+            saved.set(text.clone());
+            if let Err(e) = save(&text) {
+                error.set(Some(RecordingError::Save(format!("{e:?}"))));
+            }
+        });
     };
     let play_file = move |file: web_sys::File| {
         spawn_local(async move {

@@ -41,6 +41,15 @@ impl Scripts {
         self.run.set(Some(run));
     }
 
+    /// Stops the running script with `why`.
+    pub(super) fn fail(&self, why: String) {
+        self.run.update(|run| {
+            if let Some(r) = run.as_mut().filter(|r| !r.finished()) {
+                r.failed = Some(why);
+            }
+        });
+    }
+
     /// The running script's next command, to be sent with request number `req`, if it is
     /// ready for one.
     pub(super) fn next_command(&self, req: u64) -> Option<Command> {

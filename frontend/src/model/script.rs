@@ -19,6 +19,20 @@ use socklab_shared::protocol::{Command, Envelope, Event};
 pub use socklab_shared::script::{Named, resolve};
 use socklab_shared::script::{may_fail, name_of, resolve_command};
 
+use crate::on_demand::{ChunkMissing, ready_now, wasm_split};
+
+/// A step's command from its template and the names bound so far. Resolving, and with it the
+/// page's only reading of commands from JSON, is a chunk of the page of its own
+/// ([`crate::on_demand`]): [`crate::lab::Lab::run_script`] loads it (`load_scripts`) before a
+/// script's first step, so a page that runs no lesson or demo never downloads it.
+#[wasm_split(scripts, wasm_split_path = leptos::wasm_split, fallible, preload(load_scripts))]
+pub fn resolve_step(
+    template: Value,
+    names: HashMap<String, Named>,
+) -> Result<Result<Command, String>, ChunkMissing> {
+    Ok(resolve_command(&template, &names).map_err(|e| e.to_string()))
+}
+
 /// A script being run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScriptRun {
@@ -59,15 +73,18 @@ impl ScriptRun {
         }
         let template = self.steps[self.next].clone();
         self.next += 1;
-        match resolve_command(&template, &self.names)
-            .map_err(|e| format!("command {}: {e}", self.next))
-        {
-            Ok(command) => {
+        match ready_now(resolve_step(template, self.names.clone())) {
+            Some(Ok(Ok(command))) => {
                 self.waiting = Some(req);
                 Some(command)
             }
-            Err(e) => {
-                self.failed = Some(e);
+            Some(Ok(Err(e))) => {
+                self.failed = Some(format!("command {}: {e}", self.next));
+                None
+            }
+            // Steps go only once `load_scripts` is done; a chunk that did not load ends it.
+            Some(Err(ChunkMissing)) | None => {
+                self.failed = Some(ChunkMissing.both_languages());
                 None
             }
         }

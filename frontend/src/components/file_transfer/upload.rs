@@ -18,6 +18,7 @@ use crate::model::file_transfer::{
     MAX_CHUNK, Phase, RECEIVER_BUFSIZE, Transfer, chunk_size, chunks, chunks_in_flight,
     generated_chunk, header_framing, header_json, hex_digest, human,
 };
+use crate::on_demand::{ChunkMissing, wasm_split};
 
 /// Where the file's bytes come from.
 #[derive(Clone)]
@@ -157,13 +158,22 @@ fn encode_time(command: &Command) -> f64 {
 /// Applies a change to the transfer in progress.
 type Change<'a> = &'a dyn Fn(&dyn Fn(&mut Transfer));
 
-/// Runs one transfer to the end, recording every step in `t`.
-pub(super) async fn run(
+/// Starts one transfer, run to the end in the background. The upload's code (reading,
+/// hashing, the header, the chunks) is a chunk of the page of its own
+/// ([`crate::on_demand`]), fetched for the first transfer.
+#[wasm_split(file_upload, wasm_split_path = leptos::wasm_split, fallible)]
+pub(super) fn start(
     lab: Lab,
     t: RwSignal<Option<Transfer>>,
     ids: (SocketId, SocketId),
     source: Source,
-) {
+) -> Result<(), ChunkMissing> {
+    spawn_local(run(lab, t, ids, source));
+    Ok(())
+}
+
+/// Runs one transfer to the end, recording every step in `t`.
+async fn run(lab: Lab, t: RwSignal<Option<Transfer>>, ids: (SocketId, SocketId), source: Source) {
     let update = move |f: &dyn Fn(&mut Transfer)| t.update(|t| t.iter_mut().for_each(f));
     if let Err(why) = steps(lab, &update, ids, &source).await {
         update(&|t| t.fail(why.clone()));
