@@ -7,6 +7,8 @@ use crate::page::open_lab;
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn the_file_panel_starts_small_and_bulk_send_stays_on_one_line() {
     let (_server, b) = open_lab().await;
+    // The panel's controls come with the first connection to send a file on.
+    let (client, _conn) = b.make_connection().await;
     let size = b
         .wait_css("[data-testid='file-panel'] [data-testid='file-size']")
         .await
@@ -18,7 +20,6 @@ async fn the_file_panel_starts_small_and_bulk_send_stays_on_one_line() {
         Some("1048576"),
         "the default generated size"
     );
-    let (client, _conn) = b.make_connection().await;
     b.click_testid("large-text").await;
     b.wait_css(&format!("{client} [data-testid='bulk-send']"))
         .await;

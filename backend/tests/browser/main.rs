@@ -12,6 +12,8 @@
 //! - [`full`]: the 65th session is told the lab is full.
 //! - [`follow`]: a follower's page shows the lecturer's shared session, read-only.
 //! - [`keys`]: the keyboard follows the lesson; the past view's banner.
+//! - [`on_demand`]: the page starts without its chunks, fetches each when needed; a chunk that
+//!   does not load is said and the page goes on.
 //! - [`layout`]: the file panel's default size, controls that don't wrap apart.
 //! - [`projector`], [`phone`]: the page at 1280×720 (a lesson, its highlights and the timeline
 //!   on one screen) and at 390×844 (a follower's phone: one column, no sideways pan).
@@ -44,6 +46,7 @@ mod keys;
 mod lab;
 mod layout;
 mod lessons;
+mod on_demand;
 mod phone;
 mod projector;
 mod python;

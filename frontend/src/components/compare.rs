@@ -12,6 +12,7 @@ use crate::i18n::{Words, fill, ui_lang};
 use crate::lab::{Lab, Owner};
 use crate::model::demos::{self, CompareView, Got};
 use crate::model::script::Named;
+use crate::on_demand::{ChunkMissing, loaded_view, wasm_split};
 
 /// The demo's name as the owner of its scope.
 const DEMO: Owner = Owner::Demo("tcp-vs-udp");
@@ -20,13 +21,39 @@ const DEMO: Owner = Owner::Demo("tcp-vs-udp");
 const TCP_STRIP: &str = "compare-tcp-recv";
 const UDP_STRIP: &str = "compare-udp-datagram";
 
+/// The demo's steps, in the chunk that resolves script steps.
+#[wasm_split(scripts, wasm_split_path = leptos::wasm_split, fallible)]
+fn demo_steps() -> Result<Vec<serde_json::Value>, ChunkMissing> {
+    Ok(demos::tcp_vs_udp())
+}
+
+/// The TCP and UDP columns, a chunk of the page of their own, fetched when the demo has run.
+#[wasm_split(compare, wasm_split_path = leptos::wasm_split, fallible)]
+fn compare_columns(v: CompareView) -> Result<AnyView, ChunkMissing> {
+    Ok(view! {
+        <div class="compare-cols">
+            <TcpColumn v=v.clone()/>
+            <UdpColumn v=v/>
+        </div>
+    }
+    .into_any())
+}
+
 /// The toolbar button that runs the demo.
 #[component]
 pub fn TcpVsUdpButton() -> impl IntoView {
     let lab = expect_context::<Lab>();
     // A clean slate each time: the last demo's (or lesson's) sockets are closed first, so
     // clicking again and again never runs into the session's socket limit.
-    let run = move |_| lab.start_fresh(DEMO, demos::tcp_vs_udp(), HashMap::new());
+    // Its steps come with the chunk that runs scripts ([`crate::on_demand`]).
+    let run = move |_| {
+        leptos::task::spawn_local(async move {
+            match demo_steps().await {
+                Ok(steps) => lab.start_fresh(DEMO, steps, HashMap::new()),
+                Err(missing) => lab.history.note_error(missing.both_languages()),
+            }
+        })
+    };
     view! {
         <button class="demo" data-testid="demo-tcp-vs-udp" on:click=run
             title={Words::<PanelText>::new().get(|t| t.demo_title)}>
@@ -74,10 +101,7 @@ pub fn ComparePanel() -> impl IntoView {
                         <code class="muted" translate="no">"send(b'hello'); send(b'world')  ·  sendto(b'hello'); sendto(b'world')"</code>
                         <button class="hide" title=t.hide on:click=move |_| names.set(None)>"×"</button>
                     </header>
-                    <div class="compare-cols">
-                        <TcpColumn v=v.clone()/>
-                        <UdpColumn v=v/>
-                    </div>
+                    {loaded_view(move || compare_columns(v))}
                 </section>
             }
         })

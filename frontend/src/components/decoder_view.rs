@@ -15,6 +15,7 @@ use crate::model::decoder_view::{
     DecodedMessage, DecoderView as View, decode_received, prefix_sent_by,
 };
 use crate::model::input::{Encoding, decode_display, show_controls};
+use crate::on_demand::{ChunkMissing, view_when, wasm_split};
 
 /// The framing select and, when it is not raw, the decoder's messages and partial frame.
 #[component]
@@ -45,20 +46,6 @@ pub fn DecoderView(
             .get()
             .unwrap_or_else(|| as_sent.get().map_or("raw", |(c, _)| c).to_owned())
     });
-    let decoded = Memo::new(move |_| {
-        let choice = choice.get();
-        if choice == "raw" {
-            return None;
-        }
-        let framing = framing_for(&choice);
-        // Up to the timeline's cursor, like the rest of the page.
-        let applied = lab.cursor.shown.with(|s| s.applied);
-        Some(
-            lab.history
-                .events
-                .with(|h| decode_received(&h[..applied.min(h.len())], id, &framing)),
-        )
-    });
     let lang = ui_lang();
     let t = move || PanelText::of(lang.get());
     let w = Words::<PanelText>::new();
@@ -84,8 +71,45 @@ pub fn DecoderView(
                     }}</span>
                 </Show>
             </div>
-            {move || decoded.get().map(|v| view! { <Decoded v=v encoding=encoding.get() lang=lang.get()/> })}
+            {view_when(move || choice.with(|c| c != "raw"), move || decoded_view(id, choice, encoding))}
         </div>
+    }
+}
+
+/// The messages a framing gets from this socket's recvs: decoding and drawing them is a chunk
+/// of the page of its own ([`crate::on_demand`]), fetched when a framing is first chosen.
+#[wasm_split(decoder, wasm_split_path = leptos::wasm_split, fallible)]
+fn decoded_view(
+    id: SocketId,
+    choice: Memo<String>,
+    encoding: RwSignal<Encoding>,
+) -> Result<AnyView, ChunkMissing> {
+    Ok(view! { <Decoding id=id choice=choice encoding=encoding/> }.into_any())
+}
+
+/// The decoder's messages for the framing `choice`, up to the timeline's cursor.
+#[component]
+fn Decoding(id: SocketId, choice: Memo<String>, encoding: RwSignal<Encoding>) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let decoded = Memo::new(move |_| {
+        let choice = choice.get();
+        if choice == "raw" {
+            return None;
+        }
+        let framing = framing_for(&choice);
+        // Up to the timeline's cursor, like the rest of the page.
+        let applied = lab.cursor.shown.with(|s| s.applied);
+        Some(
+            lab.history
+                .events
+                .with(|h| decode_received(&h[..applied.min(h.len())], id, &framing)),
+        )
+    });
+    move || {
+        decoded
+            .get()
+            .map(|v| view! { <Decoded v=v encoding=encoding.get() lang=lang.get()/> })
     }
 }
 

@@ -33,6 +33,7 @@ use crate::model::file_transfer::{
     DEFAULT_SIZE, Phase, SIZES, Transfer, Verdict, body_received, find_verdict, human, percent,
     received_upto, stream_pairs,
 };
+use crate::on_demand::{ChunkMissing, view_when, wasm_split};
 use upload::{Source, now_ms};
 
 /// What the panel has read of a transfer's events: up to which history position, the
@@ -86,6 +87,11 @@ fn pair_options(lab: Lab, lang: Lang) -> Vec<(String, (SocketId, SocketId), Stri
     })
 }
 
+/// Every connection that can carry a file, as the panel lists them.
+type Pairs = Memo<Vec<(String, (SocketId, SocketId), String)>>;
+
+/// The panel: what it does, and its controls once there is a connection to send on (a chunk
+/// of the page of its own, [`crate::on_demand`], with the upload).
 #[component]
 pub fn FileTransferPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
@@ -93,6 +99,41 @@ pub fn FileTransferPanel() -> impl IntoView {
     let t = move || PanelText::of(lang.get());
     let w = Words::<PanelText>::new();
     let pairs = Memo::new(move |_| pair_options(lab, lang.get()));
+    let transfer = RwSignal::new(None::<Transfer>);
+    let phase_key = move || transfer.with(|t| t.as_ref().map_or("idle", |t| t.phase.key()));
+    // A transfer's status stays after its connection closed.
+    let wanted = move || !pairs.with(Vec::is_empty) || transfer.with(Option::is_some);
+    view! {
+        <section class="file-panel" data-testid="file-panel" data-phase=phase_key>
+            <h2>{w.get(|t| t.file_heading)}</h2>
+            <p class="hint">
+                {w.get(|t| t.file_intro_1)}<code translate="no">"struct.pack('i', len(header))"</code>{w.get(|t| t.file_intro_2)}
+                <code translate="no">"{filename, size, md5}"</code>{w.get(|t| t.file_intro_3)}
+                <code translate="no">"sendall()"</code>{w.get(|t| t.file_intro_4)}
+            </p>
+            {move || pairs.with(Vec::is_empty).then(|| view! {
+                <p class="muted" data-testid="file-no-connection">{t().file_need_connection}</p>
+            })}
+            {view_when(wanted, move || file_controls(pairs, transfer))}
+        </section>
+    }
+}
+
+/// The panel's controls and the transfer's status, from the chunk of files.
+#[wasm_split(files, wasm_split_path = leptos::wasm_split, fallible)]
+fn file_controls(
+    pairs: Pairs,
+    transfer: RwSignal<Option<Transfer>>,
+) -> Result<AnyView, ChunkMissing> {
+    Ok(view! { <FileControls pairs=pairs transfer=transfer/> }.into_any())
+}
+
+#[component]
+fn FileControls(pairs: Pairs, transfer: RwSignal<Option<Transfer>>) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || PanelText::of(lang.get());
+    let w = Words::<PanelText>::new();
     let chosen_pair = RwSignal::new(String::new());
     // The chosen connection, or the first one (a client sending to its server).
     let pair = move || {
@@ -105,7 +146,6 @@ pub fn FileTransferPanel() -> impl IntoView {
     };
     let size = RwSignal::new(DEFAULT_SIZE.to_string());
     let input = NodeRef::<Input>::new();
-    let transfer = RwSignal::new(None::<Transfer>);
     let busy = move || {
         transfer.with(|t| {
             t.as_ref().is_some_and(|t| {
@@ -195,18 +235,7 @@ pub fn FileTransferPanel() -> impl IntoView {
         Some(body_received(upto, body, total))
     });
 
-    let phase_key = move || transfer.with(|t| t.as_ref().map_or("idle", |t| t.phase.key()));
     view! {
-        <section class="file-panel" data-testid="file-panel" data-phase=phase_key>
-            <h2>{w.get(|t| t.file_heading)}</h2>
-            <p class="hint">
-                {w.get(|t| t.file_intro_1)}<code translate="no">"struct.pack('i', len(header))"</code>{w.get(|t| t.file_intro_2)}
-                <code translate="no">"{filename, size, md5}"</code>{w.get(|t| t.file_intro_3)}
-                <code translate="no">"sendall()"</code>{w.get(|t| t.file_intro_4)}
-            </p>
-            {move || pairs.with(Vec::is_empty).then(|| view! {
-                <p class="muted" data-testid="file-no-connection">{t().file_need_connection}</p>
-            })}
             <div class="actions">
                 <label>{w.get(|t| t.file_connection)}
                     <select data-testid="file-sender" on:change=move |ev| chosen_pair.set(event_target_value(&ev))>
@@ -234,7 +263,6 @@ pub fn FileTransferPanel() -> impl IntoView {
             </div>
             {move || problem.get().map(|p| view! { <p class="error">{p}</p> })}
             {move || transfer.get().map(|t| view! { <Status t=t received=received.get().unwrap_or(0) lang=lang.get()/> })}
-        </section>
     }
 }
 

@@ -16,6 +16,7 @@ use crate::i18n::{Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::cable::{LiveCable, bytes_words};
 use crate::model::wire::{LinkForm, MTU_PRESETS, mtu_name, settings_words};
+use crate::on_demand::{ChunkMissing, view_when, wasm_split};
 
 /// A word of the link panel, read in the page's language when drawn.
 type Word = fn(&WireText) -> &'static str;
@@ -36,9 +37,71 @@ extern "C" {
 pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
-    let t = move || WireText::of(lang.get());
     let w = Words::<WireText>::new();
     let wire = Memo::new(move |_| cable.with(|c| c.wire.clone()));
+    let unavailable = Memo::new(move |_| cable.with(|c| c.unavailable.clone()));
+    let status = move || {
+        let lang = lang.get();
+        let t = WireText::of(lang);
+        wire.with(|w| match w {
+            None => t.not_made.to_owned(),
+            Some((_, w)) if !w.up => t.not_made_short.to_owned(),
+            Some((_, w)) if w.a_to_b == w.b_to_a => {
+                fill(t.both_ways, &[&settings_words(&w.a_to_b, lang)])
+            }
+            Some((_, w)) => fill(
+                t.per_direction,
+                &[
+                    &settings_words(&w.a_to_b, lang),
+                    &settings_words(&w.b_to_a, lang),
+                ],
+            ),
+        })
+    };
+    view! {
+        <div class="link-panel" data-testid="link-panel">
+            <div class="lp-bar">
+                <h2>{w.get(|t| t.heading)}</h2>
+                <span class="lp-status" data-testid="wire-status">{status}</span>
+                <Show when=move || !in_use.get()>
+                    <button data-testid="wire-up" title=w.get(|t| t.make_title)
+                        on:click=move |_| { lab.command(Command::WireStatus { up: true }); }>{w.get(|t| t.make)}</button>
+                </Show>
+                {view_when(move || in_use.get(), move || wire_controls(cable, wire))}
+            </div>
+            {move || unavailable.get().map(|(m, h)| view! {
+                <p class="error lp-error" data-testid="wire-error">
+                    {crate::components::error_view(&m, Some(h.as_deref().unwrap_or("")), Some(socklab_shared::protocol::ErrorCode::WireUnavailable), lang.get(), true)}
+                </p>
+            })}
+            {view_when(move || in_use.get(), move || link_settings(wire))}
+        </div>
+    }
+}
+
+/// The wire's parts of the panel once it is in use: a chunk of the page of their own
+/// ([`crate::on_demand`]), with the cable's diagram.
+#[wasm_split(cable, wasm_split_path = leptos::wasm_split, fallible)]
+fn wire_controls(cable: Memo<LiveCable>, wire: WireMemo) -> Result<AnyView, ChunkMissing> {
+    Ok(view! { <WireControls cable=cable wire=wire/> }.into_any())
+}
+
+/// The link's settings and the commands that made it (see [`wire_controls`]).
+#[wasm_split(cable, wasm_split_path = leptos::wasm_split, fallible)]
+fn link_settings(wire: WireMemo) -> Result<AnyView, ChunkMissing> {
+    Ok(view! { <LinkSettings wire=wire/> }.into_any())
+}
+
+/// The wire's state as the server last reported it.
+type WireMemo = Memo<Option<(usize, socklab_shared::protocol::wire::WireStatus)>>;
+
+/// Hold and release, step, the packets waiting, drop the next one, the pcap file.
+#[component]
+fn WireControls(cable: Memo<LiveCable>, wire: WireMemo) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let lang = ui_lang();
+    let t = move || WireText::of(lang.get());
+    let w = Words::<WireText>::new();
     let held = move || wire.with(|w| w.as_ref().is_some_and(|(_, w)| w.held));
     let waiting_list = Memo::new(move |_| {
         let t = t();
@@ -60,26 +123,6 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
         })
     });
     let waiting = move || waiting_list.with(Vec::len) as u64;
-    let unavailable = Memo::new(move |_| cable.with(|c| c.unavailable.clone()));
-    let status = move || {
-        let lang = lang.get();
-        let t = WireText::of(lang);
-        wire.with(|w| match w {
-            None => t.not_made.to_owned(),
-            Some((_, w)) if !w.up => t.not_made_short.to_owned(),
-            Some((_, w)) if w.a_to_b == w.b_to_a => {
-                fill(t.both_ways, &[&settings_words(&w.a_to_b, lang)])
-            }
-            Some((_, w)) => fill(
-                t.per_direction,
-                &[
-                    &settings_words(&w.a_to_b, lang),
-                    &settings_words(&w.b_to_a, lang),
-                ],
-            ),
-        })
-    };
-    let exec = move || wire.with(|w| w.as_ref().and_then(|(_, w)| w.exec.clone()));
     let pcap_note = RwSignal::new(None::<(u64, usize)>);
     let download = move |_| {
         spawn_local(async move {
@@ -96,64 +139,55 @@ pub fn LinkPanel(cable: Memo<LiveCable>, in_use: Memo<bool>) -> impl IntoView {
         });
     };
     view! {
-        <div class="link-panel" data-testid="link-panel">
-            <div class="lp-bar">
-                <h2>{w.get(|t| t.heading)}</h2>
-                <span class="lp-status" data-testid="wire-status">{status}</span>
-                <Show when=move || !in_use.get()>
-                    <button data-testid="wire-up" title=w.get(|t| t.make_title)
-                        on:click=move |_| { lab.command(Command::WireStatus { up: true }); }>{w.get(|t| t.make)}</button>
-                </Show>
-                <Show when=move || in_use.get()>
-                    {move || if held() {
-                        view! {
-                            <button class="lp-held" data-testid="wire-release" aria-pressed="true"
-                                title=t().release_title
-                                on:click=move |_| { lab.command(Command::WireHold { hold: false }); }>{t().release}</button>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <button data-testid="wire-hold" aria-pressed="false"
-                                title=t().hold_title
-                                on:click=move |_| { lab.command(Command::WireHold { hold: true }); }>{t().hold}</button>
-                        }.into_any()
-                    }}
-                    <button data-testid="wire-step" disabled=move || !held() || waiting() == 0
-                        title=w.get(|t| t.step_title)
-                        on:click=move |_| { lab.command(Command::WireStep { count: 1 }); }>{w.get(|t| t.step)}</button>
-                    <span data-testid="wire-waiting" class=move || { if waiting() > 0 { "lp-waiting on" } else { "lp-waiting" } }>
-                        {move || match waiting() { 1 => t().waiting_one.to_owned(), n => fill(t().waiting_many, &[&n]) }}
-                    </span>
-                    {move || (waiting() > 0).then(|| view! {
-                        <ol class="lp-queue" data-testid="waiting-list" title=t().queue_title>
-                            {waiting_list.get().into_iter().take(6).map(|w| view! { <li>{w}</li> }).collect_view()}
-                            {(waiting() > 6).then(|| view! { <li class="muted">{fill(t().and_more, &[&(waiting() - 6)])}</li> })}
-                        </ol>
-                    })}
-                    <DropNext/>
-                    <button data-testid="wire-pcap" title=w.get(|t| t.pcap_title)
-                        data-bytes=move || pcap_note.get().map(|(_, b)| b.to_string())
-                        on:click=download>{w.get(|t| t.pcap)}</button>
-                    {move || pcap_note.get().map(|(p, b)| view! {
-                        <span class="muted" data-testid="pcap-note">{fill(t().pcap_note, &[&PCAP_NAME, &p, &bytes_words(b as u64)])}</span>
-                    })}
-                </Show>
-            </div>
-            {move || unavailable.get().map(|(m, h)| view! {
-                <p class="error lp-error" data-testid="wire-error">
-                    {crate::components::error_view(&m, Some(h.as_deref().unwrap_or("")), Some(socklab_shared::protocol::ErrorCode::WireUnavailable), lang.get(), true)}
-                </p>
+            {move || if held() {
+                view! {
+                    <button class="lp-held" data-testid="wire-release" aria-pressed="true"
+                        title=t().release_title
+                        on:click=move |_| { lab.command(Command::WireHold { hold: false }); }>{t().release}</button>
+                }.into_any()
+            } else {
+                view! {
+                    <button data-testid="wire-hold" aria-pressed="false"
+                        title=t().hold_title
+                        on:click=move |_| { lab.command(Command::WireHold { hold: true }); }>{t().hold}</button>
+                }.into_any()
+            }}
+            <button data-testid="wire-step" disabled=move || !held() || waiting() == 0
+                title=w.get(|t| t.step_title)
+                on:click=move |_| { lab.command(Command::WireStep { count: 1 }); }>{w.get(|t| t.step)}</button>
+            <span data-testid="wire-waiting" class=move || { if waiting() > 0 { "lp-waiting on" } else { "lp-waiting" } }>
+                {move || match waiting() { 1 => t().waiting_one.to_owned(), n => fill(t().waiting_many, &[&n]) }}
+            </span>
+            {move || (waiting() > 0).then(|| view! {
+                <ol class="lp-queue" data-testid="waiting-list" title=t().queue_title>
+                    {waiting_list.get().into_iter().take(6).map(|w| view! { <li>{w}</li> }).collect_view()}
+                    {(waiting() > 6).then(|| view! { <li class="muted">{fill(t().and_more, &[&(waiting() - 6)])}</li> })}
+                </ol>
             })}
-            <Show when=move || in_use.get()>
-                <LinkSettingsForm wire=wire/>
-                {move || exec().map(|cmd| view! {
-                    <details class="lp-exec">
-                        <summary>{t().exec}</summary>
-                        <code data-testid="wire-exec" translate="no">{cmd}</code>
-                    </details>
-                })}
-            </Show>
-        </div>
+            <DropNext/>
+            <button data-testid="wire-pcap" title=w.get(|t| t.pcap_title)
+                data-bytes=move || pcap_note.get().map(|(_, b)| b.to_string())
+                on:click=download>{w.get(|t| t.pcap)}</button>
+            {move || pcap_note.get().map(|(p, b)| view! {
+                <span class="muted" data-testid="pcap-note">{fill(t().pcap_note, &[&PCAP_NAME, &p, &bytes_words(b as u64)])}</span>
+            })}
+    }
+}
+
+/// The settings form and the commands the server ran to make the wire.
+#[component]
+fn LinkSettings(wire: WireMemo) -> impl IntoView {
+    let lang = ui_lang();
+    let t = move || WireText::of(lang.get());
+    let exec = move || wire.with(|w| w.as_ref().and_then(|(_, w)| w.exec.clone()));
+    view! {
+        <LinkSettingsForm wire=wire/>
+        {move || exec().map(|cmd| view! {
+            <details class="lp-exec">
+                <summary>{t().exec}</summary>
+                <code data-testid="wire-exec" translate="no">{cmd}</code>
+            </details>
+        })}
     }
 }
 
@@ -186,9 +220,7 @@ fn directions(v: &str) -> Directions {
 
 /// The settings form: one direction or both, applied with `link_set`.
 #[component]
-fn LinkSettingsForm(
-    wire: Memo<Option<(usize, socklab_shared::protocol::wire::WireStatus)>>,
-) -> impl IntoView {
+fn LinkSettingsForm(wire: WireMemo) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let lang = ui_lang();
     let t = move || WireText::of(lang.get());

@@ -203,11 +203,13 @@ pub fn PythonPanel() -> impl IntoView {
         remake.track();
         asked.update_value(|n| *n += 1);
         let ticket = asked.get_value();
-        let (basis, events) = scoped.with_untracked(|s| (s.basis, s.events.clone()));
-        if events.is_empty() {
+        // No socket yet, no program (and no chunk to fetch for it).
+        let Some((basis, events)) = scoped.with_untracked(|s| {
+            (!s.sockets.is_empty()).then(|| (s.basis, s.events.clone()))
+        }) else {
             code.set(None);
             return;
-        }
+        };
         let names = lab.scripts.last_names.with_untracked(socket_names);
         let sent = lab.history.sent.get_untracked();
         leptos::task::spawn_local(async move {

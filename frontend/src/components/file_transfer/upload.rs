@@ -161,7 +161,7 @@ type Change<'a> = &'a dyn Fn(&dyn Fn(&mut Transfer));
 /// Starts one transfer, run to the end in the background. The upload's code (reading,
 /// hashing, the header, the chunks) is a chunk of the page of its own
 /// ([`crate::on_demand`]), fetched for the first transfer.
-#[wasm_split(file_upload, wasm_split_path = leptos::wasm_split, fallible)]
+#[wasm_split(files, wasm_split_path = leptos::wasm_split, fallible)]
 pub(super) fn start(
     lab: Lab,
     t: RwSignal<Option<Transfer>>,
