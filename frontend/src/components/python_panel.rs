@@ -204,9 +204,9 @@ pub fn PythonPanel() -> impl IntoView {
         asked.update_value(|n| *n += 1);
         let ticket = asked.get_value();
         // No socket yet, no program (and no chunk to fetch for it).
-        let Some((basis, events)) = scoped.with_untracked(|s| {
-            (!s.sockets.is_empty()).then(|| (s.basis, s.events.clone()))
-        }) else {
+        let Some((basis, events)) =
+            scoped.with_untracked(|s| (!s.sockets.is_empty()).then(|| (s.basis, s.events.clone())))
+        else {
             code.set(None);
             return;
         };
