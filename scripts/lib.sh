@@ -309,7 +309,7 @@ PY
 # main WASM and the JS) and each chunk loaded on demand (frontend/src/on_demand.rs). Fails when
 # the first part is over the budget, so it cannot creep back up. The goal is 350 KB; the budget
 # is where the page is today.
-PAGE_BUDGET_KB="${SOCKLAB_PAGE_BUDGET_KB:-450}"
+PAGE_BUDGET_KB="${SOCKLAB_PAGE_BUDGET_KB:-435}"
 check_page_size() {
     local dist="$ROOT/frontend/dist" first=0 later=0 f size
     for f in "$dist"/*_bg.wasm "$dist"/*.js; do

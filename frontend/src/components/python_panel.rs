@@ -11,15 +11,15 @@ use std::ops::Range;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use socklab_python::{PyLine, PythonCode, SocketNames, socket_names};
-use socklab_shared::protocol::{Envelope, Event, SentCommands, SocketId};
+use socklab_python::{PyLine, PythonCode, socket_names};
+use socklab_shared::protocol::{Envelope, Event, SocketId};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::i18n::panels::PanelText;
 use crate::i18n::{Words, ui_lang};
 use crate::lab::Lab;
 use crate::model::timeline::{Basis, LiveSteps, Throttle, current_step, streaming};
-use crate::on_demand::{ChunkMissing, chunk_missing_view, wasm_split};
+use crate::on_demand::{ChunkMissing, chunk_missing_view, loaded_view, wasm_split};
 
 /// How many socket colours static/python.css defines (`.py-sock-0` … `.py-sock-7`).
 const COLOURS: usize = 8;
@@ -115,17 +115,6 @@ impl ScopeEvents {
     }
 }
 
-/// The program for a scope's events. The generator is a chunk of its own
-/// ([`crate::on_demand`]), fetched when the first program is made.
-#[wasm_split(python, wasm_split_path = leptos::wasm_split, fallible)]
-fn make_program(
-    events: Vec<Envelope>,
-    sent: SentCommands,
-    names: SocketNames,
-) -> Result<PythonCode, ChunkMissing> {
-    Ok(PythonCode::with_commands(&events, &sent, &names))
-}
-
 fn class_of(line: &Shown) -> String {
     match (line.now, line.colour) {
         (true, Some(c)) => format!("py-line py-now py-sock-{c}"),
@@ -134,8 +123,52 @@ fn class_of(line: &Shown) -> String {
     }
 }
 
+/// The panel. Until the session has a socket there is no program: the panel says so, and the
+/// panel's code (the generator, the lines, stepping) is not fetched; from the first socket on,
+/// it is a chunk of the page of its own ([`crate::on_demand`]).
 #[component]
 pub fn PythonPanel() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let w = Words::<PanelText>::new();
+    // Latched: after a clean slate the program is empty again, and the panel says so itself.
+    let wanted = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(false) || lab.history.live.with(|s| !s.sockets.is_empty())
+    });
+    let waiting = move |said: AnyView| {
+        view! {
+            <section class="python-panel" data-testid="python-panel">
+                <header>
+                    <h2>"Python"</h2>
+                    <span class="muted">{w.get(|t| t.python_intro)}</span>
+                </header>
+                {said}
+            </section>
+        }
+        .into_any()
+    };
+    move || {
+        if !wanted.get() {
+            return waiting(view! { <p class="muted">{w.get(|t| t.python_empty)}</p> }.into_any());
+        }
+        loaded_view(move || async move {
+            Ok(python_program()
+                .await
+                .unwrap_or_else(|_| waiting(chunk_missing_view())))
+        })
+        .into_any()
+    }
+}
+
+/// The program panel, from its chunk.
+#[wasm_split(python, wasm_split_path = leptos::wasm_split, fallible)]
+fn python_program() -> Result<AnyView, ChunkMissing> {
+    Ok(view! { <PythonProgram/> }.into_any())
+}
+
+/// The program of the timeline's scope, up to its cursor, with the current step's lines
+/// highlighted.
+#[component]
+fn PythonProgram() -> impl IntoView {
     let lab = expect_context::<Lab>();
     // The current lesson's or demo's part of the history, as the timeline shows it: each
     // lesson starts from a clean slate, so its program stands alone (and stays short). Its
@@ -193,33 +226,15 @@ pub fn PythonPanel() -> impl IntoView {
             None => {}
         }
     });
-    // The generator is a chunk of its own (`make_program`): fetched for the first program,
-    // so a page with no socket yet never downloads it. Programs arrive asynchronously; only
-    // the latest one asked for is kept.
-    let code = RwSignal::new(None::<(Basis, PythonCode)>);
-    let missing = RwSignal::new(false);
-    let asked = StoredValue::new(0u64);
-    Effect::new(move |_| {
+    let code = Memo::new(move |_| {
         remake.track();
-        asked.update_value(|n| *n += 1);
-        let ticket = asked.get_value();
-        // No socket yet, no program (and no chunk to fetch for it).
-        let Some((basis, events)) =
-            scoped.with_untracked(|s| (!s.sockets.is_empty()).then(|| (s.basis, s.events.clone())))
-        else {
-            code.set(None);
-            return;
-        };
         let names = lab.scripts.last_names.with_untracked(socket_names);
-        let sent = lab.history.sent.get_untracked();
-        leptos::task::spawn_local(async move {
-            let made = make_program(events, sent, names).await;
-            if asked.try_get_value() != Some(ticket) {
-                return;
-            }
-            missing.try_set(made.is_err());
-            code.try_set(made.ok().map(|c| (basis, c)));
-        });
+        lab.history.sent.with_untracked(|sent| {
+            scoped.with_untracked(|s| {
+                let code = PythonCode::with_commands(&s.events, sent, &names);
+                (s.basis, code)
+            })
+        })
     });
     let len = Memo::new(move |_| lab.history.events.with(Vec::len));
     let stops = Memo::new_owning(move |live: Option<LiveSteps>| {
@@ -234,9 +249,12 @@ pub fn PythonPanel() -> impl IntoView {
     let lines = Memo::new(move |_| {
         let upto = lab.cursor.get().unwrap_or_else(|| len.get());
         scoped.with(|s| {
-            code.with(|made| match made {
-                Some((basis, c)) if *basis == s.basis => s.lines(c, upto),
-                _ => Vec::new(),
+            code.with(|(basis, c)| {
+                if *basis == s.basis {
+                    s.lines(c, upto)
+                } else {
+                    Vec::new()
+                }
             })
         })
     });
@@ -299,8 +317,7 @@ pub fn PythonPanel() -> impl IntoView {
                     <span class=class_of(&l)>{l.text.clone()}"\n"</span>
                 </For>
             </code></pre>
-            <Show when=move || missing.get()>{chunk_missing_view()}</Show>
-            <Show when=move || lines.with(Vec::is_empty) && !missing.get()>
+            <Show when=move || lines.with(Vec::is_empty)>
                 <p class="muted">{w.get(|t| t.python_empty)}</p>
             </Show>
         </section>
