@@ -2,17 +2,20 @@
 //!
 //! A student's browser first downloads only what the page needs to start: the connection,
 //! the cards, the timeline and the lesson list. Code that is needed later, or never in a
-//! class (the Python generator, the file-transfer panel, the cable's diagram, reading and
-//! writing recordings, a lesson step's commands), is split into chunks fetched the first
-//! time it runs.
+//! class, comes in chunks fetched the first time it runs: the Python panel (from the first
+//! socket), the cable's diagram and the wire's controls (once the wire is used), script steps
+//! (a lesson's or the demo's first), the file panel's controls and the upload (with a
+//! connection), the receiver's decoder (with a framing), the TCP vs UDP columns, and writing
+//! a recording. `scripts/test` prints each chunk's size.
 //!
 //! How: such a function is marked
 //! `#[wasm_split(chunk, wasm_split_path = leptos::wasm_split, fallible)]` (the macro behind
 //! Leptos's `#[lazy]`). It becomes `async` and returns `Result<T, ChunkMissing>`. After
 //! cargo, `scripts/lib.sh` (`split_page`) runs `wasm-split-cli`: everything only those
 //! functions reach moves into `split_<chunk>.wasm`, which `__wasm_split.js` fetches on the
-//! first call. Functions naming the same chunk share it. Natively (unit tests) they are
-//! plain calls.
+//! first call. Functions naming the same chunk share it; code several chunks need goes into
+//! small shared ones (`chunk_<n>.wasm`). Only code moves: string constants stay in the main
+//! module. Natively (unit tests) split functions are plain calls.
 //!
 //! Invariants:
 //! - A split function takes and returns only owned, concrete types (no generics, no
