@@ -1,12 +1,13 @@
 //! Parts of the page that load on demand, each from a WASM chunk of its own.
 //!
 //! A student's browser first downloads only what the page needs to start: the connection,
-//! the cards, the timeline and the lesson list. Code that is needed later, or never in a
-//! class, comes in chunks fetched the first time it runs: the Python panel (from the first
-//! socket), the cable's diagram and the wire's controls (once the wire is used), script steps
-//! (a lesson's or the demo's first), the file panel's controls and the upload (with a
-//! connection), the receiver's decoder (with a framing), the TCP vs UDP columns, and writing
-//! a recording. `scripts/test` prints each chunk's size.
+//! the history of events, the top bar, the lesson list and the panels' frames. Code that is
+//! needed later, or never in a class, comes in chunks fetched the first time it runs: the
+//! socket cards, the timeline and the Python panel with the first socket (one chunk,
+//! `sockets`), the cable's diagram and the wire's controls once the wire is used, script steps
+//! at a lesson's or the demo's first, the file panel's controls and the upload with a
+//! connection, the receiver's decoder with a framing, the TCP vs UDP columns, and writing a
+//! recording. `scripts/test` prints each chunk's size.
 //!
 //! How: such a function is marked
 //! `#[wasm_split(chunk, wasm_split_path = leptos::wasm_split, fallible)]` (the macro behind

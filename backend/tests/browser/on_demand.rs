@@ -34,46 +34,50 @@ async fn the_page_starts_without_its_chunks_and_fetches_each_when_needed() {
     b.next_frame().await;
     assert_eq!(chunks_fetched(&b).await, Vec::<String>::new());
 
-    // A connection: the file panel's controls and a Python program to show.
+    // A connection: the cards, the timeline and the Python panel (one chunk), and the file
+    // panel's controls.
     let (client, _conn) = b.make_connection().await;
     b.wait_css("[data-testid='file-panel'] [data-testid='file-send']")
         .await;
     b.wait_text_in("[data-testid='python-code']", "socket.socket(")
         .await;
     b.send_words(&client, &["hi"]).await;
-    assert_eq!(chunks_fetched(&b).await, ["files", "python"]);
+    assert_eq!(chunks_fetched(&b).await, ["files", "sockets"]);
 
     // A lesson runs its steps with the scripts' chunk; the wire's stays unfetched.
     b.choose_lesson(1).await;
     b.wait_css("[data-testid='lesson-next']:not([disabled])")
         .await;
-    assert_eq!(chunks_fetched(&b).await, ["files", "python", "scripts"]);
+    assert_eq!(chunks_fetched(&b).await, ["files", "scripts", "sockets"]);
     b.close().await;
 }
 
 #[tokio::test]
 #[ignore = "needs the built page and Chromium: run scripts/test"]
 async fn a_chunk_that_does_not_load_is_said_and_the_page_goes_on() {
-    // The built page without the Python generator's chunk (a server rebuilt or stopped while
-    // the page was open looks the same to the browser: a 404).
+    // The built page without the file panel's chunk (a server rebuilt or stopped while the
+    // page was open looks the same to the browser: a 404).
     let copy = TempDir::new();
     let mut removed = 0;
     for entry in std::fs::read_dir(dist()).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with("split_python-") {
+        if name.starts_with("split_files-") {
             removed += 1;
         } else {
             std::fs::copy(&path, copy.0.join(&name)).unwrap();
         }
     }
-    assert!(removed > 0, "the built page has no Python chunk to remove");
+    assert!(
+        removed > 0,
+        "the built page has no file panel chunk to remove"
+    );
     let (_server, b) = open_lab_with(|c| c.dist = copy.0.clone()).await;
 
     let (client, conn) = b.make_connection().await;
     let said = b
         .wait_text_in(
-            "[data-testid='python-panel'] [data-testid='chunk-missing']",
+            "[data-testid='file-panel'] [data-testid='chunk-missing']",
             "Reload the page",
         )
         .await;

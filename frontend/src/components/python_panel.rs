@@ -124,8 +124,8 @@ fn class_of(line: &Shown) -> String {
 }
 
 /// The panel. Until the session has a socket there is no program: the panel says so, and the
-/// panel's code (the generator, the lines, stepping) is not fetched; from the first socket on,
-/// it is a chunk of the page of its own ([`crate::on_demand`]).
+/// panel's code (the generator, the lines, stepping) is not fetched; it comes with the first
+/// socket, in the chunk of the cards ([`crate::on_demand`]).
 #[component]
 pub fn PythonPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
@@ -159,8 +159,8 @@ pub fn PythonPanel() -> impl IntoView {
     }
 }
 
-/// The program panel, from its chunk.
-#[wasm_split(python, wasm_split_path = leptos::wasm_split, fallible)]
+/// The program panel, from the chunk of the first socket.
+#[wasm_split(sockets, wasm_split_path = leptos::wasm_split, fallible)]
 fn python_program() -> Result<AnyView, ChunkMissing> {
     Ok(view! { <PythonProgram/> }.into_any())
 }

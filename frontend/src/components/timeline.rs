@@ -31,6 +31,7 @@ use crate::i18n::timeline::TimelineText;
 use crate::i18n::{Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::timeline::{self as model, Throttle, current_step, window};
+use crate::on_demand::{ChunkMissing, loaded_view, wasm_split};
 use arrows::Arrows;
 pub(crate) use controls::shortcut;
 use controls::{ControlBar, Controls};
@@ -46,9 +47,44 @@ const REDRAW_MS: f64 = 100.0;
 /// Rows rendered after the cursor's row (the "future" when stepping back).
 const ROWS_AFTER: usize = 40;
 
-/// The timeline panel.
+/// The timeline panel. Until the session's first call there is nothing to draw or step
+/// through: the panel says so, and its code (the diagram, the stops, the controls) comes with
+/// the first socket, in the chunk of the cards ([`crate::on_demand`]).
 #[component]
 pub fn Timeline() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let w = Words::<TimelineText>::new();
+    // Latched: a later empty scope (a new lesson) keeps the panel and its controls.
+    let wanted = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(false)
+            || lab
+                .history
+                .events
+                .with(|h| h.iter().any(|e| model::is_row_event(&e.event)))
+    });
+    move || {
+        if wanted.get() {
+            loaded_view(timeline_panel).into_any()
+        } else {
+            view! {
+                <section class="timeline" data-testid="timeline">
+                    <p class="tl-empty">{w.get(|t| t.empty)}</p>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The panel, from the chunk of the first socket.
+#[wasm_split(sockets, wasm_split_path = leptos::wasm_split, fallible)]
+fn timeline_panel() -> Result<AnyView, ChunkMissing> {
+    Ok(view! { <TimelinePanel/> }.into_any())
+}
+
+/// The diagram of the shown part of the history, its controls and the rows around the cursor.
+#[component]
+fn TimelinePanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     // The current lesson's or demo's part of the history (all of it when earlier work is shown),
     // kept up to date event by event: each batch of events costs what it adds, not the whole

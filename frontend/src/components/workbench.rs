@@ -15,6 +15,7 @@ use crate::i18n::workbench::CardText;
 use crate::i18n::{Words, ui_lang};
 use crate::lab::Lab;
 use crate::model::wire::{Place, connect_target};
+use crate::on_demand::{ChunkMissing, view_when, wasm_split};
 
 /// The port the course material uses for its servers.
 pub const COURSE_PORT: u16 = 9000;
@@ -124,11 +125,6 @@ pub fn Workbench() -> impl IntoView {
             on: place.get_untracked().on(),
         });
     };
-    let ids = move || {
-        lab.history
-            .live
-            .with(|s| s.sockets.keys().copied().collect::<Vec<_>>())
-    };
     view! {
         <section class="toolbar">
             <label class="place" title=w.get(|t| t.place_title)>
@@ -155,11 +151,32 @@ pub fn Workbench() -> impl IntoView {
             })}
         </section>
         <section class="cards">
-            <For each=ids key=|id| *id let:id>
-                <SocketCard id=id/>
-            </For>
+            {view_when(move || lab.history.live.with(|s| !s.sockets.is_empty()), socket_cards)}
         </section>
         <WireSection cable=cable/>
+    }
+}
+
+/// The cards, from the chunk the first socket brings ([`crate::on_demand`]), with the
+/// timeline and the Python panel: a page opens with no socket.
+#[wasm_split(sockets, wasm_split_path = leptos::wasm_split, fallible)]
+fn socket_cards() -> Result<AnyView, ChunkMissing> {
+    Ok(view! { <SocketCards/> }.into_any())
+}
+
+/// One card per live socket, in the order they were opened.
+#[component]
+fn SocketCards() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let ids = move || {
+        lab.history
+            .live
+            .with(|s| s.sockets.keys().copied().collect::<Vec<_>>())
+    };
+    view! {
+        <For each=ids key=|id| *id let:id>
+            <SocketCard id=id/>
+        </For>
     }
 }
 
