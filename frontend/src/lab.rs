@@ -114,6 +114,8 @@ impl Lab {
     /// the first script waits for it to load; later ones start at once.
     pub fn run_script(&self, run: ScriptRun) {
         self.scripts.start(run);
+        // Not loaded yet, this first poll starts the download and is dropped; the task below
+        // waits on the same download (the loader fetches each chunk once).
         match ready_now(load_scripts()) {
             Some(Ok(())) => self.advance_script(),
             Some(Err(e)) => self.scripts.fail(ChunkMissing::from(e).both_languages()),

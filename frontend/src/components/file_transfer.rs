@@ -128,6 +128,7 @@ fn file_controls(
     Ok(view! { <FileControls pairs=pairs transfer=transfer/> }.into_any())
 }
 
+/// The connection and the file to send, the send button, and the transfer's status.
 #[component]
 fn FileControls(pairs: Pairs, transfer: RwSignal<Option<Transfer>>) -> impl IntoView {
     let lab = expect_context::<Lab>();
