@@ -13,7 +13,7 @@
 //! - [`follow`]: a follower's page shows the lecturer's shared session, read-only.
 //! - [`keys`]: the keyboard follows the lesson; the past view's banner.
 //! - [`on_demand`]: the page starts without its chunks, fetches each when needed; a chunk that
-//!   does not load is said and the page goes on.
+//!   does not load is said and the page goes on; how long the first card takes (printed).
 //! - [`layout`]: the file panel's default size, controls that don't wrap apart.
 //! - [`projector`], [`phone`]: the page at 1280×720 (a lesson, its highlights and the timeline
 //!   on one screen) and at 390×844 (a follower's phone: one column, no sideways pan).

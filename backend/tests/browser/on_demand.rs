@@ -93,3 +93,38 @@ async fn a_chunk_that_does_not_load_is_said_and_the_page_goes_on() {
     b.wait_for_text("connection-status", "connected").await;
     b.close().await;
 }
+
+/// Milliseconds from a click on "new UDP socket" to its card on the page.
+async fn click_to_card(b: &Browser) -> f64 {
+    let took = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const cards = () => document.querySelectorAll(\"[data-testid='socket-card']\").length;
+             const before = cards();
+             const t0 = performance.now();
+             document.querySelector(\"[data-testid='new-udp']\").click();
+             (function poll() {
+                 if (cards() > before) done(performance.now() - t0);
+                 else requestAnimationFrame(poll);
+             })();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    took.as_f64().unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs the built page and Chromium: run scripts/test"]
+async fn the_first_card_comes_with_its_chunk_and_later_ones_at_once() {
+    let (_server, b) = open_lab().await;
+    let first = click_to_card(&b).await;
+    assert_eq!(chunks_fetched(&b).await, ["sockets"]);
+    let second = click_to_card(&b).await;
+    assert_eq!(b.socket_ids("[data-testid='socket-card']").await.len(), 2);
+    // Figures, not limits (a loaded machine is slower): the first includes fetching and
+    // compiling the chunk.
+    println!("click → card: first socket {first:.0} ms (with the chunk), second {second:.0} ms");
+    b.close().await;
+}
