@@ -258,7 +258,7 @@ ensure_wasm_opt() {
 shrink_page() {
     local dist="$ROOT/frontend/dist" wasm
     if ensure_wasm_opt; then
-        # wasm-opt takes ~11 s for the main module and 1-2 s a chunk, two at a time (the main
+        # wasm-opt takes ~12 s for the main module and 1-7 s a chunk, two at a time (the main
         # module first, beside the chunks). An unchanged file reuses its last result (keyed by
         # the input's hash and binaryen's version), so a second scripts/run starts in seconds.
         local cache="$ROOT/target/wasm-opt-cache" keep=() running=0
@@ -268,7 +268,7 @@ shrink_page() {
             keep+=("$(wasm_opt_key "$wasm")")
             optimise_wasm "$wasm" "$cache" &
             running=$((running + 1))
-            if [ "$running" -ge 2 ]; then wait -n; running=$((running - 1)); fi
+            if [ "$running" -ge 2 ]; then wait -n || true; running=$((running - 1)); fi
         done
         wait
         # The cache holds the current page's files only.
@@ -344,7 +344,7 @@ def say(text):
     print(f"\033[1m[socklab]\033[0m {text}", file=sys.stderr)
 start = [*dist.glob("*_bg.wasm"), *dist.glob("*.js")]
 splits = {f.name.split("-")[0][len("split_"):]: f for f in dist.glob("split_*.wasm")}
-# The loader names, above each shared chunk, the splits that need it: /* cards, timeline */
+# The loader names, above each shared chunk, the splits that need it: /* cable, sockets */
 loader = next(dist.glob("__wasm_split-*.js")).read_text()
 shared = {
     chunk: {name.strip() for name in users.split(",")}
