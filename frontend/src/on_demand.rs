@@ -43,6 +43,18 @@ pub use leptos::wasm_split::wasm_split;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChunkMissing;
 
+impl ChunkMissing {
+    /// What a script says when its chunk did not load: in both languages, as the notice about
+    /// the token does (a failed step is shown as the server's words are, untranslated).
+    pub fn both_languages(self) -> String {
+        format!(
+            "{} {}",
+            AppText::EN.chunk_missing,
+            AppText::ZH.chunk_missing
+        )
+    }
+}
+
 impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
     fn from(e: leptos::wasm_split::SplitLoaderError) -> Self {
         leptos::logging::error!("a part of the page did not load: {e}");
@@ -94,14 +106,22 @@ pub fn ready_now<F: Future>(fut: F) -> Option<F::Output> {
     }
 }
 
-impl ChunkMissing {
-    /// What a script says when its chunk did not load: in both languages, as the notice about
-    /// the token does (a failed step is shown as the server's words are, untranslated).
-    pub fn both_languages(self) -> String {
-        format!(
-            "{} {}",
-            AppText::EN.chunk_missing,
-            AppText::ZH.chunk_missing
-        )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ready_future_gives_its_output_and_a_pending_one_none() {
+        assert_eq!(ready_now(async { 7 }), Some(7));
+        assert_eq!(ready_now(std::future::pending::<u8>()), None);
+    }
+
+    #[test]
+    fn a_script_says_a_missing_chunk_in_both_languages() {
+        let said = ChunkMissing.both_languages();
+        assert!(
+            said.contains("Reload the page") && said.contains("请刷新页面"),
+            "{said}"
+        );
     }
 }
