@@ -139,38 +139,38 @@ fn WireControls(cable: Memo<LiveCable>, wire: WireMemo) -> impl IntoView {
         });
     };
     view! {
-            {move || if held() {
-                view! {
-                    <button class="lp-held" data-testid="wire-release" aria-pressed="true"
-                        title=t().release_title
-                        on:click=move |_| { lab.command(Command::WireHold { hold: false }); }>{t().release}</button>
-                }.into_any()
-            } else {
-                view! {
-                    <button data-testid="wire-hold" aria-pressed="false"
-                        title=t().hold_title
-                        on:click=move |_| { lab.command(Command::WireHold { hold: true }); }>{t().hold}</button>
-                }.into_any()
-            }}
-            <button data-testid="wire-step" disabled=move || !held() || waiting() == 0
-                title=w.get(|t| t.step_title)
-                on:click=move |_| { lab.command(Command::WireStep { count: 1 }); }>{w.get(|t| t.step)}</button>
-            <span data-testid="wire-waiting" class=move || { if waiting() > 0 { "lp-waiting on" } else { "lp-waiting" } }>
-                {move || match waiting() { 1 => t().waiting_one.to_owned(), n => fill(t().waiting_many, &[&n]) }}
-            </span>
-            {move || (waiting() > 0).then(|| view! {
-                <ol class="lp-queue" data-testid="waiting-list" title=t().queue_title>
-                    {waiting_list.get().into_iter().take(6).map(|w| view! { <li>{w}</li> }).collect_view()}
-                    {(waiting() > 6).then(|| view! { <li class="muted">{fill(t().and_more, &[&(waiting() - 6)])}</li> })}
-                </ol>
-            })}
-            <DropNext/>
-            <button data-testid="wire-pcap" title=w.get(|t| t.pcap_title)
-                data-bytes=move || pcap_note.get().map(|(_, b)| b.to_string())
-                on:click=download>{w.get(|t| t.pcap)}</button>
-            {move || pcap_note.get().map(|(p, b)| view! {
-                <span class="muted" data-testid="pcap-note">{fill(t().pcap_note, &[&PCAP_NAME, &p, &bytes_words(b as u64)])}</span>
-            })}
+        {move || if held() {
+            view! {
+                <button class="lp-held" data-testid="wire-release" aria-pressed="true"
+                    title=t().release_title
+                    on:click=move |_| { lab.command(Command::WireHold { hold: false }); }>{t().release}</button>
+            }.into_any()
+        } else {
+            view! {
+                <button data-testid="wire-hold" aria-pressed="false"
+                    title=t().hold_title
+                    on:click=move |_| { lab.command(Command::WireHold { hold: true }); }>{t().hold}</button>
+            }.into_any()
+        }}
+        <button data-testid="wire-step" disabled=move || !held() || waiting() == 0
+            title=w.get(|t| t.step_title)
+            on:click=move |_| { lab.command(Command::WireStep { count: 1 }); }>{w.get(|t| t.step)}</button>
+        <span data-testid="wire-waiting" class=move || { if waiting() > 0 { "lp-waiting on" } else { "lp-waiting" } }>
+            {move || match waiting() { 1 => t().waiting_one.to_owned(), n => fill(t().waiting_many, &[&n]) }}
+        </span>
+        {move || (waiting() > 0).then(|| view! {
+            <ol class="lp-queue" data-testid="waiting-list" title=t().queue_title>
+                {waiting_list.get().into_iter().take(6).map(|w| view! { <li>{w}</li> }).collect_view()}
+                {(waiting() > 6).then(|| view! { <li class="muted">{fill(t().and_more, &[&(waiting() - 6)])}</li> })}
+            </ol>
+        })}
+        <DropNext/>
+        <button data-testid="wire-pcap" title=w.get(|t| t.pcap_title)
+            data-bytes=move || pcap_note.get().map(|(_, b)| b.to_string())
+            on:click=download>{w.get(|t| t.pcap)}</button>
+        {move || pcap_note.get().map(|(p, b)| view! {
+            <span class="muted" data-testid="pcap-note">{fill(t().pcap_note, &[&PCAP_NAME, &p, &bytes_words(b as u64)])}</span>
+        })}
     }
 }
 
