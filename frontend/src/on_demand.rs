@@ -69,6 +69,13 @@ pub fn chunk_missing_view() -> AnyView {
         .into_any()
 }
 
+/// True from the first time `cond` holds, for the rest of the page: a panel whose chunk comes
+/// with its first content stays once shown (a later clean slate empties it, and it says so
+/// itself). Once true, `cond` is not read again.
+pub fn latched(cond: impl Fn() -> bool + Send + Sync + 'static) -> Memo<bool> {
+    Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || cond())
+}
+
 /// The view `load` makes in its chunk, while `wanted` is true.
 ///
 /// Like `<Show>`: nothing while `wanted` is false (and the chunk is not fetched), the view

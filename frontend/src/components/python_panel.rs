@@ -19,7 +19,7 @@ use crate::i18n::panels::PanelText;
 use crate::i18n::{Words, ui_lang};
 use crate::lab::Lab;
 use crate::model::timeline::{Basis, LiveSteps, Throttle, current_step, streaming};
-use crate::on_demand::{ChunkMissing, chunk_missing_view, loaded_view, wasm_split};
+use crate::on_demand::{ChunkMissing, chunk_missing_view, latched, loaded_view, wasm_split};
 
 /// How many socket colours static/python.css defines (`.py-sock-0` … `.py-sock-7`).
 const COLOURS: usize = 8;
@@ -130,10 +130,8 @@ fn class_of(line: &Shown) -> String {
 pub fn PythonPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let w = Words::<PanelText>::new();
-    // Latched: after a clean slate the program is empty again, and the panel says so itself.
-    let wanted = Memo::new(move |before: Option<&bool>| {
-        before.copied().unwrap_or(false) || lab.history.live.with(|s| !s.sockets.is_empty())
-    });
+    // After a clean slate the program is empty again, and the panel says so itself.
+    let wanted = latched(move || lab.history.live.with(|s| !s.sockets.is_empty()));
     let waiting = move |said: AnyView| {
         view! {
             <section class="python-panel" data-testid="python-panel">

@@ -31,7 +31,7 @@ use crate::i18n::timeline::TimelineText;
 use crate::i18n::{Words, fill, ui_lang};
 use crate::lab::Lab;
 use crate::model::timeline::{self as model, Throttle, current_step, window};
-use crate::on_demand::{ChunkMissing, loaded_view, wasm_split};
+use crate::on_demand::{ChunkMissing, latched, loaded_view, wasm_split};
 use arrows::Arrows;
 pub(crate) use controls::shortcut;
 use controls::{ControlBar, Controls};
@@ -54,13 +54,11 @@ const ROWS_AFTER: usize = 40;
 pub fn Timeline() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let w = Words::<TimelineText>::new();
-    // Latched: a later empty scope (a new lesson) keeps the panel and its controls.
-    let wanted = Memo::new(move |before: Option<&bool>| {
-        before.copied().unwrap_or(false)
-            || lab
-                .history
-                .events
-                .with(|h| h.iter().any(|e| model::is_row_event(&e.event)))
+    // A later empty scope (a new lesson) keeps the panel and its controls.
+    let wanted = latched(move || {
+        lab.history
+            .events
+            .with(|h| h.iter().any(|e| model::is_row_event(&e.event)))
     });
     move || {
         if wanted.get() {
